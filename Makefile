@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint sysdeps clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever the dependency list changes.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Optional system tools for the test suite (OCR of rendered Arabic, a virtual screen).
+# Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
+sysdeps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ara; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ara >/dev/null) \
+	      || echo "note: could not install tesseract-ocr-ara; OCR tests will skip"; \
+	  fi; \
+	fi
+
+demo: $(STAMP)
+	$(PY) scripts/make_demo.py
+
+test: $(STAMP) sysdeps
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	$(VENV)/bin/lint-imports
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_render.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,173 @@
+"""The project model: plain, frozen data that every other part of creator_kit reads.
+
+A :class:`Project` is an ordered list of clips, a reframe setting, timed visual layers, an
+optional closing card, audio settings and an output profile. It holds no Qt objects, no open
+files and no frames: rendering it is the render package's job. Positions are fractions of the
+canvas so the same project or template works at any output size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from creator_kit.core.schema import ranged
+
+SCHEMA_VERSION = 1
+
+Anchor = Literal[
+    "top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right"
+]
+AnimationKind = Literal["none", "fade", "slide", "pop"]
+Direction = Literal["left", "right", "up", "down"]
+ReframeMode = Literal["fill", "fit", "fit-blur", "face"]
+TailMode = Literal["cut", "freeze"]
+
+
+@dataclass(frozen=True)
+class Animation:
+    """How a layer enters or leaves: fade, slide in from a side, or pop (scale up)."""
+
+    kind: AnimationKind = "none"
+    duration: float = ranged(0.35, 0.0, 10.0)
+    direction: Direction = "up"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a layer sits: the ``anchor`` point of the layer is put at (x, y).
+
+    ``x`` and ``y`` are fractions of the canvas width and height; ``width`` is a fraction of
+    the canvas width (``None`` keeps the layer's own pixel size).
+    """
+
+    x: float = ranged(0.5, -1.0, 2.0)
+    y: float = ranged(0.5, -1.0, 2.0)
+    anchor: Anchor = "center"
+    width: float | None = ranged(None, 0.001, 4.0)
+
+
+@dataclass(frozen=True)
+class ImageLayer:
+    """A still image (PNG/JPEG/WebP; alpha kept, EXIF orientation honoured) shown for a time."""
+
+    KIND: ClassVar[str] = "image"
+    path: str
+    start: float = ranged(0.0, 0.0, 86_400.0)
+    end: float | None = ranged(None, 0.0, 86_400.0)
+    placement: Placement = field(default_factory=Placement)
+    opacity: float = ranged(1.0, 0.0, 1.0)
+    enter: Animation = field(default_factory=Animation)
+    exit: Animation = field(default_factory=Animation)
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class ClipRef:
+    """A span of a source file on the timeline; ``end`` ``None`` means to the end of the source.
+
+    ``tail`` says what to do when the source's audio outlasts its video: ``cut`` the audio at
+    the end of the picture (default) or ``freeze`` the last frame until the audio ends.
+    """
+
+    source: str
+    start: float = ranged(0.0, 0.0, 86_400.0)
+    end: float | None = ranged(None, 0.0, 86_400.0)
+    tail: TailMode = "cut"
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Reframe:
+    """How landscape or square sources are fitted to the vertical canvas.
+
+    ``fill`` covers and crops (``offset_x``/``offset_y`` move the crop window, -1..1);
+    ``fit`` letterboxes on ``bar_colour``; ``fit-blur`` puts the fitted clip over a blurred,
+    dimmed copy of itself; ``face`` lets the vision package move the crop window.
+    """
+
+    mode: ReframeMode = "fit-blur"
+    offset_x: float = ranged(0.0, -1.0, 1.0)
+    offset_y: float = ranged(0.0, -1.0, 1.0)
+    bar_colour: str = "#000000"
+    blur: float = ranged(0.5, 0.0, 1.0)
+    dim: float = ranged(0.35, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Background:
+    """A closing card background: a colour, a vertical gradient, an image or the last frame."""
+
+    kind: Literal["colour", "gradient", "image", "last-frame"] = "colour"
+    colour: str = "#0b3d91"
+    colour2: str = "#1fa2a6"
+    image: str | None = None
+    blur: float = ranged(0.6, 0.0, 1.0)
+    dim: float = ranged(0.3, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class ClosingCard:
+    """A segment appended after the clips: a background plus layers timed from its start."""
+
+    duration: float = ranged(3.0, 0.5, 30.0)
+    background: Background = field(default_factory=Background)
+    layers: tuple[ImageLayer, ...] = ()
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Source audio, an optional music bed, and the loudness the output is normalised to."""
+
+    keep_source: bool = True
+    source_volume: float = ranged(1.0, 0.0, 4.0)
+    music: str | None = None
+    music_volume: float = ranged(0.35, 0.0, 4.0)
+    music_fade_in: float = ranged(1.0, 0.0, 30.0)
+    music_fade_out: float = ranged(1.5, 0.0, 30.0)
+    normalise: bool = True
+    loudness_lufs: float = ranged(-14.0, -36.0, -6.0)
+    true_peak_db: float = ranged(-1.5, -9.0, 0.0)
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Which platform preset to export for, with optional encoder overrides."""
+
+    preset: Literal["tiktok", "reels", "shorts"] = "tiktok"
+    fps: float | None = ranged(None, 12.0, 60.0)
+    crf: int | None = ranged(None, 0, 51)
+    x264_preset: (
+        Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"] | None
+    ) = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything needed to render one clip; saved as a versioned ``.ckproj`` JSON file."""
+
+    clips: tuple[ClipRef, ...]
+    schema_version: int = SCHEMA_VERSION
+    output: OutputSettings = field(default_factory=OutputSettings)
+    reframe: Reframe = field(default_factory=Reframe)
+    layers: tuple[ImageLayer, ...] = ()
+    card: ClosingCard | None = None
+    audio: AudioSettings = field(default_factory=AudioSettings)
+
+    def __post_init__(self) -> None:
+        if not self.clips:
+            raise ValueError("a project needs at least one clip")
+
+    def replace(self, **changes: object) -> Project:
+        """A copy of this project with some fields changed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _check_span(start: float, end: float | None) -> None:
+    if end is not None and end <= start:
+        raise ValueError(f"end ({end}) must be after start ({start})")

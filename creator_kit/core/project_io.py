@@ -1,0 +1,123 @@
+"""Loading and saving ``.ckproj`` project files: versioned JSON, validated, migrated.
+
+Paths inside a project are stored relative to the project file's folder when they lie under
+it, so a project folder can be moved or shared; on load they are made absolute again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.model import SCHEMA_VERSION, Project
+from creator_kit.core.paths import check_local_path
+from creator_kit.core.schema import SchemaError, from_data, load_json_document, to_data
+
+# Migrations take the document of version N and return version N+1. Version 0 is the
+# pre-release draft whose reframe setting was a bare string.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
+    doc = dict(doc)
+    if isinstance(doc.get("reframe"), str):
+        doc["reframe"] = {"mode": doc["reframe"]}
+    doc["schema_version"] = 1
+    return doc
+
+
+MIGRATIONS[0] = _migrate_0_to_1
+
+
+def project_from_data(doc: Any, path: Path | None = None) -> Project:
+    """Validate and migrate a parsed project document; relative paths resolve against ``path``'s folder."""
+    if not isinstance(doc, dict):
+        raise InputError("project file must contain a JSON object", path)
+    version = doc.get("schema_version", 0)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InputError("project file has an invalid schema_version", path)
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            f"project file has schema version {version}, newer than this creator_kit "
+            f"understands ({SCHEMA_VERSION}); update creator_kit",
+            path,
+        )
+    if version < 0 or version not in MIGRATIONS and version != SCHEMA_VERSION:
+        raise InputError(f"project file has unknown schema version {version}", path)
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+    try:
+        project = from_data(Project, doc)
+    except SchemaError as exc:
+        raise InputError(f"invalid project: {exc}", path) from None
+    base = path.parent if path is not None else None
+    return map_paths(project, lambda p: _resolve(p, base, path))
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a ``.ckproj`` file; raises :class:`InputError` naming the file on any problem."""
+    p = Path(path)
+    return project_from_data(load_json_document(p, "project"), p.absolute())
+
+
+def save_project(project: Project, path: str | Path) -> None:
+    """Write ``project`` atomically: a crash mid-save leaves the previous file intact."""
+    target = Path(path).absolute()
+    base = target.parent
+    doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=base)
+    except OSError as exc:
+        raise OutputError(f"cannot write project ({exc.strerror})", target) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write project ({exc.strerror})", target) from None
+
+
+def map_paths(obj: Any, fn: Callable[[str], str]) -> Any:
+    """Apply ``fn`` to every file path field (``source``, ``path``, ``music``, ``image``)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if f.name in PATH_FIELDS and isinstance(value, str):
+                changes[f.name] = fn(value)
+            elif dataclasses.is_dataclass(value) or isinstance(value, tuple):
+                changes[f.name] = map_paths(value, fn)
+        return dataclasses.replace(obj, **changes) if changes else obj
+    if isinstance(obj, tuple):
+        return tuple(map_paths(v, fn) for v in obj)
+    return obj
+
+
+PATH_FIELDS = frozenset({"source", "path", "music", "image", "captions_file", "logo"})
+
+
+def _resolve(p: str, base: Path | None, doc_path: Path | None) -> str:
+    check_local_path(p, doc_path)
+    q = Path(p)
+    if base is not None and not q.is_absolute():
+        q = base / q
+    return str(q)
+
+
+def _relativise(p: str, base: Path) -> str:
+    q = Path(p)
+    try:
+        return q.absolute().relative_to(base).as_posix()
+    except ValueError:
+        return str(q)

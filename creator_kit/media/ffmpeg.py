@@ -1,0 +1,135 @@
+"""Locating and running the ffmpeg binary that imageio-ffmpeg ships.
+
+Every ffmpeg creator_kit starts goes through :func:`spawn`, so all of them share the same
+safety rules: no shell, a new session (a terminal's Ctrl-C reaches only creator_kit, which
+then cancels cleanly), and on Linux a parent-death signal so that a killed renderer never
+leaves an orphan ffmpeg writing somewhere.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from creator_kit.core.cancel import CancelToken
+from creator_kit.core.errors import RenderError
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary (``CREATOR_KIT_FFMPEG`` overrides the bundled one)."""
+    override = os.environ.get("CREATOR_KIT_FFMPEG")
+    if override:
+        return override
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _linux_pdeathsig() -> None:  # pragma: no cover - runs in the child
+    # PR_SET_PDEATHSIG = 1: the kernel sends SIGKILL to this ffmpeg if creator_kit dies.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except OSError:
+        pass
+
+
+def spawn(
+    args: Sequence[str],
+    *,
+    stdin: int | IO[bytes] | None = None,
+    stdout: int | IO[bytes] | None = None,
+    stderr: int | IO[bytes] | None = subprocess.PIPE,
+) -> subprocess.Popen[bytes]:
+    """Start ``ffmpeg <args>`` safely (see module docstring). ``-nostdin`` is added when stdin is unused."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error"]
+    if stdin is None:
+        cmd.append("-nostdin")
+    cmd += list(args)
+    kwargs: dict[str, object] = {}
+    if sys.platform.startswith("linux"):
+        kwargs["preexec_fn"] = _linux_pdeathsig
+    if os.name == "posix":
+        kwargs["start_new_session"] = True
+    elif os.name == "nt":  # pragma: no cover - Windows
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    try:
+        return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+            cmd,
+            stdin=subprocess.DEVNULL if stdin is None else stdin,
+            stdout=subprocess.DEVNULL if stdout is None else stdout,
+            stderr=stderr,
+            **kwargs,
+        )
+    except OSError as exc:
+        raise RenderError(f"cannot start ffmpeg ({exc.strerror})", cmd[0]) from None
+
+
+def kill(proc: subprocess.Popen[bytes]) -> None:
+    """Stop ``proc`` now and reap it (idempotent)."""
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - the kernel did not deliver SIGKILL
+        pass
+
+
+class StderrCollector:
+    """Drains a process's stderr on a thread (a full pipe would stall ffmpeg) and keeps the tail."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], keep: int = 40) -> None:
+        self._lines: list[str] = []
+        self._keep = keep
+        self._thread = threading.Thread(target=self._run, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _run(self, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            self._lines.append(raw.decode("utf-8", "replace").rstrip())
+            if len(self._lines) > self._keep:
+                del self._lines[0]
+
+    def text(self) -> str:
+        """The last lines ffmpeg printed, joined by ``; `` for a one-line message."""
+        self._thread.join(timeout=5)
+        return "; ".join(line for line in self._lines if line)[-400:]
+
+
+def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "ffmpeg") -> bytes:
+    """Run ffmpeg to completion and return its stdout; raise :class:`RenderError` on failure.
+
+    Polls ``cancel`` while waiting, killing ffmpeg and raising ``Cancelled`` when it is set.
+    """
+    proc = spawn(args, stdout=subprocess.PIPE)
+    out: list[bytes] = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
+    err = StderrCollector(proc)
+    reader.start()
+    try:
+        while proc.poll() is None:
+            if cancel is not None and cancel.wait(0.05):
+                kill(proc)
+                cancel.raise_if_cancelled()
+            elif cancel is None:
+                proc.wait()
+    finally:
+        kill(proc)
+    reader.join()
+    if proc.returncode != 0:
+        raise RenderError(f"{what} failed: {err.text() or f'exit status {proc.returncode}'}")
+    return out[0] if out else b""
+
+
+def tool_path_for_output(path: str | Path) -> str:
+    """The form of an output path to hand to ffmpeg (``file:`` + absolute)."""
+    return "file:" + str(Path(path).absolute())

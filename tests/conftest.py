@@ -1,0 +1,43 @@
+"""Shared fixtures: offscreen Qt, generated media, and a failing test on ERROR logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.mediagen import SHARED_MEDIA, make_clip  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Any ERROR (or worse) log record from creator_kit fails the test that caused it."""
+    yield
+    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR
+           and r.name.startswith("creator_kit")]
+    assert not bad, f"unexpected error logs: {[r.getMessage() for r in bad]}"
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session-wide folder of generated clips (built lazily by the fixtures below)."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def landscape_clip(media_dir: Path) -> Path:
+    """2 s of 640x360 testsrc2 at 30 fps with a 440 Hz tone."""
+    return make_clip(media_dir / "landscape.mp4", size="640x360", duration=2.0)
+
+
+@pytest.fixture
+def shared_media() -> Path:
+    """The real footage in ../shared/media; skips the test with the reason when absent."""
+    if not SHARED_MEDIA.is_dir():
+        pytest.skip(f"real media folder {SHARED_MEDIA} is absent")
+    return SHARED_MEDIA
