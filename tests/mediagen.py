@@ -34,7 +34,8 @@ def make_clip(
     vf: str | None = None,
 ) -> Path:
     """A small H.264 clip from a lavfi ``source`` with an optional sine tone."""
-    args = ["-f", "lavfi", "-i", f"{source}=size={size}:rate={fps}:duration={duration}"]
+    sep = ":" if "=" in source else "="
+    args = ["-f", "lavfi", "-i", f"{source}{sep}size={size}:rate={fps}:duration={duration}"]
     if audio:
         ad = duration if audio_duration is None else audio_duration
         args += ["-f", "lavfi", "-i", f"sine=frequency={tone}:sample_rate=48000:duration={ad}"]

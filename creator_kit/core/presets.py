@@ -51,6 +51,8 @@ class ExportProfile:
     max_bytes: int
     safe_zone: SafeZone
     keyint_seconds: float = 2.0
+    # Video codecs the platform accepts (FFmpeg codec names); the first is the one we encode.
+    video_codecs: tuple[str, ...] = ("h264",)
 
 
 PROFILES: dict[str, ExportProfile] = {
@@ -65,6 +67,7 @@ PROFILES: dict[str, ExportProfile] = {
         max_fps=60.0, crf=20, x264_preset="fast", maxrate_kbps=20_000, audio_bitrate_kbps=192,
         audio_rate=48_000, min_duration=3.0, max_duration=180.0, max_bytes=1024**3,
         safe_zone=SafeZone(top=269, bottom=672, left=65, right=65),
+        video_codecs=("h264", "hevc"),
     ),
     "shorts": ExportProfile(
         name="shorts", title="YouTube Shorts", width=1080, height=1920, fps=30.0, min_fps=23.0,

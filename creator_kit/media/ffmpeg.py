@@ -48,9 +48,10 @@ def spawn(
     stdin: int | IO[bytes] | None = None,
     stdout: int | IO[bytes] | None = None,
     stderr: int | IO[bytes] | None = subprocess.PIPE,
+    loglevel: str = "error",
 ) -> subprocess.Popen[bytes]:
     """Start ``ffmpeg <args>`` safely (see module docstring). ``-nostdin`` is added when stdin is unused."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error"]
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel]
     if stdin is None:
         cmd.append("-nostdin")
     cmd += list(args)
@@ -83,6 +84,16 @@ def kill(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+def close_pipes(proc: subprocess.Popen[bytes]) -> None:
+    """Close our ends of ``proc``'s pipes (after any reader threads are done with them)."""
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
 class StderrCollector:
     """Drains a process's stderr on a thread (a full pipe would stall ffmpeg) and keeps the tail."""
 
@@ -99,21 +110,28 @@ class StderrCollector:
             if len(self._lines) > self._keep:
                 del self._lines[0]
 
+    def full_text(self) -> str:
+        """All kept lines, newline-separated (waits for the stream to end)."""
+        self._thread.join(timeout=5)
+        return "\n".join(self._lines)
+
     def text(self) -> str:
         """The last lines ffmpeg printed, joined by ``; `` for a one-line message."""
         self._thread.join(timeout=5)
         return "; ".join(line for line in self._lines if line)[-400:]
 
 
-def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "ffmpeg") -> bytes:
-    """Run ffmpeg to completion and return its stdout; raise :class:`RenderError` on failure.
+def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "ffmpeg",
+        loglevel: str = "error", keep_stderr: int = 40) -> tuple[bytes, str]:
+    """Run ffmpeg to completion; return its stdout and the last ``keep_stderr`` stderr lines.
 
-    Polls ``cancel`` while waiting, killing ffmpeg and raising ``Cancelled`` when it is set.
+    Raises :class:`RenderError` on failure. Polls ``cancel`` while waiting, killing ffmpeg and
+    raising ``Cancelled`` when it is set.
     """
-    proc = spawn(args, stdout=subprocess.PIPE)
+    proc = spawn(args, stdout=subprocess.PIPE, loglevel=loglevel)
     out: list[bytes] = []
     reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
-    err = StderrCollector(proc)
+    err = StderrCollector(proc, keep=keep_stderr)
     reader.start()
     try:
         while proc.poll() is None:
@@ -125,9 +143,11 @@ def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "
     finally:
         kill(proc)
     reader.join()
+    stderr_text = err.full_text()
+    close_pipes(proc)
     if proc.returncode != 0:
         raise RenderError(f"{what} failed: {err.text() or f'exit status {proc.returncode}'}")
-    return out[0] if out else b""
+    return (out[0] if out else b""), stderr_text
 
 
 def tool_path_for_output(path: str | Path) -> str:

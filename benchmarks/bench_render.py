@@ -1,0 +1,175 @@
+"""Render speed and memory against bare ffmpeg, measured in the same run.
+
+Renders a 15 s 1920x1080 30 fps clip with fit-blur, four timed 900x200 RGBA layers, a
+persistent 300x300 sticker and a 3 s closing card, and times bare ffmpeg doing only decode +
+crop/scale + encode of the same input with the same encoder settings. Prints the ratio, the
+peak memory of the whole process tree, the 60 s / 15 s scaling and preview-frame latency.
+
+    python benchmarks/bench_render.py [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from creator_kit.core.model import (  # noqa: E402
+    Animation, Background, ClipRef, ClosingCard, ImageLayer, Placement, Project,
+)
+from creator_kit.media.ffmpeg import ffmpeg_exe  # noqa: E402
+from creator_kit.render.encode import video_codec_args  # noqa: E402
+from creator_kit.render.plan import build_plan  # noqa: E402
+from creator_kit.render.preview import Previewer  # noqa: E402
+from scripts.make_sample import make_clip  # noqa: E402
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MB of the process and its children)."""
+    start = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                procs = [proc, *proc.children(recursive=True)]
+                rss = sum(p.memory_info().rss for p in procs if p.is_running())
+                peak = max(peak, rss / 1e6)
+            except psutil.Error:
+                pass
+            stop.wait(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    t.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
+    return elapsed, peak
+
+
+def make_layers(folder: Path) -> tuple[list[Path], Path]:
+    """Four 900x200 caption-like RGBA strips and a 300x300 sticker."""
+    strips = []
+    for i in range(4):
+        a = np.zeros((200, 900, 4), np.uint8)
+        a[..., :3] = (30 + 50 * i, 200 - 30 * i, 120)
+        a[..., 3] = 200
+        a[20:180, 40:860, :3] = 250
+        p = folder / f"strip{i}.png"
+        Image.fromarray(a).save(p)
+        strips.append(p)
+    s = np.zeros((300, 300, 4), np.uint8)
+    yy, xx = np.mgrid[:300, :300]
+    s[((yy - 150) ** 2 + (xx - 150) ** 2) < 140**2] = (255, 209, 102, 255)
+    sticker = folder / "sticker.png"
+    Image.fromarray(s).save(sticker)
+    return strips, sticker
+
+
+def project_for(clip: Path, strips: list[Path], sticker: Path, seconds: float) -> Project:
+    """The benchmark project: fit-blur, timed strips, a persistent sticker, a 3 s card."""
+    span = seconds / 4
+    layers = [
+        ImageLayer(path=str(p), start=i * span, end=(i + 1) * span - 0.2,
+                   placement=Placement(0.5, 0.72, "center", None),
+                   enter=Animation("fade"), exit=Animation("fade"))
+        for i, p in enumerate(strips)
+    ]
+    layers.append(ImageLayer(path=str(sticker), placement=Placement(0.82, 0.14, "center", None)))
+    card = ClosingCard(duration=3.0, background=Background(kind="gradient"),
+                       layers=(ImageLayer(path=str(sticker), enter=Animation("pop")),))
+    return Project(clips=(ClipRef(str(clip)),), layers=tuple(layers), card=card)
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    quick = "--quick" in sys.argv
+    work = Path(tempfile.mkdtemp(prefix="ck-bench-"))
+    from creator_kit.core.project_io import save_project
+
+    seconds = 5.0 if quick else 15.0
+    clip15 = make_clip(work / "in15.mp4", duration=seconds, crf=20)
+    strips, sticker = make_layers(work)
+    proj15 = project_for(clip15, strips, sticker, seconds)
+    save_project(proj15, work / "p15.ckproj")
+    plan = build_plan(proj15)
+    # Baseline: the same decode, a plain crop+scale to the canvas, the same x264 settings.
+    baseline = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+                "-i", str(clip15), "-vf", "crop=608:1080,scale=1080:1920",
+                *video_codec_args(plan), "-c:a", "aac", "-b:a", "192k", "-ar", "48000",
+                "-movflags", "+faststart", str(work / "baseline.mp4")]
+    ours = [sys.executable, "-m", "creator_kit.cli", "render", str(work / "p15.ckproj"),
+            "-o", str(work / "ours15.mp4"), "--overwrite", "--progress", "none"]
+    # Warm both once (page cache, imports), then alternate to share any machine noise.
+    run_measured(baseline)
+    times_b, times_o, peaks = [], [], []
+    for _ in range(1 if quick else 2):
+        tb, _ = run_measured(baseline)
+        to, peak = run_measured(ours)
+        times_b.append(tb)
+        times_o.append(to)
+        peaks.append(peak)
+    tb, to = min(times_b), min(times_o)
+    # The card adds 3 s of frames the baseline does not encode; compare per output frame.
+    base_per_frame = tb / round(seconds * 30)
+    ours_per_frame = to / plan.total_frames
+    ratio = ours_per_frame / base_per_frame
+    results: dict[str, float] = {
+        "baseline_s": tb, "ours_s": to, "ratio_per_frame": ratio, "ratio_wall": to / tb,
+        "peak_mb": max(peaks),
+    }
+    if not quick:
+        clip60 = make_clip(work / "in60.mp4", duration=60.0, crf=20)
+        proj60 = project_for(clip60, strips, sticker, 60.0)
+        save_project(proj60, work / "p60.ckproj")
+        t60, peak60 = run_measured([*ours[:4], str(work / "p60.ckproj"), "-o",
+                                    str(work / "ours60.mp4"), "--overwrite", "--progress", "none"])
+        results["ours60_s"] = t60
+        results["scaling_60_vs_15"] = t60 / to
+        results["peak60_mb"] = peak60
+    # Preview latency at 540x960: first frame, then scrubbing forward and random jumps.
+    pv = Previewer(proj15)
+    t0 = time.perf_counter()
+    pv.rgb(1.0, 540)
+    results["preview_first_ms"] = (time.perf_counter() - t0) * 1000
+    seq, rnd = [], []
+    for k in range(20):
+        t0 = time.perf_counter()
+        pv.rgb(1.0 + (k + 1) / 30, 540)
+        seq.append((time.perf_counter() - t0) * 1000)
+    rng = np.random.default_rng(1)
+    for t in rng.uniform(0, plan.duration, 10):
+        t0 = time.perf_counter()
+        pv.rgb(float(t), 540)
+        rnd.append((time.perf_counter() - t0) * 1000)
+    pv.close()
+    results["preview_scrub_median_ms"] = statistics.median(seq)
+    results["preview_jump_median_ms"] = statistics.median(rnd)
+    for k, v in results.items():
+        print(f"{k:>26}: {v:8.3f}")
+    print(f"render vs bare ffmpeg (per output frame): {ratio:.2f}x  (target <= 1.25, goal 1.10)")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "render.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

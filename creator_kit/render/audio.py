@@ -1,0 +1,124 @@
+"""The output's soundtrack as one ffmpeg filter graph: clips, silence, music bed, loudness.
+
+Each clip contributes exactly as many samples as its frames last, so sound and picture stay
+in sync across any number of clips; clips without audio contribute silence. Loudness is
+normalised in two passes (measure, then a linear gain) to the project's target, by default
+-14 LUFS integrated with -1.5 dBTP true peak: the level TikTok, Reels and Shorts play at, so
+the platform neither turns the clip down nor leaves it quieter than its neighbours.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from creator_kit.core.cancel import CancelToken
+from creator_kit.core.paths import ffmpeg_input_path
+from creator_kit.media import ffmpeg
+from creator_kit.render.plan import RenderPlan
+
+RATE = 48_000
+_FMT = f"aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
+
+
+@dataclass(frozen=True)
+class AudioGraph:
+    """ffmpeg input arguments and a filter graph whose output pad is ``[aout]``."""
+
+    inputs: list[str]
+    graph: str
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """First-pass loudnorm measurements."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
+
+
+def build_audio(plan: RenderPlan, first_input: int, loudness: Loudness | None,
+                measure: bool = False) -> AudioGraph:
+    """The soundtrack graph; input indices start at ``first_input`` (0 is video when encoding)."""
+    audio = plan.project.audio
+    inputs: list[str] = []
+    chains: list[str] = []
+    labels: list[str] = []
+    idx = first_input
+    for seg in plan.segments:
+        samples = _samples(seg.frames, plan.fps)
+        label = f"ck_a{seg.index}"
+        if audio.keep_source and seg.info.audio is not None and audio.source_volume > 0:
+            dur = seg.frames / plan.fps + 0.1
+            inputs += ["-ss", f"{seg.src_start:.6f}", "-t", f"{dur:.6f}",
+                       "-i", ffmpeg_input_path(seg.clip.source)]
+            chains.append(f"[{idx}:a:0]{_FMT},volume={audio.source_volume:.4f},"
+                          f"apad,atrim=end_sample={samples},asetpts=N/SR/TB[{label}]")
+            idx += 1
+        else:
+            chains.append(f"anullsrc=r={RATE}:cl=stereo,atrim=end_sample={samples}[{label}]")
+        labels.append(label)
+    if plan.card_frames:
+        chains.append(f"anullsrc=r={RATE}:cl=stereo,atrim=end_sample="
+                      f"{_samples(plan.card_frames, plan.fps)}[ck_acard]")
+        labels.append("ck_acard")
+    total = _samples(plan.total_frames, plan.fps)
+    if len(labels) > 1:
+        chains.append("".join(f"[{x}]" for x in labels) + f"concat=n={len(labels)}:v=0:a=1[ck_src]")
+    else:
+        chains.append(f"[{labels[0]}]anull[ck_src]")
+    mix = "ck_src"
+    if plan.music is not None and audio.music is not None and audio.music_volume > 0:
+        inputs += ["-stream_loop", "-1", "-i", ffmpeg_input_path(audio.music)]
+        dur = plan.duration
+        fade_in = min(audio.music_fade_in, dur / 2)
+        fade_out = min(audio.music_fade_out, dur / 2)
+        fades = ""
+        if fade_in > 0:
+            fades += f",afade=t=in:d={fade_in:.3f}"
+        if fade_out > 0:
+            fades += f",afade=t=out:st={dur - fade_out:.3f}:d={fade_out:.3f}"
+        chains.append(f"[{idx}:a:0]{_FMT},atrim=end_sample={total},asetpts=N/SR/TB{fades},"
+                      f"volume={audio.music_volume:.4f}[ck_mus]")
+        chains.append("[ck_src][ck_mus]amix=inputs=2:duration=first:normalize=0[ck_mix]")
+        mix = "ck_mix"
+        idx += 1
+    target = f"I={audio.loudness_lufs:.1f}:TP={audio.true_peak_db:.1f}:LRA=11"
+    if measure:
+        chains.append(f"[{mix}]loudnorm={target}:print_format=json[aout]")
+    elif loudness is not None:
+        chains.append(
+            f"[{mix}]loudnorm={target}:measured_I={loudness.input_i:.2f}:"
+            f"measured_TP={loudness.input_tp:.2f}:measured_LRA={loudness.input_lra:.2f}:"
+            f"measured_thresh={loudness.input_thresh:.2f}:offset={loudness.target_offset:.2f}:"
+            f"linear=true,{_FMT},apad,atrim=end_sample={total}[aout]"
+        )
+    else:
+        chains.append(f"[{mix}]anull[aout]")
+    return AudioGraph(inputs, ";".join(chains))
+
+
+def measure_loudness(plan: RenderPlan, cancel: CancelToken | None = None) -> Loudness | None:
+    """First loudnorm pass over the soundtrack; None when it is silent (nothing to normalise)."""
+    g = build_audio(plan, 0, None, measure=True)
+    _, log = ffmpeg.run([*g.inputs, "-filter_complex", g.graph, "-map", "[aout]", "-f", "null", "-"],
+                        cancel=cancel, what="loudness analysis", loglevel="info", keep_stderr=60)
+    start, end = log.rfind("{"), log.rfind("}")
+    if start < 0 or end < start:
+        return None
+    try:
+        data = json.loads(log[start : end + 1])
+        values = [float(data[k]) for k in
+                  ("input_i", "input_tp", "input_lra", "input_thresh", "target_offset")]
+    except (ValueError, KeyError):
+        return None
+    if not all(abs(v) < 1e6 for v in values) or values[0] < -70:  # -inf: silence
+        return None
+    return Loudness(*values)
+
+
+def _samples(frames: int, fps: float) -> int:
+    return int(round(frames * RATE / fps))

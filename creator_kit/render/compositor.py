@@ -1,0 +1,150 @@
+"""Blending RGBA sprites onto yuv420p frames in place.
+
+Frames never leave yuv420p between the decoder and the encoder: converting a 1080x1920 frame
+to RGB and back costs more than everything else we do to it. A sprite is converted to YUV
+once (cached by its key) and blended only over its own rectangle, with integer arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from creator_kit.core.frames import Sprite
+from creator_kit.render.colour import rgb_to_yuv, yuv420_to_rgb
+
+U8 = npt.NDArray[np.uint8]
+U16 = npt.NDArray[np.uint16]
+
+
+class Frame:
+    """One yuv420p frame in a single contiguous buffer (the layout ffmpeg's rawvideo uses)."""
+
+    def __init__(self, width: int, height: int, buf: U8 | None = None) -> None:
+        if width % 2 or height % 2:
+            raise ValueError("frame dimensions must be even for 4:2:0")
+        self.width, self.height = width, height
+        size = width * height * 3 // 2
+        self.buf: U8 = np.empty(size, np.uint8) if buf is None else buf
+        wh, cw, ch = width * height, width // 2, height // 2
+        self.y: U8 = self.buf[:wh].reshape(height, width)
+        self.u: U8 = self.buf[wh : wh + cw * ch].reshape(ch, cw)
+        self.v: U8 = self.buf[wh + cw * ch :].reshape(ch, cw)
+
+    def copy(self) -> Frame:
+        """An independent copy of this frame."""
+        return Frame(self.width, self.height, self.buf.copy())
+
+    def fill_rgb(self, rgb: tuple[int, int, int]) -> None:
+        """Paint the whole frame one colour."""
+        y, u, v = rgb_to_yuv(np.array([[rgb]], np.uint8))
+        self.y[:] = np.uint8(round(float(y[0, 0])))
+        self.u[:] = np.uint8(round(float(u[0, 0])))
+        self.v[:] = np.uint8(round(float(v[0, 0])))
+
+    def to_rgb(self) -> U8:
+        """The frame as (h, w, 3) RGB (BT.709)."""
+        return yuv420_to_rgb(self.y, self.u, self.v)
+
+    @classmethod
+    def from_rgb(cls, rgb: U8) -> Frame:
+        """A frame from an (h, w, 3) RGB image with even dimensions."""
+        h, w = rgb.shape[:2]
+        frame = cls(w, h)
+        y, u, v = rgb_to_yuv(rgb)
+        frame.y[:] = np.clip(y + 0.5, 0, 255).astype(np.uint8)
+        frame.u[:] = np.clip(_pool2(u) + 0.5, 0, 255).astype(np.uint8)
+        frame.v[:] = np.clip(_pool2(v) + 0.5, 0, 255).astype(np.uint8)
+        return frame
+
+
+@dataclass(frozen=True)
+class _YuvSprite:
+    """A sprite pre-converted for blending; ``x``/``y`` even, planes padded to match."""
+
+    y: U16
+    u: U16
+    v: U16
+    a: U16  # alpha at full resolution, 0..255
+    a2: U16  # alpha averaged over 2x2 blocks, 0..255
+    dx: int  # 0 or 1: the left/top padding added to reach an even position
+    dy: int
+
+
+def _pool2(p: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    h, w = p.shape
+    return p.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))  # type: ignore[no-any-return]
+
+
+def _convert(rgba: U8, dx: int, dy: int) -> _YuvSprite:
+    h, w = rgba.shape[:2]
+    # Pad so the sprite starts on an even pixel and has even size: chroma is per 2x2 block.
+    ph, pw = h + dy + ((h + dy) & 1), w + dx + ((w + dx) & 1)
+    padded = np.zeros((ph, pw, 4), np.uint8)
+    padded[dy : dy + h, dx : dx + w] = rgba
+    y, u, v = rgb_to_yuv(padded[..., :3])
+    a = padded[..., 3].astype(np.float32)
+    # Chroma is averaged weighted by alpha so transparent pixels do not tint the edges.
+    wsum = _pool2(a)
+    safe = np.where(wsum > 0, wsum, 1.0)
+    u2 = np.where(wsum > 0, _pool2(u * a) / safe, 128.0)
+    v2 = np.where(wsum > 0, _pool2(v * a) / safe, 128.0)
+    r = lambda p: np.clip(p + 0.5, 0, 255).astype(np.uint16)  # noqa: E731
+    return _YuvSprite(r(y), r(u2), r(v2), a.astype(np.uint16), r(wsum), dx, dy)
+
+
+class Compositor:
+    """Blends sprites onto frames, caching each distinct sprite's YUV form."""
+
+    def __init__(self, cache_size: int = 256) -> None:
+        self._cache: OrderedDict[tuple[Hashable, int, int], _YuvSprite] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _prepared(self, sprite: Sprite) -> _YuvSprite:
+        dx, dy = sprite.x & 1, sprite.y & 1
+        if sprite.key is None:
+            return _convert(sprite.rgba, dx, dy)
+        k = (sprite.key, dx, dy)
+        hit = self._cache.get(k)
+        if hit is None:
+            hit = _convert(sprite.rgba, dx, dy)
+            self._cache[k] = hit
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(k)
+        return hit
+
+    def blend(self, frame: Frame, sprites: Iterable[Sprite]) -> None:
+        """Blend ``sprites`` (back to front) onto ``frame`` in place."""
+        for sprite in sprites:
+            if sprite.opacity <= 0.0 or sprite.rgba.size == 0:
+                continue
+            ys = self._prepared(sprite)
+            x0, y0 = sprite.x - ys.dx, sprite.y - ys.dy  # both even now
+            op = int(round(min(1.0, sprite.opacity) * 256))
+            _blend_plane(frame.y, ys.y, ys.a, x0, y0, op)
+            _blend_plane(frame.u, ys.u, ys.a2, x0 // 2, y0 // 2, op)
+            _blend_plane(frame.v, ys.v, ys.a2, x0 // 2, y0 // 2, op)
+
+
+def _blend_plane(dst: U8, src: U16, alpha: U16, x: int, y: int, op: int) -> None:
+    """dst = dst*(1-a) + src*a over the overlapping rectangle; ``op`` is opacity in 1/256."""
+    h, w = src.shape
+    H, W = dst.shape
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
+    if x0 >= x1 or y0 >= y1:
+        return
+    sx, sy = x0 - x, y0 - y
+    s = src[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
+    a = alpha[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
+    if op < 256:
+        a = (a * op) >> 8
+    d = dst[y0:y1, x0:x1]
+    # (d*(255-a) + s*a + 127) // 255 in uint32 to stay exact without overflow.
+    out = (d.astype(np.uint32) * (255 - a) + s.astype(np.uint32) * a + 127) // 255
+    d[...] = out.astype(np.uint8)

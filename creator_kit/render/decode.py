@@ -1,0 +1,86 @@
+"""Decoding a clip segment to canvas-sized yuv420p frames through one ffmpeg process."""
+
+from __future__ import annotations
+
+import subprocess
+
+from creator_kit.core.errors import InputError, RenderError
+from creator_kit.media import ffmpeg
+from creator_kit.media.ingest import decode_args, normalise_filters
+from creator_kit.render.compositor import Frame
+from creator_kit.render.plan import RenderPlan, Segment
+from creator_kit.render.reframe import reframe_graph
+
+
+def segment_filters(plan: RenderPlan, seg: Segment) -> str:
+    """The whole decode-side filter graph for ``seg``: normalise, reframe, yuv420p."""
+    video = seg.info.video
+    assert video is not None
+    # Ingest leaves BT.709 limited-range pictures; saying so lets filters that draw colours
+    # (fit's bars, the blurred backdrop) convert them with the right matrix.
+    parts = [*normalise_filters(seg.info, plan.fps),
+             "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"]
+    graph = ",".join(parts + [reframe_graph(plan.project.reframe, video.display_width, video.display_height,
+                                            plan.width, plan.height)])
+    return graph + ",setsar=1,format=yuv420p"
+
+
+class SegmentDecoder:
+    """Streams frames of one segment, starting ``skip`` frames into it.
+
+    Reads exactly ``count`` frames; when the source runs out a frame or two early (rounding
+    of its duration) the last picture is repeated, more than that is an error.
+    """
+
+    def __init__(self, plan: RenderPlan, seg: Segment, skip: int = 0, count: int | None = None) -> None:
+        self.plan, self.seg = plan, seg
+        self.count = seg.src_frames - skip if count is None else count
+        self.position = skip
+        start = seg.src_start + skip / plan.fps
+        duration = (self.count + 2) / plan.fps
+        path = seg.clip.source
+        try:
+            args = decode_args(path, seg.info, plan.fps, start, duration)
+        except FileNotFoundError:
+            raise InputError("source file is missing (moved or deleted?)", path) from None
+        args += ["-vf", segment_filters(plan, seg), "-frames:v", str(self.count),
+                 "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
+        self._proc = ffmpeg.spawn(args, stdout=subprocess.PIPE)
+        self._err = ffmpeg.StderrCollector(self._proc)
+        self._frame_bytes = plan.width * plan.height * 3 // 2
+        self._last: Frame | None = None
+        self._short = 0
+
+    def read_into(self, frame: Frame) -> None:
+        """Fill ``frame`` with the next picture of the segment."""
+        assert self._proc.stdout is not None
+        view = memoryview(frame.buf)
+        got = 0
+        while got < self._frame_bytes:
+            n = self._proc.stdout.readinto(view[got:])
+            if not n:
+                break
+            got += n
+        if got == self._frame_bytes:
+            self._last = frame.copy() if self._short == 0 else self._last
+            self.position += 1
+            return
+        # Source ended: tolerate a rounding shortfall, fail on a real one.
+        self._short += 1
+        if self._last is None or self._short > 3:
+            self.close()
+            path = self.seg.clip.source
+            detail = self._err.text()
+            if detail:
+                raise RenderError(f"cannot decode source: {detail}", path)
+            raise RenderError(
+                f"source ended early: {self.position} of {self.count} frames could be decoded", path
+            )
+        frame.buf[:] = self._last.buf
+        self.position += 1
+
+    def close(self) -> None:
+        """Stop the decoder process."""
+        ffmpeg.kill(self._proc)
+        self._err.text()  # wait for the stderr reader before closing its pipe
+        ffmpeg.close_pipes(self._proc)

@@ -1,0 +1,140 @@
+"""The encoding ffmpeg: raw yuv420p frames in on a pipe, an upload-ready MP4 out.
+
+A writer thread feeds ffmpeg so compositing the next frame overlaps with the pipe write, and
+the encoder's exit status is always checked (a full disk must never look like success).
+"""
+
+from __future__ import annotations
+
+import errno
+import queue
+import subprocess
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+from creator_kit.core.errors import OutputError, RenderError
+from creator_kit.media import ffmpeg
+from creator_kit.render.audio import RATE, AudioGraph
+from creator_kit.render.compositor import Frame
+from creator_kit.render.engine import FramePool
+from creator_kit.render.plan import RenderPlan
+
+
+def fps_text(fps: float) -> str:
+    """An exact rational for ffmpeg (29.97 becomes 30000/1001)."""
+    return str(Fraction(fps).limit_denominator(1001))
+
+
+def video_codec_args(plan: RenderPlan) -> list[str]:
+    """x264 settings shared by export and the benchmark baseline."""
+    p = plan.profile
+    out = plan.project.output
+    keyint = max(1, int(round(plan.fps * p.keyint_seconds)))
+    return [
+        "-c:v", "libx264",
+        "-preset", out.x264_preset or p.x264_preset,
+        "-crf", str(out.crf if out.crf is not None else p.crf),
+        "-maxrate", f"{p.maxrate_kbps}k", "-bufsize", f"{p.maxrate_kbps * 2}k",
+        "-profile:v", "high", "-pix_fmt", "yuv420p",
+        # -profile:v is only a ceiling: the fastest presets switch off CABAC and 8x8 transforms
+        # and x264 then writes Constrained Baseline. Platforms ask for High, so keep them on.
+        "-x264-params", "cabac=1:8x8dct=1",
+        # Closed GOPs every keyint frames: platforms cut and remux at keyframes.
+        "-g", str(keyint), "-keyint_min", str(keyint), "-flags", "+cgop",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+        "-color_range", "tv",
+    ]
+
+
+class Encoder:
+    """One ffmpeg encoding process writing ``target`` (a temporary file)."""
+
+    def __init__(self, plan: RenderPlan, target: Path, audio: AudioGraph, pool: FramePool) -> None:
+        self.target = target
+        self.pool = pool
+        args = [
+            "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{plan.width}x{plan.height}",
+            "-framerate", fps_text(plan.fps), "-i", "pipe:0",
+            *audio.inputs,
+            # Tag the frames themselves: ffmpeg 7+ takes colour properties from the frames and
+            # would write "unspecified" for raw input whatever the encoder options say.
+            "-filter_complex", "[0:v]setparams=color_primaries=bt709:color_trc=bt709:"
+            "colorspace=bt709:range=tv[vout];" + audio.graph,
+            "-map", "[vout]", "-map", "[aout]",
+            *video_codec_args(plan),
+            "-c:a", "aac", "-b:a", f"{plan.profile.audio_bitrate_kbps}k", "-ar", str(RATE),
+            "-ac", "2",
+            "-movflags", "+faststart", "-f", "mp4", "-y", ffmpeg.tool_path_for_output(target),
+        ]
+        self._proc = ffmpeg.spawn(args, stdin=subprocess.PIPE)
+        self._err = ffmpeg.StderrCollector(self._proc)
+        self._queue: queue.Queue[Frame | None] = queue.Queue(maxsize=4)
+        self._failure: BaseException | None = None
+        self.written = 0
+        self._thread = threading.Thread(target=self._write_loop, name="ck-encoder-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def _write_loop(self) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        while True:
+            frame = self._queue.get()
+            if frame is None:
+                break
+            try:
+                if self._failure is None:
+                    stdin.write(frame.buf.data)
+                    self.written += 1
+            except (BrokenPipeError, OSError) as exc:
+                self._failure = exc
+            finally:
+                self.pool.give(frame)
+        try:
+            stdin.close()
+        except OSError:
+            pass
+
+    def write(self, frame: Frame) -> None:
+        """Queue ``frame`` for encoding; it goes back to the pool once written."""
+        if self._failure is not None:
+            self._raise_failure()
+        self._queue.put(frame)
+
+    def finish(self) -> None:
+        """Flush, wait for ffmpeg and raise if it failed."""
+        self._queue.put(None)
+        self._thread.join()
+        code = self._proc.wait()
+        if code != 0 or self._failure is not None:
+            self._raise_failure()
+        self._err.text()
+        ffmpeg.close_pipes(self._proc)
+
+    def abort(self) -> None:
+        """Stop ffmpeg at once (cancel or error elsewhere)."""
+        ffmpeg.kill(self._proc)
+        # Unblock the writer thread whatever state it is in.
+        try:
+            while True:
+                item = self._queue.get_nowait()
+                if item is not None:
+                    self.pool.give(item)
+        except queue.Empty:
+            pass
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+        self._err.text()
+        ffmpeg.close_pipes(self._proc)
+
+    def _raise_failure(self) -> None:
+        ffmpeg.kill(self._proc)
+        detail = self._err.text()
+        if "No space left" in detail or (
+            isinstance(self._failure, OSError) and self._failure.errno == errno.ENOSPC
+        ):
+            raise OutputError("disk full while writing the video", self.target.parent)
+        if "File too large" in detail:
+            raise OutputError("file too large for this disk or limit", self.target.parent)
+        raise RenderError(f"encoding failed: {detail or 'ffmpeg exited with an error'}")

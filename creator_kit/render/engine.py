@@ -1,0 +1,107 @@
+"""Producing the output's frames: decoded clips, composited layers, the closing card."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from creator_kit.core.cancel import CancelToken
+from creator_kit.core.frames import FrameSource
+from creator_kit.render.card import card_background
+from creator_kit.render.compositor import Compositor, Frame
+from creator_kit.render.decode import SegmentDecoder
+from creator_kit.render.plan import RenderPlan
+from creator_kit.render.sources import build_sources
+
+
+class Renderer:
+    """Composites the frames of a :class:`RenderPlan`; shared by export and preview."""
+
+    def __init__(self, plan: RenderPlan) -> None:
+        self.plan = plan
+        size = (plan.width, plan.height)
+        project = plan.project
+        self.clip_sources: list[FrameSource] = build_sources(
+            project.layers, size, default_end=plan.clips_end)
+        self.card_sources: list[FrameSource] = []
+        if project.card is not None:
+            self.card_sources = build_sources(project.card.layers, size,
+                                              default_end=plan.duration, offset=plan.clips_end)
+        self.compositor = Compositor()
+        self._card_bg: Frame | None = None
+
+    def compose(self, frame: Frame, index: int) -> None:
+        """Blend the layers visible at timeline frame ``index`` onto ``frame``."""
+        t = index / self.plan.fps
+        size = (self.plan.width, self.plan.height)
+        sources = self.clip_sources if index < self.plan.clip_frames else self.card_sources
+        for source in sources:
+            self.compositor.blend(frame, source.sprites_at(t, size))
+
+    def card_background(self, last_clip_frame: Frame | None) -> Frame:
+        """The card's background frame (built once)."""
+        if self._card_bg is None:
+            assert self.plan.project.card is not None
+            self._card_bg = card_background(self.plan.project.card.background, self.plan.width,
+                                            self.plan.height, last_clip_frame)
+        return self._card_bg
+
+    def frames(self, pool: FramePool, cancel: CancelToken | None = None) -> Iterator[Frame]:
+        """Every output frame in order, each taken from ``pool`` (the consumer gives it back)."""
+        plan = self.plan
+        index = 0
+        last_plain: Frame | None = None  # last decoded clip picture, before layers
+        for seg in plan.segments:
+            decoder = SegmentDecoder(plan, seg)
+            try:
+                for _ in range(seg.src_frames):
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    frame = pool.take()
+                    decoder.read_into(frame)
+                    if last_plain is None:
+                        last_plain = Frame(plan.width, plan.height)
+                    if seg.freeze_frames or seg is plan.segments[-1]:
+                        last_plain.buf[:] = frame.buf
+                    self.compose(frame, index)
+                    index += 1
+                    yield frame
+            finally:
+                decoder.close()
+            for _ in range(seg.freeze_frames):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                frame = pool.take()
+                assert last_plain is not None
+                frame.buf[:] = last_plain.buf
+                self.compose(frame, index)
+                index += 1
+                yield frame
+        if plan.card_frames:
+            bg = self.card_background(last_plain)
+            for _ in range(plan.card_frames):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                frame = pool.take()
+                frame.buf[:] = bg.buf
+                self.compose(frame, index)
+                index += 1
+                yield frame
+
+
+class FramePool:
+    """A fixed set of reusable frame buffers, so memory stays flat however long the video."""
+
+    def __init__(self, width: int, height: int, size: int = 8) -> None:
+        import queue
+
+        self._free: queue.Queue[Frame] = queue.Queue()
+        for _ in range(size):
+            self._free.put(Frame(width, height))
+
+    def take(self) -> Frame:
+        """A free frame (blocks until the consumer gives one back)."""
+        return self._free.get()
+
+    def give(self, frame: Frame) -> None:
+        """Return a frame once it is no longer needed."""
+        self._free.put(frame)

@@ -1,0 +1,206 @@
+"""Export: Project -> verified MP4, written safely.
+
+The contract (the reason this wraps ffmpeg instead of using a library's one-call writer):
+- the video is written to a temporary file beside the target and moved into place only after
+  ffmpeg exited 0 and the file was read back and matched the plan;
+- an existing target (or a symlink at the target) is never replaced without ``overwrite``, and
+  a symlink is never followed: with ``overwrite`` the link itself is replaced;
+- whatever happens (error, cancel, full disk), no temporary file is left behind; a renderer
+  that was killed outright leaves one, which the next export into that folder removes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+
+from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
+from creator_kit.core.errors import Cancelled, OutputError, RenderError
+from creator_kit.core.model import Project
+from creator_kit.render.audio import build_audio, measure_loudness
+from creator_kit.render.encode import Encoder
+from creator_kit.render.engine import FramePool, Renderer
+from creator_kit.render.plan import RenderPlan, build_plan
+
+_TEMP_RE = re.compile(r"^\..+\.ck-(\d+)-[0-9a-f]{8}\.part$")
+
+# Share of the progress bar per stage (the frame loop dominates the time).
+_W_AUDIO, _W_RENDER = 0.04, 0.94
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written."""
+
+    path: Path
+    frames: int
+    duration: float
+    warnings: tuple[str, ...]
+
+
+def check_target(out: Path, overwrite: bool) -> None:
+    """Refuse a target we may not write, before any work is done."""
+    if out.is_dir() and not out.is_symlink():
+        raise OutputError("output path is a folder", out)
+    if os.path.lexists(out) and not overwrite:
+        what = "a symlink" if out.is_symlink() else "a file"
+        raise OutputError(f"output already exists ({what}); use --overwrite to replace it", out)
+    parent = out.parent
+    if not parent.is_dir():
+        raise OutputError("output folder does not exist", parent)
+    if not os.access(parent, os.W_OK):
+        raise OutputError("output folder is not writable", parent)
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove temporary files of exports whose process no longer runs; returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMP_RE.match(entry.name)
+        if not m or _pid_alive(int(m.group(1))):
+            continue
+        try:
+            entry.unlink()
+            removed.append(entry)
+        except OSError:
+            pass
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _reserve_temp(out: Path) -> Path:
+    for _ in range(10):
+        tmp = out.parent / f".{out.name[:120]}.ck-{os.getpid()}-{secrets.token_hex(4)}.part"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot create a file in the output folder ({exc.strerror})",
+                              out.parent) from None
+        os.close(fd)
+        return tmp
+    raise OutputError("cannot create a temporary file in the output folder", out.parent)
+
+
+def verify_output(path: Path, plan: RenderPlan) -> None:
+    """Read the encoded file back and check it is the video we meant to write."""
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise RenderError("output has no video stream")
+            vs = container.streams.video[0]
+            if (vs.codec_context.width, vs.codec_context.height) != (plan.width, plan.height):
+                raise RenderError(f"output is {vs.codec_context.width}x{vs.codec_context.height}, "
+                                  f"expected {plan.width}x{plan.height}")
+            if not container.streams.audio:
+                raise RenderError("output has no audio stream")
+            frames = sum(1 for p in container.demux(vs) if p.size)
+    except av.error.FFmpegError as exc:
+        raise RenderError(f"output cannot be read back ({exc})") from None
+    if frames != plan.total_frames:
+        raise RenderError(f"output has {frames} frames, expected {plan.total_frames}")
+
+
+def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, out)  # replaces a symlink itself, never what it points to
+        return
+    try:
+        # link() fails if anything (file, dangling symlink) appeared at the target meanwhile:
+        # an atomic "create only if absent".
+        os.link(tmp, out)
+    except FileExistsError:
+        raise OutputError("output already exists; use --overwrite to replace it", out) from None
+    except OSError:
+        # File systems without hard links (FAT, exFAT): rename refuses an existing
+        # target on Windows; elsewhere check, then rename.
+        if os.path.lexists(out):
+            raise OutputError("output already exists; use --overwrite to replace it", out) from None
+        os.rename(tmp, out)
+        return
+    tmp.unlink()
+
+
+def export(
+    project: Project,
+    out: str | Path,
+    *,
+    overwrite: bool = False,
+    on_progress: ProgressCallback | None = None,
+    on_warning: WarningCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Render ``project`` to ``out`` (see the module docstring for the safety contract).
+
+    Raises :class:`InputError` for unusable inputs (before anything is rendered),
+    :class:`OutputError` for an unwritable target, :class:`RenderError` when encoding fails
+    and :class:`Cancelled` when ``cancel`` is set; in every case nothing is left at ``out``.
+    """
+    out = Path(out).absolute()
+    progress = on_progress or (lambda _p: None)
+    check_target(out, overwrite)
+    clean_leftovers(out.parent)
+    plan = build_plan(project, on_warning)
+    tmp = _reserve_temp(out)
+    encoder: Encoder | None = None
+    try:
+        progress(Progress("audio", 0.0, None))
+        loud = measure_loudness(plan, cancel) if project.audio.normalise else None
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        pool = FramePool(plan.width, plan.height)
+        encoder = Encoder(plan, tmp, build_audio(plan, 1, loud), pool)
+        renderer = Renderer(plan)
+        total = plan.total_frames
+        started = time.monotonic()
+        last_report = 0.0
+        for i, frame in enumerate(renderer.frames(pool, cancel)):
+            encoder.write(frame)
+            now = time.monotonic()
+            if now - last_report >= 0.25 or i == total - 1:
+                last_report = now
+                done = (i + 1) / total
+                eta = (now - started) / done * (1 - done) if done > 0.02 else None
+                progress(Progress("render", _W_AUDIO + _W_RENDER * done, eta))
+        encoder.finish()
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(Progress("verify", _W_AUDIO + _W_RENDER, 0.0))
+        verify_output(tmp, plan)
+        _move_into_place(tmp, out, overwrite)
+        progress(Progress("done", 1.0, 0.0))
+        return ExportResult(out, plan.total_frames, plan.duration, plan.warnings)
+    except BaseException:
+        if encoder is not None:
+            encoder.abort()
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+__all__ = ["Cancelled", "ExportResult", "check_target", "clean_leftovers", "export"]

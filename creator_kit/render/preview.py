@@ -1,0 +1,108 @@
+"""Preview frames: exactly what export draws at time t, downscaled for the screen.
+
+The preview runs the same decoder graph and the same compositor as export. A
+:class:`Previewer` keeps its decoder open between calls, so scrubbing forward reads on instead
+of seeking again; a jump backwards or far ahead restarts the decoder at the new position.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from creator_kit.core.model import Project
+from creator_kit.render.colour import yuv420_to_rgb
+from creator_kit.render.compositor import Frame
+from creator_kit.render.decode import SegmentDecoder
+from creator_kit.render.engine import Renderer
+from creator_kit.render.plan import RenderPlan, Segment, build_plan
+
+# Reading on is cheaper than restarting ffmpeg for up to about this many frames.
+_READ_AHEAD = 45
+
+
+class Previewer:
+    """Random-access frames of one project (not thread-safe; one per preview widget)."""
+
+    def __init__(self, project: Project | RenderPlan) -> None:
+        self.plan = project if isinstance(project, RenderPlan) else build_plan(project)
+        self.renderer = Renderer(self.plan)
+        self._decoder: SegmentDecoder | None = None
+        self._decoded = Frame(self.plan.width, self.plan.height)
+        self._decoded_at: tuple[int, int] | None = None  # (segment index, local frame)
+        self._last_plain: Frame | None = None
+
+    def close(self) -> None:
+        """Stop any running decoder."""
+        if self._decoder is not None:
+            self._decoder.close()
+            self._decoder = None
+
+    def index_at(self, t: float) -> int:
+        """The timeline frame shown at ``t`` seconds."""
+        return min(max(int(t * self.plan.fps + 1e-6), 0), self.plan.total_frames - 1)
+
+    def _source_frame(self, seg: Segment, local: int) -> Frame:
+        local = min(local, seg.src_frames - 1)  # a frozen tail repeats the last picture
+        if self._decoded_at == (seg.index, local):
+            return self._decoded
+        dec = self._decoder
+        if (dec is None or dec.seg.index != seg.index or dec.position > local
+                or local - dec.position > _READ_AHEAD):
+            self.close()
+            dec = self._decoder = SegmentDecoder(self.plan, seg, skip=local)
+        while dec.position <= local:
+            dec.read_into(self._decoded)
+        self._decoded_at = (seg.index, local)
+        return self._decoded
+
+    def frame(self, t: float) -> Frame:
+        """The full-size composited frame at ``t`` (a new Frame the caller may keep)."""
+        index = self.index_at(t)
+        seg = self.plan.segment_at(index)
+        if seg is not None:
+            out = self._source_frame(seg, index - seg.first_frame).copy()
+        else:
+            last = None
+            card = self.plan.project.card
+            if card is not None and card.background.kind == "last-frame":
+                final = self.plan.segments[-1]
+                last = self._source_frame(final, final.src_frames - 1).copy()
+            out = self.renderer.card_background(last).copy()
+        self.renderer.compose(out, index)
+        return out
+
+    def rgb(self, t: float, width: int = 540) -> npt.NDArray[np.uint8]:
+        """The frame at ``t`` as RGB, ``width`` pixels wide (height keeps the canvas aspect)."""
+        frame = self.frame(t)
+        height = int(round(frame.height * width / frame.width)) // 2 * 2
+        width = width // 2 * 2
+        if (width, height) == (frame.width, frame.height):
+            return frame.to_rgb()
+        # Downscale the planes first and convert the small image: 4x less colour maths.
+        y = cv2.resize(frame.y, (width, height), interpolation=cv2.INTER_AREA)
+        u = cv2.resize(frame.u, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        v = cv2.resize(frame.v, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        return yuv420_to_rgb(y, u, v)
+
+
+_cache: OrderedDict[Project, Previewer] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def preview_frame(project: Project, t: float, width: int = 540) -> npt.NDArray[np.uint8]:
+    """The RGB frame export would produce at ``t``, downscaled to ``width`` pixels wide."""
+    with _cache_lock:
+        previewer = _cache.get(project)
+        if previewer is None:
+            previewer = Previewer(project)
+            _cache[project] = previewer
+            while len(_cache) > 2:
+                _cache.popitem(last=False)[1].close()
+        else:
+            _cache.move_to_end(project)
+        return previewer.rgb(t, width)
