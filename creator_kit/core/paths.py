@@ -7,8 +7,9 @@ from pathlib import Path
 
 from creator_kit.core.errors import InputError
 
-# "scheme:" with two or more letters (so a Windows drive letter "C:" stays a path).
-_PROTOCOL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:")
+# "scheme:" with two or more characters (so a Windows drive letter "C:" stays a path), including
+# ffmpeg's "proto,,option,value,:target" form with options before the colon.
+_PROTOCOL = re.compile(r"^[A-Za-z][A-Za-z0-9+.,\-]+:")
 
 
 def check_local_path(value: str, context: str | Path | None = None) -> None:
@@ -23,7 +24,7 @@ def check_local_path(value: str, context: str | Path | None = None) -> None:
     if "\x00" in value:
         raise InputError("file path contains a NUL character", context)
     if _PROTOCOL.match(value):
-        scheme = value.split(":", 1)[0]
+        scheme = value.split(":", 1)[0].split(",", 1)[0]
         raise InputError(
             f"{value[:80]!r} is a {scheme}: address, not a local file; only local files are allowed",
             context,

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -148,6 +148,37 @@ def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "
     if proc.returncode != 0:
         raise RenderError(f"{what} failed: {err.text() or f'exit status {proc.returncode}'}")
     return (out[0] if out else b""), stderr_text
+
+
+def run_with_progress(args: Sequence[str], *, duration: float,
+                      on_fraction: Callable[[float], None], cancel: CancelToken | None = None,
+                      what: str = "ffmpeg", loglevel: str = "error") -> str:
+    """Run ffmpeg reporting the fraction of ``duration`` it has processed; return its stderr.
+
+    Progress comes from ffmpeg's ``-progress`` key=value stream (a machine interface, not
+    its log). Raises :class:`RenderError` on failure and ``Cancelled`` on cancel.
+    """
+    proc = spawn(["-progress", "pipe:1", *args], stdout=subprocess.PIPE, loglevel=loglevel)
+    err = StderrCollector(proc, keep=80)
+    assert proc.stdout is not None
+    try:
+        for raw in proc.stdout:
+            if cancel is not None and cancel.cancelled:
+                break
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key == "out_time_us" and value.lstrip("-").isdigit() and duration > 0:
+                on_fraction(min(1.0, max(0.0, int(value) / 1e6 / duration)))
+    finally:
+        if cancel is not None and cancel.cancelled:
+            kill(proc)
+        proc.wait()
+    text = err.full_text()
+    close_pipes(proc)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    if proc.returncode != 0:
+        raise RenderError(f"{what} failed: {err.text() or f'exit status {proc.returncode}'}")
+    return text
 
 
 def tool_path_for_output(path: str | Path) -> str:

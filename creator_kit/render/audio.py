@@ -10,6 +10,7 @@ the platform neither turns the clip down nor leaves it quieter than its neighbou
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from creator_kit.core.cancel import CancelToken
@@ -101,11 +102,25 @@ def build_audio(plan: RenderPlan, first_input: int, loudness: Loudness | None,
     return AudioGraph(inputs, ";".join(chains))
 
 
-def measure_loudness(plan: RenderPlan, cancel: CancelToken | None = None) -> Loudness | None:
+def has_sound(plan: RenderPlan) -> bool:
+    """True when any input contributes audio (otherwise the soundtrack is pure silence)."""
+    audio = plan.project.audio
+    if plan.music is not None and audio.music_volume > 0:
+        return True
+    return audio.keep_source and audio.source_volume > 0 and any(
+        s.info.audio is not None for s in plan.segments)
+
+
+def measure_loudness(plan: RenderPlan, cancel: CancelToken | None = None,
+                     on_fraction: Callable[[float], None] | None = None) -> Loudness | None:
     """First loudnorm pass over the soundtrack; None when it is silent (nothing to normalise)."""
+    if not has_sound(plan):
+        return None
     g = build_audio(plan, 0, None, measure=True)
-    _, log = ffmpeg.run([*g.inputs, "-filter_complex", g.graph, "-map", "[aout]", "-f", "null", "-"],
-                        cancel=cancel, what="loudness analysis", loglevel="info", keep_stderr=60)
+    log = ffmpeg.run_with_progress(
+        [*g.inputs, "-filter_complex", g.graph, "-map", "[aout]", "-f", "null", "-"],
+        duration=plan.duration, on_fraction=on_fraction or (lambda _f: None), cancel=cancel,
+        what="loudness analysis", loglevel="info")
     start, end = log.rfind("{"), log.rfind("}")
     if start < 0 or end < start:
         return None

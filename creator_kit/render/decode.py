@@ -6,7 +6,7 @@ import subprocess
 
 from creator_kit.core.errors import InputError, RenderError
 from creator_kit.media import ffmpeg
-from creator_kit.media.ingest import decode_args, normalise_filters
+from creator_kit.media.ingest import decode_args, normalise_filters, output_size
 from creator_kit.render.compositor import Frame
 from creator_kit.render.plan import RenderPlan, Segment
 from creator_kit.render.reframe import reframe_graph
@@ -14,13 +14,12 @@ from creator_kit.render.reframe import reframe_graph
 
 def segment_filters(plan: RenderPlan, seg: Segment) -> str:
     """The whole decode-side filter graph for ``seg``: normalise, reframe, yuv420p."""
-    video = seg.info.video
-    assert video is not None
+    width, height = output_size(seg.info)  # what normalise_filters leaves (even, square pixels)
     # Ingest leaves BT.709 limited-range pictures; saying so lets filters that draw colours
     # (fit's bars, the blurred backdrop) convert them with the right matrix.
     parts = [*normalise_filters(seg.info, plan.fps),
              "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"]
-    graph = ",".join(parts + [reframe_graph(plan.project.reframe, video.display_width, video.display_height,
+    graph = ",".join(parts + [reframe_graph(plan.project.reframe, width, height,
                                             plan.width, plan.height)])
     return graph + ",setsar=1,format=yuv420p"
 

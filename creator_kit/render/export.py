@@ -169,7 +169,10 @@ def export(
     encoder: Encoder | None = None
     try:
         progress(Progress("audio", 0.0, None))
-        loud = measure_loudness(plan, cancel) if project.audio.normalise else None
+        loud = None
+        if project.audio.normalise:
+            loud = measure_loudness(
+                plan, cancel, lambda f: progress(Progress("audio", _W_AUDIO * f, None)))
         if cancel is not None:
             cancel.raise_if_cancelled()
         pool = FramePool(plan.width, plan.height)
@@ -184,7 +187,8 @@ def export(
             if now - last_report >= 0.25 or i == total - 1:
                 last_report = now
                 done = (i + 1) / total
-                eta = (now - started) / done * (1 - done) if done > 0.02 else None
+                # A rate from the first dozen frames is rough but beats no estimate on a long job.
+                eta = (now - started) / done * (1 - done) if i >= 12 else None
                 progress(Progress("render", _W_AUDIO + _W_RENDER * done, eta))
         encoder.finish()
         if cancel is not None:
