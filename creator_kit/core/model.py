@@ -12,6 +12,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue
+from creator_kit.core.faces import FaceMaskSettings, FaceReframeSettings
 from creator_kit.core.schema import ranged
 
 SCHEMA_VERSION = 1
@@ -65,6 +67,54 @@ class ImageLayer:
         _check_span(self.start, self.end)
 
 
+def _default_caption_placement() -> Placement:
+    # Low third, above the platforms' bottom interface band; renderers nudge it into the
+    # chosen platform's safe zone.
+    return Placement(x=0.5, y=0.7, anchor="center", width=None)
+
+
+@dataclass(frozen=True)
+class CaptionLayer:
+    """Text on screen: one caption (``text``) or timed cues (``cues``, e.g. from a subtitle file).
+
+    ``highlight`` ``words`` lights up the active word in reading order (right to left for
+    Arabic). ``placement.width`` is the wrapping width as a fraction of the canvas (``None``:
+    the style's ``max_width`` of the safe area).
+    """
+
+    KIND: ClassVar[str] = "caption"
+    text: str = ""
+    cues: tuple[Cue, ...] = field(default=(), metadata={"max_items": 20_000})
+    style: CaptionStyle = field(default_factory=lambda: STYLES["clean"])
+    highlight: Literal["none", "words"] = "none"
+    start: float = ranged(0.0, 0.0, 86_400.0)
+    end: float | None = ranged(None, 0.0, 86_400.0)
+    placement: Placement = field(default_factory=_default_caption_placement)
+    opacity: float = ranged(1.0, 0.0, 1.0)
+    enter: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.25))
+    exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.25))
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class FaceMaskLayer:
+    """A mask graphic that follows each face (or the chosen track ids) in the clips."""
+
+    KIND: ClassVar[str] = "face-mask"
+    settings: FaceMaskSettings = field(default_factory=FaceMaskSettings)
+    start: float = ranged(0.0, 0.0, 86_400.0)
+    end: float | None = ranged(None, 0.0, 86_400.0)
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+
+
+Layer = ImageLayer | CaptionLayer | FaceMaskLayer
+CardLayer = ImageLayer | CaptionLayer
+
+
 @dataclass(frozen=True)
 class ClipRef:
     """A span of a source file on the timeline; ``end`` ``None`` means to the end of the source.
@@ -97,6 +147,7 @@ class Reframe:
     bar_colour: str = "#000000"
     blur: float = ranged(0.5, 0.0, 1.0)
     dim: float = ranged(0.35, 0.0, 1.0)
+    face: FaceReframeSettings = field(default_factory=FaceReframeSettings)
 
 
 @dataclass(frozen=True)
@@ -117,7 +168,7 @@ class ClosingCard:
 
     duration: float = ranged(3.0, 0.5, 30.0)
     background: Background = field(default_factory=Background)
-    layers: tuple[ImageLayer, ...] = ()
+    layers: tuple[CardLayer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,7 +206,7 @@ class Project:
     schema_version: int = SCHEMA_VERSION
     output: OutputSettings = field(default_factory=OutputSettings)
     reframe: Reframe = field(default_factory=Reframe)
-    layers: tuple[ImageLayer, ...] = ()
+    layers: tuple[Layer, ...] = ()
     card: ClosingCard | None = None
     audio: AudioSettings = field(default_factory=AudioSettings)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.errors import InputError
-from creator_kit.core.model import ClipRef, Project
+from creator_kit.core.model import ClipRef, ImageLayer, Project
 from creator_kit.core.presets import ExportProfile, get_profile
 from creator_kit.media.probe import MediaInfo, probe
 
@@ -97,13 +97,13 @@ def build_plan(project: Project, on_warning: WarningCallback | None = None) -> R
     if project.audio.music:
         music = probe_audio(project.audio.music)
     for layer in project.layers:
-        if not Path(layer.path).is_file():
+        if isinstance(layer, ImageLayer) and not Path(layer.path).is_file():
             raise InputError("sticker image not found", layer.path)
     card_frames = 0
     if project.card is not None:
         card_frames = max(1, int(round(project.card.duration * fps)))
         for layer in project.card.layers:
-            if not Path(layer.path).is_file():
+            if isinstance(layer, ImageLayer) and not Path(layer.path).is_file():
                 raise InputError("card image not found", layer.path)
         bg = project.card.background
         if bg.kind == "image" and (not bg.image or not Path(bg.image).is_file()):
