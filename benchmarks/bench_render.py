@@ -27,7 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from creator_kit.core.model import (  # noqa: E402
-    Animation, Background, ClipRef, ClosingCard, ImageLayer, Placement, Project,
+    Animation,
+    Background,
+    ClipRef,
+    ClosingCard,
+    ImageLayer,
+    Placement,
+    Project,
 )
 from creator_kit.media.ffmpeg import ffmpeg_exe  # noqa: E402
 from creator_kit.render.encode import video_codec_args  # noqa: E402
@@ -61,7 +67,9 @@ def run_measured(cmd: list[str]) -> tuple[float, float]:
     stop.set()
     t.join()
     if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
+        raise SystemExit(
+            f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}"
+        )
     return elapsed, peak
 
 
@@ -88,14 +96,22 @@ def project_for(clip: Path, strips: list[Path], sticker: Path, seconds: float) -
     """The benchmark project: fit-blur, timed strips, a persistent sticker, a 3 s card."""
     span = seconds / 4
     layers = [
-        ImageLayer(path=str(p), start=i * span, end=(i + 1) * span - 0.2,
-                   placement=Placement(0.5, 0.72, "center", None),
-                   enter=Animation("fade"), exit=Animation("fade"))
+        ImageLayer(
+            path=str(p),
+            start=i * span,
+            end=(i + 1) * span - 0.2,
+            placement=Placement(0.5, 0.72, "center", None),
+            enter=Animation("fade"),
+            exit=Animation("fade"),
+        )
         for i, p in enumerate(strips)
     ]
     layers.append(ImageLayer(path=str(sticker), placement=Placement(0.82, 0.14, "center", None)))
-    card = ClosingCard(duration=3.0, background=Background(kind="gradient"),
-                       layers=(ImageLayer(path=str(sticker), enter=Animation("pop")),))
+    card = ClosingCard(
+        duration=3.0,
+        background=Background(kind="gradient"),
+        layers=(ImageLayer(path=str(sticker), enter=Animation("pop")),),
+    )
     return Project(clips=(ClipRef(str(clip)),), layers=tuple(layers), card=card)
 
 
@@ -112,12 +128,40 @@ def main() -> None:
     save_project(proj15, work / "p15.ckproj")
     plan = build_plan(proj15)
     # Baseline: the same decode, a plain crop+scale to the canvas, the same x264 settings.
-    baseline = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                "-i", str(clip15), "-vf", "crop=608:1080,scale=1080:1920",
-                *video_codec_args(plan), "-c:a", "aac", "-b:a", "192k", "-ar", "48000",
-                "-movflags", "+faststart", str(work / "baseline.mp4")]
-    ours = [sys.executable, "-m", "creator_kit.cli", "render", str(work / "p15.ckproj"),
-            "-o", str(work / "ours15.mp4"), "--overwrite", "--progress", "none"]
+    baseline = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-i",
+        str(clip15),
+        "-vf",
+        "crop=608:1080,scale=1080:1920",
+        *video_codec_args(plan),
+        "-c:a",
+        "aac",
+        "-b:a",
+        "192k",
+        "-ar",
+        "48000",
+        "-movflags",
+        "+faststart",
+        str(work / "baseline.mp4"),
+    ]
+    ours = [
+        sys.executable,
+        "-m",
+        "creator_kit.cli",
+        "render",
+        str(work / "p15.ckproj"),
+        "-o",
+        str(work / "ours15.mp4"),
+        "--overwrite",
+        "--progress",
+        "none",
+    ]
     # Warm both once (page cache, imports), then alternate to share any machine noise.
     run_measured(baseline)
     times_b, times_o, peaks = [], [], []
@@ -133,15 +177,27 @@ def main() -> None:
     ours_per_frame = to / plan.total_frames
     ratio = ours_per_frame / base_per_frame
     results: dict[str, float] = {
-        "baseline_s": tb, "ours_s": to, "ratio_per_frame": ratio, "ratio_wall": to / tb,
+        "baseline_s": tb,
+        "ours_s": to,
+        "ratio_per_frame": ratio,
+        "ratio_wall": to / tb,
         "peak_mb": max(peaks),
     }
     if not quick:
         clip60 = make_clip(work / "in60.mp4", duration=60.0, crf=20)
         proj60 = project_for(clip60, strips, sticker, 60.0)
         save_project(proj60, work / "p60.ckproj")
-        t60, peak60 = run_measured([*ours[:4], str(work / "p60.ckproj"), "-o",
-                                    str(work / "ours60.mp4"), "--overwrite", "--progress", "none"])
+        t60, peak60 = run_measured(
+            [
+                *ours[:4],
+                str(work / "p60.ckproj"),
+                "-o",
+                str(work / "ours60.mp4"),
+                "--overwrite",
+                "--progress",
+                "none",
+            ]
+        )
         results["ours60_s"] = t60
         results["scaling_60_vs_15"] = t60 / to
         results["peak60_mb"] = peak60

@@ -31,11 +31,25 @@ def main() -> int:
     target = out / "maskup-demo.mp4"
     cli = [sys.executable, "-m", "creator_kit.cli"]
     render = [
-        *cli, "render", "-i", str(clip), "--reframe", "fit-blur",
-        "--sticker", f"{badge}@x=0.5,y=0.2,w=0.34,from=0.5,anim=pop",
-        "--card", "3", "--card-background", "gradient:#0b3d91:#1fa2a6",
-        "--card-logo", str(badge),
-        "--preset", "tiktok", "-o", str(target), "--overwrite",
+        *cli,
+        "render",
+        "-i",
+        str(clip),
+        "--reframe",
+        "fit-blur",
+        "--sticker",
+        f"{badge}@x=0.5,y=0.2,w=0.34,from=0.5,anim=pop",
+        "--card",
+        "3",
+        "--card-background",
+        "gradient:#0b3d91:#1fa2a6",
+        "--card-logo",
+        str(badge),
+        "--preset",
+        "tiktok",
+        "-o",
+        str(target),
+        "--overwrite",
     ]
     print("+", " ".join(render[2:]))
     code = subprocess.call(render, cwd=ROOT)

@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from creator_kit.media.ffmpeg import ffmpeg_exe  # noqa: E402
 
 
-def make_clip(path: Path, *, size: str = "1920x1080", duration: float = 8.0, fps: int = 30,
-              crf: int = 18) -> Path:
+def make_clip(
+    path: Path, *, size: str = "1920x1080", duration: float = 8.0, fps: int = 30, crf: int = 18
+) -> Path:
     """The landscape sample clip (see module docstring)."""
     w, h = (int(v) for v in size.split("x"))
     r = h // 9
@@ -30,19 +31,48 @@ def make_clip(path: Path, *, size: str = "1920x1080", duration: float = 8.0, fps
         f"x0=0:y0=0:x1={w}:y1={h}:speed=0.02,"
         f"drawbox=x='{w // 2 - r}+{w // 3}*sin(t*1.3)':y='{h // 2 - r}+{h // 4}*abs(sin(t*2.1))':"
         f"w={2 * r}:h={2 * r}:color=0xffd166@0.95:t=fill,"
-        f"drawbox=x='{w // 2 - r // 3}+{w // 3}*sin(t*1.3)':y='{h // 2 - r // 3}+{h // 4}*abs(sin(t*2.1))':"
+        f"drawbox=x='{w // 2 - r // 3}+{w // 3}*sin(t*1.3)':"
+        f"y='{h // 2 - r // 3}+{h // 4}*abs(sin(t*2.1))':"
         f"w={2 * r // 3}:h={2 * r // 3}:color=0xef476f:t=fill,"
         f"drawbox=x=0:y={h - h // 30}:w='{w}*t/{duration}':h={h // 30}:color=white@0.8:t=fill"
     )
     # Two alternating notes with a soft envelope: easy to hear drift against the picture.
-    audio = ("aevalsrc='0.25*sin(2*PI*(if(lt(mod(t,1),0.5),440,554))*t)*"
-             "(1-exp(-8*mod(t,0.5)))*exp(-2*mod(t,0.5))|"
-             "0.25*sin(2*PI*(if(lt(mod(t,1),0.5),440,554))*t)*(1-exp(-8*mod(t,0.5)))*"
-             f"exp(-2*mod(t,0.5))':s=48000:d={duration}")
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-           "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio,
-           "-c:v", "libx264", "-preset", "veryfast", "-crf", str(crf), "-pix_fmt", "yuv420p",
-           "-c:a", "aac", "-b:a", "128k", "-shortest", str(path)]
+    audio = (
+        "aevalsrc='0.25*sin(2*PI*(if(lt(mod(t,1),0.5),440,554))*t)*"
+        "(1-exp(-8*mod(t,0.5)))*exp(-2*mod(t,0.5))|"
+        "0.25*sin(2*PI*(if(lt(mod(t,1),0.5),440,554))*t)*(1-exp(-8*mod(t,0.5)))*"
+        f"exp(-2*mod(t,0.5))':s=48000:d={duration}"
+    )
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        video,
+        "-f",
+        "lavfi",
+        "-i",
+        audio,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        str(crf),
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "128k",
+        "-shortest",
+        str(path),
+    ]
     subprocess.run(cmd, check=True)
     return path
 
@@ -51,22 +81,44 @@ def make_badge(path: Path, size: int = 512) -> Path:
     """A round badge with a stylised mask (transparent PNG)."""
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
-    d.ellipse((8, 8, size - 8, size - 8), fill=(255, 255, 255, 245), outline=(11, 61, 145, 255),
-              width=size // 24)
+    d.ellipse(
+        (8, 8, size - 8, size - 8),
+        fill=(255, 255, 255, 245),
+        outline=(11, 61, 145, 255),
+        width=size // 24,
+    )
     mx0, my0, mx1, my1 = size * 0.24, size * 0.36, size * 0.76, size * 0.68
     # Ear loops: the outer halves of two ellipses hooked onto the mask's sides.
     loop_w, lw = size * 0.16, size // 48
-    d.arc((mx0 - loop_w, my0 + size * 0.03, mx0 + loop_w, my1 - size * 0.03),
-          start=90, end=270, fill=(11, 61, 145, 255), width=lw)
-    d.arc((mx1 - loop_w, my0 + size * 0.03, mx1 + loop_w, my1 - size * 0.03),
-          start=270, end=90, fill=(11, 61, 145, 255), width=lw)
+    d.arc(
+        (mx0 - loop_w, my0 + size * 0.03, mx0 + loop_w, my1 - size * 0.03),
+        start=90,
+        end=270,
+        fill=(11, 61, 145, 255),
+        width=lw,
+    )
+    d.arc(
+        (mx1 - loop_w, my0 + size * 0.03, mx1 + loop_w, my1 - size * 0.03),
+        start=270,
+        end=90,
+        fill=(11, 61, 145, 255),
+        width=lw,
+    )
     # The mask: a rounded band with pleats.
-    d.rounded_rectangle((mx0, my0, mx1, my1), radius=size // 10, fill=(120, 190, 230, 255),
-                        outline=(11, 61, 145, 255), width=size // 64)
+    d.rounded_rectangle(
+        (mx0, my0, mx1, my1),
+        radius=size // 10,
+        fill=(120, 190, 230, 255),
+        outline=(11, 61, 145, 255),
+        width=size // 64,
+    )
     for k in range(1, 4):
         yy = my0 + (my1 - my0) * k / 4
-        d.line((mx0 + size * 0.03, yy, mx1 - size * 0.03, yy), fill=(70, 140, 190, 255),
-               width=size // 80)
+        d.line(
+            (mx0 + size * 0.03, yy, mx1 - size * 0.03, yy),
+            fill=(70, 140, 190, 255),
+            width=size // 80,
+        )
     img.save(path)
     return path
 

@@ -18,8 +18,11 @@ from tests.mediagen import SHARED_MEDIA, make_clip  # noqa: E402
 def no_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Any ERROR (or worse) log record from creator_kit fails the test that caused it."""
     yield
-    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR
-           and r.name.startswith("creator_kit")]
+    bad = [
+        r
+        for r in caplog.get_records("call")
+        if r.levelno >= logging.ERROR and r.name.startswith("creator_kit")
+    ]
     assert not bad, f"unexpected error logs: {[r.getMessage() for r in bad]}"
 
 

@@ -51,8 +51,16 @@ def make_clip(
     return path
 
 
-def make_colour_clip(path: Path, colour: str, *, size: str = "320x240", duration: float = 1.0,
-                     fps: float = 30, audio: bool = True) -> Path:
+def make_colour_clip(
+    path: Path,
+    colour: str,
+    *,
+    size: str = "320x240",
+    duration: float = 1.0,
+    fps: float = 30,
+    audio: bool = True,
+) -> Path:
     """A flat-colour clip, handy for exact pixel assertions."""
-    return make_clip(path, size=size, duration=duration, fps=fps, source=f"color=c={colour}",
-                     audio=audio)
+    return make_clip(
+        path, size=size, duration=duration, fps=fps, source=f"color=c={colour}", audio=audio
+    )

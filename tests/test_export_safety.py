@@ -46,6 +46,7 @@ def slow_source(folder: Path, seconds: float = 20.0) -> Path:
 
 # -- row 24: output exists ---------------------------------------------------------------
 
+
 def test_existing_output_is_kept_without_overwrite(tmp_path, landscape_clip, capsys):
     out = tmp_path / "out.mp4"
     out.write_bytes(b"precious")
@@ -61,13 +62,26 @@ def test_existing_output_is_kept_without_overwrite(tmp_path, landscape_clip, cap
 def test_overwrite_replaces_existing_output(tmp_path, landscape_clip):
     out = tmp_path / "out.mp4"
     out.write_bytes(b"old")
-    code = main(["render", "-i", str(landscape_clip), "-o", str(out), "--overwrite",
-                 "--progress", "none", "--x264-preset", "ultrafast"])
+    code = main(
+        [
+            "render",
+            "-i",
+            str(landscape_clip),
+            "-o",
+            str(out),
+            "--overwrite",
+            "--progress",
+            "none",
+            "--x264-preset",
+            "ultrafast",
+        ]
+    )
     assert code == 0
     assert frame_count(out) == 60
 
 
 # -- row 25: symlink at the target --------------------------------------------------------
+
 
 def test_symlink_target_is_never_followed(tmp_path, landscape_clip):
     victim = tmp_path / "victim.txt"
@@ -93,12 +107,14 @@ def test_dangling_symlink_counts_as_existing(tmp_path, landscape_clip):
 
 # -- row 26: disk full --------------------------------------------------------------------
 
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)],
-                         capture_output=True)
+    res = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)], capture_output=True
+    )
     if res.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here (needs root): {res.stderr.decode().strip()}")
     yield mnt
@@ -117,6 +133,7 @@ def test_disk_full_fails_cleanly(tmp_path, tiny_disk):
 
 # -- row 27: cancel -----------------------------------------------------------------------
 
+
 def test_cancel_token_stops_export_and_cleans_up(tmp_path):
     src = slow_source(tmp_path)
     out = tmp_path / "out.mp4"
@@ -129,8 +146,12 @@ def test_cancel_token_stops_export_and_cleans_up(tmp_path):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        export(Project(clips=(ClipRef(str(src)),), output=FAST), out, on_progress=on_progress,
-               cancel=token)
+        export(
+            Project(clips=(ClipRef(str(src)),), output=FAST),
+            out,
+            on_progress=on_progress,
+            cancel=token,
+        )
     assert not out.exists() and leftovers(tmp_path) == []
     assert ffmpeg_children() == []
     assert any(p.stage == "render" for p in seen)
@@ -139,9 +160,23 @@ def test_cancel_token_stops_export_and_cleans_up(tmp_path):
 def test_sigint_on_cli_exits_130_and_leaves_nothing(tmp_path):
     src = slow_source(tmp_path)
     out = tmp_path / "out.mp4"
-    proc = subprocess.Popen([*CLI, "render", "-i", str(src), "-o", str(out), "--progress", "json",
-                             "--x264-preset", "ultrafast"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            *CLI,
+            "render",
+            "-i",
+            str(src),
+            "-o",
+            str(out),
+            "--progress",
+            "json",
+            "--x264-preset",
+            "ultrafast",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         msg = json.loads(line)
@@ -160,12 +195,27 @@ def test_sigint_on_cli_exits_130_and_leaves_nothing(tmp_path):
 
 # -- row 28: renderer killed ----------------------------------------------------------------
 
+
 def test_killed_renderer_leaves_no_orphans_and_next_start_cleans(tmp_path, landscape_clip):
     src = slow_source(tmp_path)
     out = tmp_path / "out.mp4"
-    proc = subprocess.Popen([*CLI, "render", "-i", str(src), "-o", str(out), "--progress", "json",
-                             "--x264-preset", "ultrafast"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            *CLI,
+            "render",
+            "-i",
+            str(src),
+            "-o",
+            str(out),
+            "--progress",
+            "json",
+            "--x264-preset",
+            "ultrafast",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         if json.loads(line)["fraction"] > 0.1:
@@ -190,6 +240,7 @@ def test_leftovers_of_live_processes_are_kept(tmp_path):
 
 # -- row 30: source vanishes mid-render ---------------------------------------------------
 
+
 def test_source_vanishing_mid_render_fails_cleanly(tmp_path):
     first = slow_source(tmp_path, 6.0)
     second = make_clip(tmp_path / "second.mp4", duration=1.0)
@@ -203,8 +254,12 @@ def test_source_vanishing_mid_render_fails_cleanly(tmp_path):
             removed.set()
 
     with pytest.raises((InputError, RenderError)) as info:
-        export(Project(clips=(ClipRef(str(first)), ClipRef(str(second))), output=FAST), out,
-               on_progress=on_progress, cancel=token)
+        export(
+            Project(clips=(ClipRef(str(first)), ClipRef(str(second))), output=FAST),
+            out,
+            on_progress=on_progress,
+            cancel=token,
+        )
     assert str(second) in info.value.message
     assert not out.exists() and leftovers(tmp_path) == []
     assert ffmpeg_children() == []
@@ -212,16 +267,49 @@ def test_source_vanishing_mid_render_fails_cleanly(tmp_path):
 
 # -- rows 5, 7: audio -----------------------------------------------------------------------
 
+
 def test_audio_longer_than_video_is_reported_and_cut(tmp_path, capsys):
-    src = make_clip(tmp_path / "long_audio.mp4", duration=2.0, audio_duration=5.0,
-                    extra_out=("-shortest",)) if False else None
+    src = (
+        make_clip(
+            tmp_path / "long_audio.mp4", duration=2.0, audio_duration=5.0, extra_out=("-shortest",)
+        )
+        if False
+        else None
+    )
     src = tmp_path / "long_audio.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=2", "-f", "lavfi", "-i",
-           "sine=f=440:d=5:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast",
-           "-pix_fmt", "yuv420p", "-c:a", "aac", str(src))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x240:r=30:d=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=f=440:d=5:sample_rate=48000",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        str(src),
+    )
     out = tmp_path / "cut.mp4"
-    code = main(["render", "-i", str(src), "-o", str(out), "--progress", "none",
-                 "--x264-preset", "ultrafast"])
+    code = main(
+        [
+            "render",
+            "-i",
+            str(src),
+            "-o",
+            str(out),
+            "--progress",
+            "none",
+            "--x264-preset",
+            "ultrafast",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 0
     assert "warning:" in err and "outlasts the video" in err and str(src) in err
@@ -229,20 +317,61 @@ def test_audio_longer_than_video_is_reported_and_cut(tmp_path, capsys):
     samples, rate = audio_samples(out)
     assert abs(len(samples) / rate - 2.0) < 0.06
     frozen = tmp_path / "freeze.mp4"
-    assert main(["render", "-i", str(src), "-o", str(frozen), "--progress", "none",
-                 "--audio-tail", "freeze", "--x264-preset", "ultrafast"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "-i",
+                str(src),
+                "-o",
+                str(frozen),
+                "--progress",
+                "none",
+                "--audio-tail",
+                "freeze",
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 0
+    )
     assert frame_count(frozen) == 150  # held last frame until the audio ends
 
 
 # -- row 11: huge sources -------------------------------------------------------------------
 
+
 def test_8k_source_renders_with_bounded_memory(tmp_path):
     src = tmp_path / "8k.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=7680x4320:r=30:d=0.5", "-c:v", "libx264", "-preset",
-           "ultrafast", "-pix_fmt", "yuv420p", str(src))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=7680x4320:r=30:d=0.5",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        str(src),
+    )
     out = tmp_path / "8k_out.mp4"
-    proc = psutil.Popen([*CLI, "render", "-i", str(src), "-o", str(out), "--progress", "none",
-                         "--x264-preset", "ultrafast"], stderr=subprocess.PIPE)
+    proc = psutil.Popen(
+        [
+            *CLI,
+            "render",
+            "-i",
+            str(src),
+            "-o",
+            str(out),
+            "--progress",
+            "none",
+            "--x264-preset",
+            "ultrafast",
+        ],
+        stderr=subprocess.PIPE,
+    )
     peak = 0
     while proc.poll() is None:
         try:
@@ -258,8 +387,21 @@ def test_8k_source_renders_with_bounded_memory(tmp_path):
 
 def test_two_hour_source_reports_progress_and_cancels(tmp_path):
     src = tmp_path / "2h.mp4"
-    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=320x240:r=1:d=7200", "-c:v", "libx264",
-           "-preset", "ultrafast", "-g", "600", "-pix_fmt", "yuv420p", str(src))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=gray:s=320x240:r=1:d=7200",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-g",
+        "600",
+        "-pix_fmt",
+        "yuv420p",
+        str(src),
+    )
     out = tmp_path / "2h_out.mp4"
     token = CancelToken()
     reports: list[Progress] = []
@@ -271,8 +413,12 @@ def test_two_hour_source_reports_progress_and_cancels(tmp_path):
 
     started = time.monotonic()
     with pytest.raises(Cancelled):
-        export(Project(clips=(ClipRef(str(src)),), output=FAST), out, on_progress=on_progress,
-               cancel=token)
+        export(
+            Project(clips=(ClipRef(str(src)),), output=FAST),
+            out,
+            on_progress=on_progress,
+            cancel=token,
+        )
     assert time.monotonic() - started < 120
     render = [r for r in reports if r.stage == "render"]
     assert render and render[-1].fraction < 0.05 and render[-1].eta_s is not None
@@ -282,27 +428,64 @@ def test_two_hour_source_reports_progress_and_cancels(tmp_path):
 
 # -- row 12: awkward names ------------------------------------------------------------------
 
+
 def test_awkward_names_work_and_nothing_is_executed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     weird = tmp_path / "-ñ 'x' ;touch pwned; $(touch pwned2).mp4"
     make_clip(weird, duration=1.0)
     out = tmp_path / "نتيجة 🎭 final ;rm -rf x.mp4"
-    assert main(["render", "-i", str(weird), "-o", str(out), "--progress", "none",
-                 "--x264-preset", "ultrafast"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "-i",
+                str(weird),
+                "-o",
+                str(out),
+                "--progress",
+                "none",
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 0
+    )
     assert frame_count(out) == 30
     long_dir = tmp_path / ("d" * 200) / ("e" * 200)
     long_dir.mkdir(parents=True)
     long_out = long_dir / ("ف" * 60 + ".mp4")
-    assert main(["render", "-i", str(weird), "-o", str(long_out), "--progress", "none",
-                 "--x264-preset", "ultrafast"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "-i",
+                str(weird),
+                "-o",
+                str(long_out),
+                "--progress",
+                "none",
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 0
+    )
     assert long_out.exists()
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
 
 
 # -- row 13: protocol strings ---------------------------------------------------------------
 
-@pytest.mark.parametrize("bad", ["concat:a.mp4|b.mp4", "http://127.0.0.1:9/x.mp4",
-                                 "pipe:0", "subfile,,start,0,end,100,,:x.mp4"])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "concat:a.mp4|b.mp4",
+        "http://127.0.0.1:9/x.mp4",
+        "pipe:0",
+        "subfile,,start,0,end,100,,:x.mp4",
+    ],
+)
 def test_protocol_strings_are_refused(tmp_path, bad, capsys):
     proj = tmp_path / "p.ckproj"
     proj.write_text(json.dumps({"schema_version": 1, "clips": [{"source": bad}]}))
@@ -315,6 +498,7 @@ def test_protocol_strings_are_refused(tmp_path, bad, capsys):
 
 
 # -- row 10 at render time: clear error before any render ------------------------------------
+
 
 @pytest.mark.parametrize("content", [b"", os.urandom(4096), b"\x89PNG\r\n\x1a\n" + b"\0" * 64])
 def test_unusable_source_is_refused_before_rendering(tmp_path, content, capsys):

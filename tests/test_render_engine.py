@@ -7,8 +7,16 @@ import pytest
 from PIL import Image
 
 from creator_kit.core.model import (
-    Animation, AudioSettings, Background, ClipRef, ClosingCard, ImageLayer, OutputSettings,
-    Placement, Project, Reframe,
+    Animation,
+    AudioSettings,
+    Background,
+    ClipRef,
+    ClosingCard,
+    ImageLayer,
+    OutputSettings,
+    Placement,
+    Project,
+    Reframe,
 )
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.export import export
@@ -28,11 +36,32 @@ def proj(*clips: ClipRef, **kw: object) -> Project:
 def split_clip(path, left="red", right="blue", size="320x240", duration=1.0):
     """A clip whose left half is one colour and right half another."""
     w, h = (int(v) for v in size.split("x"))
-    ffmpeg("-f", "lavfi", "-i", f"color=c={left}:s={w // 2}x{h}:d={duration}:r=30",
-           "-f", "lavfi", "-i", f"color=c={right}:s={w // 2}x{h}:d={duration}:r=30",
-           "-f", "lavfi", "-i", f"sine=f=440:d={duration}:sample_rate=48000",
-           "-filter_complex", "[0][1]hstack", "-c:v", "libx264", "-preset", "ultrafast",
-           "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"color=c={left}:s={w // 2}x{h}:d={duration}:r=30",
+        "-f",
+        "lavfi",
+        "-i",
+        f"color=c={right}:s={w // 2}x{h}:d={duration}:r=30",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=f=440:d={duration}:sample_rate=48000",
+        "-filter_complex",
+        "[0][1]hstack",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(path),
+    )
     return path
 
 
@@ -106,8 +135,12 @@ def _square_png(path, colour=(255, 0, 0, 255), size=(200, 100)):
 def test_sticker_is_placed_and_timed(tmp_path):
     src = make_colour_clip(tmp_path / "k.mp4", "black", size="540x960", duration=2.0)
     png = _square_png(tmp_path / "red.png")
-    layer = ImageLayer(path=png, start=0.5, end=1.5,
-                       placement=Placement(x=0.25, y=0.25, anchor="top-left", width=0.25))
+    layer = ImageLayer(
+        path=png,
+        start=0.5,
+        end=1.5,
+        placement=Placement(x=0.25, y=0.25, anchor="top-left", width=0.25),
+    )
     out = tmp_path / "s.mp4"
     export(proj(ClipRef(str(src)), layers=(layer,)), out)
     before, during, after = frames_rgb(out, [5, 30, 55])
@@ -126,8 +159,10 @@ def test_exif_rotated_sticker_is_upright(tmp_path):
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 CW to display: blue ends up on top
     img.save(tmp_path / "rot.jpg", exif=exif, quality=95)
-    layer = ImageLayer(path=str(tmp_path / "rot.jpg"),
-                       placement=Placement(x=0.5, y=0.5, anchor="center", width=0.2))
+    layer = ImageLayer(
+        path=str(tmp_path / "rot.jpg"),
+        placement=Placement(x=0.5, y=0.5, anchor="center", width=0.2),
+    )
     out = tmp_path / "e.mp4"
     export(proj(ClipRef(str(src)), layers=(layer,)), out)
     f = frames_rgb(out, [3])[0]
@@ -139,8 +174,12 @@ def test_exif_rotated_sticker_is_upright(tmp_path):
 def test_fade_in_animation_blends_halfway(tmp_path):
     src = make_colour_clip(tmp_path / "k.mp4", "black", size="540x960", duration=2.0)
     png = _square_png(tmp_path / "w.png", (255, 255, 255, 255), (100, 100))
-    layer = ImageLayer(path=png, start=0.0, placement=Placement(0.5, 0.5, "center", 0.3),
-                       enter=Animation(kind="fade", duration=1.0))
+    layer = ImageLayer(
+        path=png,
+        start=0.0,
+        placement=Placement(0.5, 0.5, "center", 0.3),
+        enter=Animation(kind="fade", duration=1.0),
+    )
     plan = build_plan(proj(ClipRef(str(src)), layers=(layer,)))
     pv = Previewer(plan)
     mid = pv.frame(0.5).to_rgb()[960, 540].astype(int)
@@ -154,8 +193,10 @@ def test_clips_play_in_order_with_trims(tmp_path):
     a = make_colour_clip(tmp_path / "a.mp4", "red", size="320x240", duration=2.0)
     b = make_colour_clip(tmp_path / "b.mp4", "blue", size="320x240", duration=2.0)
     out = tmp_path / "ab.mp4"
-    export(proj(ClipRef(str(a), 0.0, 1.0), ClipRef(str(b), 0.5, 1.5),
-                reframe=Reframe(mode="fill")), out)
+    export(
+        proj(ClipRef(str(a), 0.0, 1.0), ClipRef(str(b), 0.5, 1.5), reframe=Reframe(mode="fill")),
+        out,
+    )
     assert frame_count(out) == 60
     f0, f29, f30, f59 = frames_rgb(out, [0, 29, 30, 59])
     assert near(f0[960, 540], (255, 0, 0)) and near(f29[960, 540], (255, 0, 0))
@@ -170,8 +211,9 @@ def test_closing_card_colour_and_gradient(tmp_path, landscape_clip):
     last = frames_rgb(out, [89])[0]
     assert near(last[960, 540], (255, 128, 0))
     out2 = tmp_path / "grad.mp4"
-    card2 = ClosingCard(duration=0.5, background=Background(kind="gradient", colour="#000000",
-                                                            colour2="#ffffff"))
+    card2 = ClosingCard(
+        duration=0.5, background=Background(kind="gradient", colour="#000000", colour2="#ffffff")
+    )
     export(proj(ClipRef(str(landscape_clip)), card=card2), out2)
     g = frames_rgb(out2, [70])[0].astype(int)
     assert g[20, 540].mean() < 30 and g[1900, 540].mean() > 225 and 100 < g[960, 540].mean() < 155
@@ -190,16 +232,30 @@ def test_audio_stays_in_sync_across_clips(tmp_path):
     clips = []
     for i, flash in enumerate((0.5, 0.3)):
         p = tmp_path / f"sync{i}.mp4"
-        ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x240:r=30:d=1",
-               "-f", "lavfi", "-i",
-               f"aevalsrc='if(between(t,{flash},{flash}+0.05),0.8*sin(2*PI*1000*t),0)':s=48000:d=1",
-               "-vf", f"drawbox=c=white:t=fill:enable='between(t,{flash},{flash}+0.05)'",
-               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-               "-c:a", "aac", str(p))
+        ffmpeg(
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:s=320x240:r=30:d=1",
+            "-f",
+            "lavfi",
+            "-i",
+            f"aevalsrc='if(between(t,{flash},{flash}+0.05),0.8*sin(2*PI*1000*t),0)':s=48000:d=1",
+            "-vf",
+            f"drawbox=c=white:t=fill:enable='between(t,{flash},{flash}+0.05)'",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            str(p),
+        )
         clips.append(ClipRef(str(p)))
     out = tmp_path / "sync.mp4"
-    export(proj(*clips, reframe=Reframe(mode="fill"),
-                audio=AudioSettings(normalise=False)), out)
+    export(proj(*clips, reframe=Reframe(mode="fill"), audio=AudioSettings(normalise=False)), out)
     frames = frames_rgb(out)
     bright = [i for i, f in enumerate(frames) if f[960, 540].mean() > 128]
     samples, rate = audio_samples(out)
@@ -209,9 +265,9 @@ def test_audio_stays_in_sync_across_clips(tmp_path):
         if on and not prev and (not onsets or i - onsets[-1] > rate * 0.2):
             onsets.append(i)
         prev = on
-    flashes = [bright[0]] + [b for a, b in zip(bright, bright[1:]) if b - a > 3]
+    flashes = [bright[0]] + [b for a, b in zip(bright, bright[1:], strict=False) if b - a > 3]
     assert len(flashes) == 2 and len(onsets) == 2
-    for fl, on in zip(flashes, onsets):
+    for fl, on in zip(flashes, onsets, strict=True):
         assert abs(on / rate - fl / 30) <= 1.5 / 30  # within about a frame
 
 
@@ -228,18 +284,37 @@ def test_clip_without_audio_gets_silence(tmp_path):
 def _loudness(path):
     from creator_kit.media import ffmpeg as ff
 
-    _, log = ff.run(["-i", str(path), "-af", "loudnorm=print_format=json", "-f", "null", "-"],
-                    loglevel="info", keep_stderr=60)
+    _, log = ff.run(
+        ["-i", str(path), "-af", "loudnorm=print_format=json", "-f", "null", "-"],
+        loglevel="info",
+        keep_stderr=60,
+    )
     import json
 
-    return float(json.loads(log[log.rfind("{"): log.rfind("}") + 1])["input_i"])
+    return float(json.loads(log[log.rfind("{") : log.rfind("}") + 1])["input_i"])
 
 
 def test_loudness_is_normalised_to_target(tmp_path):
     quiet = tmp_path / "quiet.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=3", "-f", "lavfi", "-i",
-           "sine=f=300:d=3:sample_rate=48000,volume=0.03", "-c:v", "libx264", "-preset",
-           "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(quiet))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x240:r=30:d=3",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=f=300:d=3:sample_rate=48000,volume=0.03",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        str(quiet),
+    )
     out = tmp_path / "loud.mp4"
     export(proj(ClipRef(str(quiet))), out)
     assert _loudness(out) == pytest.approx(-14.0, abs=1.0)
@@ -250,11 +325,21 @@ def test_music_bed_is_mixed_with_fades(tmp_path):
     music = tmp_path / "bed.m4a"
     ffmpeg("-f", "lavfi", "-i", "sine=f=220:d=1.3:sample_rate=44100", "-c:a", "aac", str(music))
     out = tmp_path / "bed.mp4"
-    export(proj(ClipRef(str(src)), audio=AudioSettings(music=str(music), music_volume=0.5,
-                                                      music_fade_in=1.0, music_fade_out=1.0,
-                                                      normalise=False)), out)
+    export(
+        proj(
+            ClipRef(str(src)),
+            audio=AudioSettings(
+                music=str(music),
+                music_volume=0.5,
+                music_fade_in=1.0,
+                music_fade_out=1.0,
+                normalise=False,
+            ),
+        ),
+        out,
+    )
     s, rate = audio_samples(out)
-    rms = lambda a, b: float(np.sqrt(np.mean(s[int(a * rate): int(b * rate)] ** 2)))  # noqa: E731
+    rms = lambda a, b: float(np.sqrt(np.mean(s[int(a * rate) : int(b * rate)] ** 2)))  # noqa: E731
     # The 1.3 s bed loops to fill 3 s; it fades in and out around a steady middle.
     assert rms(0.0, 0.1) < rms(1.4, 1.6) * 0.4
     assert rms(2.9, 3.0) < rms(1.4, 1.6) * 0.4
@@ -264,9 +349,17 @@ def test_music_bed_is_mixed_with_fades(tmp_path):
 
 def test_preview_frame_is_the_export_frame(tmp_path, landscape_clip):
     png = _square_png(tmp_path / "red.png", (255, 0, 0, 200), (300, 300))
-    project = proj(ClipRef(str(landscape_clip)), layers=(ImageLayer(
-        path=png, start=0.5, placement=Placement(0.7, 0.2, "center", 0.2),
-        enter=Animation("pop")),))
+    project = proj(
+        ClipRef(str(landscape_clip)),
+        layers=(
+            ImageLayer(
+                path=png,
+                start=0.5,
+                placement=Placement(0.7, 0.2, "center", 0.2),
+                enter=Animation("pop"),
+            ),
+        ),
+    )
     plan = build_plan(project)
     renderer = Renderer(plan)
     pool = FramePool(plan.width, plan.height, 2)

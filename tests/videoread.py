@@ -57,8 +57,13 @@ def stream_facts(path: Path) -> dict[str, object]:
         v = c.streams.video[0]
         cc = v.codec_context
         facts: dict[str, object] = {
-            "codec": cc.name, "profile": cc.profile, "width": cc.width, "height": cc.height,
-            "pix_fmt": cc.pix_fmt, "fps": float(v.average_rate), "duration": c.duration / 1e6,
+            "codec": cc.name,
+            "profile": cc.profile,
+            "width": cc.width,
+            "height": cc.height,
+            "pix_fmt": cc.pix_fmt,
+            "fps": float(v.average_rate),
+            "duration": c.duration / 1e6,
         }
         fr = next(c.decode(video=0))
         facts["primaries"] = str(fr.color_primaries)
@@ -67,6 +72,10 @@ def stream_facts(path: Path) -> dict[str, object]:
     with av.open(str(path)) as c:
         if c.streams.audio:
             a = c.streams.audio[0]
-            facts.update(acodec=a.codec_context.name, aprofile=a.codec_context.profile,
-                         arate=a.rate, achannels=a.codec_context.channels)
+            facts.update(
+                acodec=a.codec_context.name,
+                aprofile=a.codec_context.profile,
+                arate=a.rate,
+                achannels=a.codec_context.channels,
+            )
     return facts

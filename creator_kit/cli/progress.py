@@ -13,7 +13,9 @@ def _clock(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
     s = int(round(seconds))
-    return f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return (
+        f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    )
 
 
 class BarReporter:
@@ -27,7 +29,9 @@ class BarReporter:
     def __call__(self, p: Progress) -> None:
         filled = int(round(p.fraction * self.width))
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {p.fraction * 100:5.1f}%  ETA {_clock(p.eta_s)}  {p.stage:<8}")
+        self.stream.write(
+            f"\r[{bar}] {p.fraction * 100:5.1f}%  ETA {_clock(p.eta_s)}  {p.stage:<8}"
+        )
         self.stream.flush()
         self._drawn = True
 
@@ -47,8 +51,9 @@ class JsonReporter:
 
     def __call__(self, p: Progress) -> None:
         eta = None if p.eta_s is None else round(p.eta_s, 2)
-        self.stream.write(json.dumps({"stage": p.stage, "fraction": round(p.fraction, 4),
-                                      "eta_s": eta}) + "\n")
+        self.stream.write(
+            json.dumps({"stage": p.stage, "fraction": round(p.fraction, 4), "eta_s": eta}) + "\n"
+        )
         self.stream.flush()
 
     def close(self) -> None:
@@ -69,4 +74,8 @@ def make_reporter(mode: str | None) -> BarReporter | JsonReporter | NullReporter
     """The reporter for ``--progress`` (None: a bar on a terminal, else nothing)."""
     if mode is None:
         mode = "bar" if sys.stderr.isatty() else "none"
-    return {"bar": BarReporter, "json": JsonReporter, "none": NullReporter}[mode]()
+    if mode == "bar":
+        return BarReporter()
+    if mode == "json":
+        return JsonReporter()
+    return NullReporter()

@@ -10,15 +10,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from creator_kit.cli.progress import make_reporter
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import (
-    Animation, AudioSettings, Background, ClipRef, ClosingCard, ImageLayer, OutputSettings,
-    Placement, Project, Reframe,
+    Animation,
+    AudioSettings,
+    Background,
+    ClipRef,
+    ClosingCard,
+    ImageLayer,
+    OutputSettings,
+    Placement,
+    Project,
+    Reframe,
 )
 from creator_kit.core.presets import PROFILES
 from creator_kit.core.project_io import load_project, save_project
-from creator_kit.cli.progress import make_reporter
 from creator_kit.render.export import export
 
 _STICKER_KEYS = {"x", "y", "w", "from", "to", "anim", "anchor", "opacity"}
@@ -26,46 +34,100 @@ _STICKER_KEYS = {"x", "y", "w", "from", "to", "anim", "anchor", "opacity"}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``render`` subcommand."""
-    p = sub.add_parser("render", help="render clips or a .ckproj project to a vertical MP4",
-                       description="Render clips (-i) or a saved project to an upload-ready MP4.")
+    p = sub.add_parser(
+        "render",
+        help="render clips or a .ckproj project to a vertical MP4",
+        description="Render clips (-i) or a saved project to an upload-ready MP4.",
+    )
     p.add_argument("project", nargs="?", help="a saved .ckproj project (instead of -i)")
-    p.add_argument("-i", "--input", action="append", default=[], metavar="CLIP",
-                   help="a source clip; repeat for several clips, played in order")
+    p.add_argument(
+        "-i",
+        "--input",
+        action="append",
+        default=[],
+        metavar="CLIP",
+        help="a source clip; repeat for several clips, played in order",
+    )
     p.add_argument("-o", "--output", required=True, help="the MP4 to write")
     p.add_argument("--overwrite", action="store_true", help="replace the output if it exists")
-    p.add_argument("--trim", action="append", default=[], metavar="[N:]START:END",
-                   help="use START..END seconds of clip N (default 0); END may be empty")
-    p.add_argument("--reframe", choices=["fill", "fit", "fit-blur", "face"], default=None,
-                   help="how a landscape clip fills the vertical canvas (default fit-blur)")
-    p.add_argument("--offset", type=float, default=0.0, metavar="X",
-                   help="with fill: move the crop window, -1 (left) .. 1 (right)")
+    p.add_argument(
+        "--trim",
+        action="append",
+        default=[],
+        metavar="[N:]START:END",
+        help="use START..END seconds of clip N (default 0); END may be empty",
+    )
+    p.add_argument(
+        "--reframe",
+        choices=["fill", "fit", "fit-blur", "face"],
+        default=None,
+        help="how a landscape clip fills the vertical canvas (default fit-blur)",
+    )
+    p.add_argument(
+        "--offset",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="with fill: move the crop window, -1 (left) .. 1 (right)",
+    )
     p.add_argument("--bar-colour", default="#000000", help="with fit: the bar colour")
-    p.add_argument("--sticker", action="append", default=[], metavar="PNG[@x=,y=,w=,from=,to=,anim=]",
-                   help="overlay an image; options place and time it (fractions of the canvas)")
+    p.add_argument(
+        "--sticker",
+        action="append",
+        default=[],
+        metavar="PNG[@x=,y=,w=,from=,to=,anim=]",
+        help="overlay an image; options place and time it (fractions of the canvas)",
+    )
     p.add_argument("--music", metavar="AUDIO", help="a music bed mixed under the clips' sound")
     p.add_argument("--music-volume", type=float, default=0.35, metavar="GAIN")
     p.add_argument("--no-source-audio", action="store_true", help="drop the clips' own sound")
-    p.add_argument("--no-normalise", action="store_true",
-                   help="skip loudness normalisation (default: -14 LUFS)")
+    p.add_argument(
+        "--no-normalise",
+        action="store_true",
+        help="skip loudness normalisation (default: -14 LUFS)",
+    )
     p.add_argument("--loudness", type=float, default=-14.0, metavar="LUFS")
-    p.add_argument("--audio-tail", choices=["cut", "freeze"], default="cut",
-                   help="when a clip's audio outlasts its picture: cut the audio (default) or "
-                        "hold the last frame")
-    p.add_argument("--card", type=float, metavar="SECONDS",
-                   help="append a closing card of this length")
-    p.add_argument("--card-background", default="#0b3d91", metavar="SPEC",
-                   help="'#rrggbb', 'gradient:#top:#bottom', 'last-frame' or an image path")
-    p.add_argument("--card-logo", action="append", default=[], metavar="PNG",
-                   help="a logo on the closing card (repeatable)")
-    p.add_argument("--preset", choices=sorted(PROFILES), default=None,
-                   help="target platform (default tiktok)")
+    p.add_argument(
+        "--audio-tail",
+        choices=["cut", "freeze"],
+        default="cut",
+        help="when a clip's audio outlasts its picture: cut the audio (default) or "
+        "hold the last frame",
+    )
+    p.add_argument(
+        "--card", type=float, metavar="SECONDS", help="append a closing card of this length"
+    )
+    p.add_argument(
+        "--card-background",
+        default="#0b3d91",
+        metavar="SPEC",
+        help="'#rrggbb', 'gradient:#top:#bottom', 'last-frame' or an image path",
+    )
+    p.add_argument(
+        "--card-logo",
+        action="append",
+        default=[],
+        metavar="PNG",
+        help="a logo on the closing card (repeatable)",
+    )
+    p.add_argument(
+        "--preset", choices=sorted(PROFILES), default=None, help="target platform (default tiktok)"
+    )
     p.add_argument("--fps", type=float, help="output frame rate (default: the preset's, 30)")
     p.add_argument("--crf", type=int, help="x264 quality (lower is better; default 20)")
-    p.add_argument("--x264-preset", choices=["ultrafast", "superfast", "veryfast", "faster",
-                                             "fast", "medium", "slow"])
-    p.add_argument("--progress", choices=["bar", "json", "none"], default=None,
-                   help="progress display (default: bar on a terminal, else none)")
-    p.add_argument("--save-project", metavar="CKPROJ", help="also save the project built from flags")
+    p.add_argument(
+        "--x264-preset",
+        choices=["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"],
+    )
+    p.add_argument(
+        "--progress",
+        choices=["bar", "json", "none"],
+        default=None,
+        help="progress display (default: bar on a terminal, else none)",
+    )
+    p.add_argument(
+        "--save-project", metavar="CKPROJ", help="also save the project built from flags"
+    )
     p.set_defaults(func=run)
 
 
@@ -100,8 +162,11 @@ def parse_sticker(spec: str) -> ImageLayer:
     for item in filter(None, opts.split(",")):
         key, _, val = item.partition("=")
         if key not in _STICKER_KEYS or not val:
-            raise InputError(f"--sticker option {item!r} not understood "
-                             f"(use {', '.join(sorted(_STICKER_KEYS))})", path)
+            raise InputError(
+                f"--sticker option {item!r} not understood "
+                f"(use {', '.join(sorted(_STICKER_KEYS))})",
+                path,
+            )
         values[key] = val
     try:
         x = float(values.get("x", 0.82))
@@ -118,9 +183,13 @@ def parse_sticker(spec: str) -> ImageLayer:
     anchor = values.get("anchor", "center")
     try:
         return ImageLayer(
-            path=path, start=start, end=end, opacity=opacity,
+            path=path,
+            start=start,
+            end=end,
+            opacity=opacity,
             placement=Placement(x=x, y=y, anchor=anchor, width=w),  # type: ignore[arg-type]
-            enter=Animation(kind=anim), exit=Animation(kind="fade" if anim != "none" else "none"),  # type: ignore[arg-type]
+            enter=Animation(kind=anim),
+            exit=Animation(kind="fade" if anim != "none" else "none"),  # type: ignore[arg-type]
         )
     except ValueError as exc:
         raise InputError(f"--sticker: {exc}", path) from None
@@ -142,10 +211,13 @@ def _card(args: argparse.Namespace) -> ClosingCard | None:
     logos = args.card_logo
     n = len(logos)
     layers = tuple(
-        ImageLayer(path=logo, placement=Placement(x=(i + 1) / (n + 1), y=0.5,
-                                                  width=min(0.4, 0.8 / n)),
-                   enter=Animation(kind="pop"))
-        for i, logo in enumerate(logos))
+        ImageLayer(
+            path=logo,
+            placement=Placement(x=(i + 1) / (n + 1), y=0.5, width=min(0.4, 0.8 / n)),
+            enter=Animation(kind="pop"),
+        )
+        for i, logo in enumerate(logos)
+    )
     if not 0.5 <= args.card <= 30:
         raise InputError("--card must be between 0.5 and 30 seconds")
     return ClosingCard(duration=args.card, background=bg, layers=layers)
@@ -156,26 +228,41 @@ def build_project(args: argparse.Namespace) -> Project:
     if not args.input:
         raise InputError("nothing to render: give clips with -i or a .ckproj project")
     trims = _parse_trims(args.trim, len(args.input))
-    clips = tuple(ClipRef(source=src, start=trims.get(i, (0.0, None))[0],
-                          end=trims.get(i, (0.0, None))[1], tail=args.audio_tail)
-                  for i, src in enumerate(args.input))
+    clips = tuple(
+        ClipRef(
+            source=src,
+            start=trims.get(i, (0.0, None))[0],
+            end=trims.get(i, (0.0, None))[1],
+            tail=args.audio_tail,
+        )
+        for i, src in enumerate(args.input)
+    )
     return Project(
         clips=clips,
-        output=OutputSettings(preset=args.preset or "tiktok", fps=args.fps, crf=args.crf,
-                              x264_preset=args.x264_preset),
-        reframe=Reframe(mode=args.reframe or "fit-blur", offset_x=max(-1, min(1, args.offset)),
-                        bar_colour=args.bar_colour),
+        output=OutputSettings(
+            preset=args.preset or "tiktok", fps=args.fps, crf=args.crf, x264_preset=args.x264_preset
+        ),
+        reframe=Reframe(
+            mode=args.reframe or "fit-blur",
+            offset_x=max(-1, min(1, args.offset)),
+            bar_colour=args.bar_colour,
+        ),
         layers=tuple(parse_sticker(s) for s in args.sticker),
         card=_card(args),
-        audio=AudioSettings(keep_source=not args.no_source_audio, music=args.music,
-                            music_volume=args.music_volume, normalise=not args.no_normalise,
-                            loudness_lufs=args.loudness),
+        audio=AudioSettings(
+            keep_source=not args.no_source_audio,
+            music=args.music,
+            music_volume=args.music_volume,
+            normalise=not args.no_normalise,
+            loudness_lufs=args.loudness,
+        ),
     )
 
 
 @contextmanager
 def cancel_on_signals(token: CancelToken) -> Iterator[None]:
     """SIGINT/SIGTERM set ``token`` instead of raising, so export can clean up and exit 130."""
+
     def handler(_sig: int, _frame: FrameType | None) -> None:
         token.cancel()
 
@@ -194,9 +281,14 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("give either a project file or -i clips, not both")
         project = load_project(args.project)
         if args.preset:
-            project = project.replace(output=OutputSettings(
-                preset=args.preset, fps=project.output.fps, crf=project.output.crf,
-                x264_preset=project.output.x264_preset))
+            project = project.replace(
+                output=OutputSettings(
+                    preset=args.preset,
+                    fps=project.output.fps,
+                    crf=project.output.crf,
+                    x264_preset=project.output.x264_preset,
+                )
+            )
     else:
         project = build_project(args)
     if args.save_project:
@@ -209,8 +301,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with cancel_on_signals(token):
-            result = export(project, args.output, overwrite=args.overwrite,
-                            on_progress=reporter, on_warning=warn, cancel=token)
+            result = export(
+                project,
+                args.output,
+                overwrite=args.overwrite,
+                on_progress=reporter,
+                on_warning=warn,
+                cancel=token,
+            )
     finally:
         reporter.close()
     if args.progress != "json":

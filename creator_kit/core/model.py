@@ -19,7 +19,15 @@ from creator_kit.core.schema import ranged
 SCHEMA_VERSION = 1
 
 Anchor = Literal[
-    "top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right"
+    "top-left",
+    "top",
+    "top-right",
+    "left",
+    "center",
+    "right",
+    "bottom-left",
+    "bottom",
+    "bottom-right",
 ]
 AnimationKind = Literal["none", "fade", "slide", "pop"]
 Direction = Literal["left", "right", "up", "down"]

@@ -26,7 +26,8 @@ def check_local_path(value: str, context: str | Path | None = None) -> None:
     if _PROTOCOL.match(value):
         scheme = value.split(":", 1)[0].split(",", 1)[0]
         raise InputError(
-            f"{value[:80]!r} is a {scheme}: address, not a local file; only local files are allowed",
+            f"{value[:80]!r} is a {scheme}: address, not a local file; "
+            "only local files are allowed",
             context,
         )
 

@@ -36,7 +36,10 @@ MIGRATIONS[0] = _migrate_0_to_1
 
 
 def project_from_data(doc: Any, path: Path | None = None) -> Project:
-    """Validate and migrate a parsed project document; relative paths resolve against ``path``'s folder."""
+    """Validate and migrate a parsed project document.
+
+    Relative paths resolve against the folder of ``path`` (the project file).
+    """
     if not isinstance(doc, dict):
         raise InputError("project file must contain a JSON object", path)
     version = doc.get("schema_version", 0)
@@ -58,7 +61,8 @@ def project_from_data(doc: Any, path: Path | None = None) -> Project:
     except SchemaError as exc:
         raise InputError(f"invalid project: {exc}", path) from None
     base = path.parent if path is not None else None
-    return map_paths(project, lambda p: _resolve(p, base, path))
+    resolved: Project = map_paths(project, lambda p: _resolve(p, base, path))
+    return resolved
 
 
 def load_project(path: str | Path) -> Project:

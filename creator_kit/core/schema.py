@@ -110,7 +110,10 @@ def _max_nesting(text: str) -> int:
 
 
 def from_data(cls: type[T], data: Any, where: str = "") -> T:
-    """Build dataclass ``cls`` from parsed JSON ``data``; raise :class:`SchemaError` if it does not fit."""
+    """Build dataclass ``cls`` from parsed JSON ``data``.
+
+    Raises :class:`SchemaError` naming the location of the first value that does not fit.
+    """
     return typing.cast(T, _convert(cls, data, where, None))
 
 
@@ -150,7 +153,9 @@ def _convert(tp: Any, value: Any, where: str, meta: typing.Mapping[str, Any] | N
         raise SchemaError(where, " or ".join(dict.fromkeys(errors)))
     if origin is Literal:
         allowed = get_args(tp)
-        if value not in allowed or isinstance(value, bool) != any(isinstance(a, bool) for a in allowed):
+        if value not in allowed or isinstance(value, bool) != any(
+            isinstance(a, bool) for a in allowed
+        ):
             shown = ", ".join(repr(a) for a in allowed)
             raise SchemaError(where, f"must be one of {shown}, not {value!r}"[:300])
         return value
@@ -165,7 +170,10 @@ def _convert(tp: Any, value: Any, where: str, meta: typing.Mapping[str, Any] | N
             return tuple(_convert(args[0], v, f"{where}[{i}]", None) for i, v in enumerate(value))
         if len(value) != len(args):
             raise SchemaError(where, f"must have exactly {len(args)} items")
-        return tuple(_convert(a, v, f"{where}[{i}]", None) for i, (a, v) in enumerate(zip(args, value)))
+        return tuple(
+            _convert(a, v, f"{where}[{i}]", None)
+            for i, (a, v) in enumerate(zip(args, value, strict=True))
+        )
     if dataclasses.is_dataclass(tp):
         return _convert_dataclass(tp, value, where)
     if tp is bool:
@@ -241,9 +249,13 @@ def _check_range(value: float, where: str, meta: typing.Mapping[str, Any] | None
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
-    )
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        type(None): "null",
+    }.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
 
 
 def ranged(default: Any, lo: float | None = None, hi: float | None = None) -> Any:

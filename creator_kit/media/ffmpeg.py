@@ -50,7 +50,10 @@ def spawn(
     stderr: int | IO[bytes] | None = subprocess.PIPE,
     loglevel: str = "error",
 ) -> subprocess.Popen[bytes]:
-    """Start ``ffmpeg <args>`` safely (see module docstring). ``-nostdin`` is added when stdin is unused."""
+    """Start ``ffmpeg <args>`` safely (see module docstring).
+
+    ``-nostdin`` is added when stdin is unused.
+    """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel]
     if stdin is None:
         cmd.append("-nostdin")
@@ -121,8 +124,14 @@ class StderrCollector:
         return "; ".join(line for line in self._lines if line)[-400:]
 
 
-def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "ffmpeg",
-        loglevel: str = "error", keep_stderr: int = 40) -> tuple[bytes, str]:
+def run(
+    args: Sequence[str],
+    *,
+    cancel: CancelToken | None = None,
+    what: str = "ffmpeg",
+    loglevel: str = "error",
+    keep_stderr: int = 40,
+) -> tuple[bytes, str]:
     """Run ffmpeg to completion; return its stdout and the last ``keep_stderr`` stderr lines.
 
     Raises :class:`RenderError` on failure. Polls ``cancel`` while waiting, killing ffmpeg and
@@ -150,9 +159,15 @@ def run(args: Sequence[str], *, cancel: CancelToken | None = None, what: str = "
     return (out[0] if out else b""), stderr_text
 
 
-def run_with_progress(args: Sequence[str], *, duration: float,
-                      on_fraction: Callable[[float], None], cancel: CancelToken | None = None,
-                      what: str = "ffmpeg", loglevel: str = "error") -> str:
+def run_with_progress(
+    args: Sequence[str],
+    *,
+    duration: float,
+    on_fraction: Callable[[float], None],
+    cancel: CancelToken | None = None,
+    what: str = "ffmpeg",
+    loglevel: str = "error",
+) -> str:
     """Run ffmpeg reporting the fraction of ``duration`` it has processed; return its stderr.
 
     Progress comes from ffmpeg's ``-progress`` key=value stream (a machine interface, not

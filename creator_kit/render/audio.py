@@ -41,8 +41,9 @@ class Loudness:
     target_offset: float
 
 
-def build_audio(plan: RenderPlan, first_input: int, loudness: Loudness | None,
-                measure: bool = False) -> AudioGraph:
+def build_audio(
+    plan: RenderPlan, first_input: int, loudness: Loudness | None, measure: bool = False
+) -> AudioGraph:
     """The soundtrack graph; input indices start at ``first_input`` (0 is video when encoding)."""
     audio = plan.project.audio
     inputs: list[str] = []
@@ -54,17 +55,27 @@ def build_audio(plan: RenderPlan, first_input: int, loudness: Loudness | None,
         label = f"ck_a{seg.index}"
         if audio.keep_source and seg.info.audio is not None and audio.source_volume > 0:
             dur = seg.frames / plan.fps + 0.1
-            inputs += ["-ss", f"{seg.src_start:.6f}", "-t", f"{dur:.6f}",
-                       "-i", ffmpeg_input_path(seg.clip.source)]
-            chains.append(f"[{idx}:a:0]{_FMT},volume={audio.source_volume:.4f},"
-                          f"apad,atrim=end_sample={samples},asetpts=N/SR/TB[{label}]")
+            inputs += [
+                "-ss",
+                f"{seg.src_start:.6f}",
+                "-t",
+                f"{dur:.6f}",
+                "-i",
+                ffmpeg_input_path(seg.clip.source),
+            ]
+            chains.append(
+                f"[{idx}:a:0]{_FMT},volume={audio.source_volume:.4f},"
+                f"apad,atrim=end_sample={samples},asetpts=N/SR/TB[{label}]"
+            )
             idx += 1
         else:
             chains.append(f"anullsrc=r={RATE}:cl=stereo,atrim=end_sample={samples}[{label}]")
         labels.append(label)
     if plan.card_frames:
-        chains.append(f"anullsrc=r={RATE}:cl=stereo,atrim=end_sample="
-                      f"{_samples(plan.card_frames, plan.fps)}[ck_acard]")
+        chains.append(
+            f"anullsrc=r={RATE}:cl=stereo,atrim=end_sample="
+            f"{_samples(plan.card_frames, plan.fps)}[ck_acard]"
+        )
         labels.append("ck_acard")
     total = _samples(plan.total_frames, plan.fps)
     if len(labels) > 1:
@@ -82,8 +93,10 @@ def build_audio(plan: RenderPlan, first_input: int, loudness: Loudness | None,
             fades += f",afade=t=in:d={fade_in:.3f}"
         if fade_out > 0:
             fades += f",afade=t=out:st={dur - fade_out:.3f}:d={fade_out:.3f}"
-        chains.append(f"[{idx}:a:0]{_FMT},atrim=end_sample={total},asetpts=N/SR/TB{fades},"
-                      f"volume={audio.music_volume:.4f}[ck_mus]")
+        chains.append(
+            f"[{idx}:a:0]{_FMT},atrim=end_sample={total},asetpts=N/SR/TB{fades},"
+            f"volume={audio.music_volume:.4f}[ck_mus]"
+        )
         chains.append("[ck_src][ck_mus]amix=inputs=2:duration=first:normalize=0[ck_mix]")
         mix = "ck_mix"
         idx += 1
@@ -107,27 +120,39 @@ def has_sound(plan: RenderPlan) -> bool:
     audio = plan.project.audio
     if plan.music is not None and audio.music_volume > 0:
         return True
-    return audio.keep_source and audio.source_volume > 0 and any(
-        s.info.audio is not None for s in plan.segments)
+    return (
+        audio.keep_source
+        and audio.source_volume > 0
+        and any(s.info.audio is not None for s in plan.segments)
+    )
 
 
-def measure_loudness(plan: RenderPlan, cancel: CancelToken | None = None,
-                     on_fraction: Callable[[float], None] | None = None) -> Loudness | None:
+def measure_loudness(
+    plan: RenderPlan,
+    cancel: CancelToken | None = None,
+    on_fraction: Callable[[float], None] | None = None,
+) -> Loudness | None:
     """First loudnorm pass over the soundtrack; None when it is silent (nothing to normalise)."""
     if not has_sound(plan):
         return None
     g = build_audio(plan, 0, None, measure=True)
     log = ffmpeg.run_with_progress(
         [*g.inputs, "-filter_complex", g.graph, "-map", "[aout]", "-f", "null", "-"],
-        duration=plan.duration, on_fraction=on_fraction or (lambda _f: None), cancel=cancel,
-        what="loudness analysis", loglevel="info")
+        duration=plan.duration,
+        on_fraction=on_fraction or (lambda _f: None),
+        cancel=cancel,
+        what="loudness analysis",
+        loglevel="info",
+    )
     start, end = log.rfind("{"), log.rfind("}")
     if start < 0 or end < start:
         return None
     try:
         data = json.loads(log[start : end + 1])
-        values = [float(data[k]) for k in
-                  ("input_i", "input_tp", "input_lra", "input_thresh", "target_offset")]
+        values = [
+            float(data[k])
+            for k in ("input_i", "input_tp", "input_lra", "input_thresh", "target_offset")
+        ]
     except (ValueError, KeyError):
         return None
     if not all(abs(v) < 1e6 for v in values) or values[0] < -70:  # -inf: silence

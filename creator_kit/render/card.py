@@ -43,6 +43,8 @@ def _cover(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     h, w = rgb.shape[:2]
     scale = max(width / w, height / h)
     nw, nh = max(width, int(round(w * scale))), max(height, int(round(h * scale)))
-    resized = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    resized = cv2.resize(
+        rgb, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    )
     x, y = (nw - width) // 2, (nh - height) // 2
     return resized[y : y + height, x : x + width]

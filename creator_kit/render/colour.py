@@ -24,7 +24,10 @@ def rgb_to_yuv(rgb: npt.NDArray[np.uint8]) -> tuple[F32, F32, F32]:
 
 
 def yuv420_to_rgb(y: U8, u: U8, v: U8) -> U8:
-    """An (h, w, 3) RGB image from limited-range BT.709 4:2:0 planes (chroma upsampled by repeat)."""
+    """An (h, w, 3) RGB image from limited-range BT.709 4:2:0 planes.
+
+    Chroma is upsampled by repetition (nearest neighbour).
+    """
     h, w = y.shape
     yf = (y.astype(np.float32) - 16.0) * (1.0 / 219.0)
     uf = np.repeat(np.repeat(u, 2, axis=0), 2, axis=1)[:h, :w].astype(np.float32)
@@ -40,8 +43,16 @@ def yuv420_to_rgb(y: U8, u: U8, v: U8) -> U8:
 
 def parse_colour(text: str) -> tuple[int, int, int]:
     """``#rrggbb`` / ``#rgb`` / a few names to an RGB tuple; raises ValueError otherwise."""
-    names = {"black": "#000000", "white": "#ffffff", "red": "#ff0000", "green": "#00ff00",
-             "blue": "#0000ff", "yellow": "#ffff00", "gray": "#808080", "grey": "#808080"}
+    names = {
+        "black": "#000000",
+        "white": "#ffffff",
+        "red": "#ff0000",
+        "green": "#00ff00",
+        "blue": "#0000ff",
+        "yellow": "#ffff00",
+        "gray": "#808080",
+        "grey": "#808080",
+    }
     t = names.get(text.strip().lower(), text.strip())
     if t.startswith("#"):
         t = t[1:]

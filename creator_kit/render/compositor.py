@@ -93,7 +93,11 @@ def _convert(rgba: U8, dx: int, dy: int) -> _YuvSprite:
     safe = np.where(wsum > 0, wsum, 1.0)
     u2 = np.where(wsum > 0, _pool2(u * a) / safe, 128.0)
     v2 = np.where(wsum > 0, _pool2(v * a) / safe, 128.0)
-    r = lambda p: np.clip(p + 0.5, 0, 255).astype(np.uint16)  # noqa: E731
+
+    def r(p: npt.NDArray[np.float32]) -> U16:
+        out: U16 = np.clip(p + 0.5, 0, 255).astype(np.uint16)
+        return out
+
     return _YuvSprite(r(y), r(u2), r(v2), a.astype(np.uint16), r(wsum), dx, dy)
 
 
@@ -143,7 +147,7 @@ def _blend_plane(dst: U8, src: U16, alpha: U16, x: int, y: int, op: int) -> None
     s = src[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
     a = alpha[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
     if op < 256:
-        a = (a * op) >> 8
+        a = ((a * op) >> 8).astype(np.uint16)
     d = dst[y0:y1, x0:x1]
     # (d*(255-a) + s*a + 127) // 255 in uint32 to stay exact without overflow.
     out = (d.astype(np.uint32) * (255 - a) + s.astype(np.uint32) * a + 127) // 255

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
+import typing
 
 from creator_kit.core.errors import InputError, RenderError
 from creator_kit.media import ffmpeg
@@ -17,10 +19,13 @@ def segment_filters(plan: RenderPlan, seg: Segment) -> str:
     width, height = output_size(seg.info)  # what normalise_filters leaves (even, square pixels)
     # Ingest leaves BT.709 limited-range pictures; saying so lets filters that draw colours
     # (fit's bars, the blurred backdrop) convert them with the right matrix.
-    parts = [*normalise_filters(seg.info, plan.fps),
-             "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"]
-    graph = ",".join(parts + [reframe_graph(plan.project.reframe, width, height,
-                                            plan.width, plan.height)])
+    parts = [
+        *normalise_filters(seg.info, plan.fps),
+        "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv",
+    ]
+    graph = ",".join(
+        parts + [reframe_graph(plan.project.reframe, width, height, plan.width, plan.height)]
+    )
     return graph + ",setsar=1,format=yuv420p"
 
 
@@ -31,7 +36,9 @@ class SegmentDecoder:
     of its duration) the last picture is repeated, more than that is an error.
     """
 
-    def __init__(self, plan: RenderPlan, seg: Segment, skip: int = 0, count: int | None = None) -> None:
+    def __init__(
+        self, plan: RenderPlan, seg: Segment, skip: int = 0, count: int | None = None
+    ) -> None:
         self.plan, self.seg = plan, seg
         self.count = seg.src_frames - skip if count is None else count
         self.position = skip
@@ -42,8 +49,17 @@ class SegmentDecoder:
             args = decode_args(path, seg.info, plan.fps, start, duration)
         except FileNotFoundError:
             raise InputError("source file is missing (moved or deleted?)", path) from None
-        args += ["-vf", segment_filters(plan, seg), "-frames:v", str(self.count),
-                 "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
+        args += [
+            "-vf",
+            segment_filters(plan, seg),
+            "-frames:v",
+            str(self.count),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "yuv420p",
+            "pipe:1",
+        ]
         self._proc = ffmpeg.spawn(args, stdout=subprocess.PIPE)
         self._err = ffmpeg.StderrCollector(self._proc)
         self._frame_bytes = plan.width * plan.height * 3 // 2
@@ -52,11 +68,11 @@ class SegmentDecoder:
 
     def read_into(self, frame: Frame) -> None:
         """Fill ``frame`` with the next picture of the segment."""
-        assert self._proc.stdout is not None
-        view = memoryview(frame.buf)
+        stdout = typing.cast(io.BufferedReader, self._proc.stdout)
+        view = frame.buf.data.cast("B")
         got = 0
         while got < self._frame_bytes:
-            n = self._proc.stdout.readinto(view[got:])
+            n = stdout.readinto(view[got:])
             if not n:
                 break
             got += n

@@ -32,18 +32,39 @@ def video_codec_args(plan: RenderPlan) -> list[str]:
     out = plan.project.output
     keyint = max(1, int(round(plan.fps * p.keyint_seconds)))
     return [
-        "-c:v", "libx264",
-        "-preset", out.x264_preset or p.x264_preset,
-        "-crf", str(out.crf if out.crf is not None else p.crf),
-        "-maxrate", f"{p.maxrate_kbps}k", "-bufsize", f"{p.maxrate_kbps * 2}k",
-        "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-c:v",
+        "libx264",
+        "-preset",
+        out.x264_preset or p.x264_preset,
+        "-crf",
+        str(out.crf if out.crf is not None else p.crf),
+        "-maxrate",
+        f"{p.maxrate_kbps}k",
+        "-bufsize",
+        f"{p.maxrate_kbps * 2}k",
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
         # -profile:v is only a ceiling: the fastest presets switch off CABAC and 8x8 transforms
         # and x264 then writes Constrained Baseline. Platforms ask for High, so keep them on.
-        "-x264-params", "cabac=1:8x8dct=1",
+        "-x264-params",
+        "cabac=1:8x8dct=1",
         # Closed GOPs every keyint frames: platforms cut and remux at keyframes.
-        "-g", str(keyint), "-keyint_min", str(keyint), "-flags", "+cgop",
-        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
-        "-color_range", "tv",
+        "-g",
+        str(keyint),
+        "-keyint_min",
+        str(keyint),
+        "-flags",
+        "+cgop",
+        "-colorspace",
+        "bt709",
+        "-color_primaries",
+        "bt709",
+        "-color_trc",
+        "bt709",
+        "-color_range",
+        "tv",
     ]
 
 
@@ -54,26 +75,50 @@ class Encoder:
         self.target = target
         self.pool = pool
         args = [
-            "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{plan.width}x{plan.height}",
-            "-framerate", fps_text(plan.fps), "-i", "pipe:0",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "yuv420p",
+            "-s",
+            f"{plan.width}x{plan.height}",
+            "-framerate",
+            fps_text(plan.fps),
+            "-i",
+            "pipe:0",
             *audio.inputs,
             # Tag the frames themselves: ffmpeg 7+ takes colour properties from the frames and
             # would write "unspecified" for raw input whatever the encoder options say.
-            "-filter_complex", "[0:v]setparams=color_primaries=bt709:color_trc=bt709:"
+            "-filter_complex",
+            "[0:v]setparams=color_primaries=bt709:color_trc=bt709:"
             "colorspace=bt709:range=tv[vout];" + audio.graph,
-            "-map", "[vout]", "-map", "[aout]",
+            "-map",
+            "[vout]",
+            "-map",
+            "[aout]",
             *video_codec_args(plan),
-            "-c:a", "aac", "-b:a", f"{plan.profile.audio_bitrate_kbps}k", "-ar", str(RATE),
-            "-ac", "2",
-            "-movflags", "+faststart", "-f", "mp4", "-y", ffmpeg.tool_path_for_output(target),
+            "-c:a",
+            "aac",
+            "-b:a",
+            f"{plan.profile.audio_bitrate_kbps}k",
+            "-ar",
+            str(RATE),
+            "-ac",
+            "2",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            "-y",
+            ffmpeg.tool_path_for_output(target),
         ]
         self._proc = ffmpeg.spawn(args, stdin=subprocess.PIPE)
         self._err = ffmpeg.StderrCollector(self._proc)
         self._queue: queue.Queue[Frame | None] = queue.Queue(maxsize=4)
         self._failure: BaseException | None = None
         self.written = 0
-        self._thread = threading.Thread(target=self._write_loop, name="ck-encoder-writer",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._write_loop, name="ck-encoder-writer", daemon=True
+        )
         self._thread.start()
 
     def _write_loop(self) -> None:

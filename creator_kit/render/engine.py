@@ -21,11 +21,13 @@ class Renderer:
         size = (plan.width, plan.height)
         project = plan.project
         self.clip_sources: list[FrameSource] = build_sources(
-            project.layers, size, default_end=plan.clips_end)
+            project.layers, size, default_end=plan.clips_end
+        )
         self.card_sources: list[FrameSource] = []
         if project.card is not None:
-            self.card_sources = build_sources(project.card.layers, size,
-                                              default_end=plan.duration, offset=plan.clips_end)
+            self.card_sources = build_sources(
+                project.card.layers, size, default_end=plan.duration, offset=plan.clips_end
+            )
         self.compositor = Compositor()
         self._card_bg: Frame | None = None
 
@@ -41,8 +43,12 @@ class Renderer:
         """The card's background frame (built once)."""
         if self._card_bg is None:
             assert self.plan.project.card is not None
-            self._card_bg = card_background(self.plan.project.card.background, self.plan.width,
-                                            self.plan.height, last_clip_frame)
+            self._card_bg = card_background(
+                self.plan.project.card.background,
+                self.plan.width,
+                self.plan.height,
+                last_clip_frame,
+            )
         return self._card_bg
 
     def frames(self, pool: FramePool, cancel: CancelToken | None = None) -> Iterator[Frame]:

@@ -99,8 +99,9 @@ def _reserve_temp(out: Path) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise OutputError(f"cannot create a file in the output folder ({exc.strerror})",
-                              out.parent) from None
+            raise OutputError(
+                f"cannot create a file in the output folder ({exc.strerror})", out.parent
+            ) from None
         os.close(fd)
         return tmp
     raise OutputError("cannot create a temporary file in the output folder", out.parent)
@@ -114,8 +115,10 @@ def verify_output(path: Path, plan: RenderPlan) -> None:
                 raise RenderError("output has no video stream")
             vs = container.streams.video[0]
             if (vs.codec_context.width, vs.codec_context.height) != (plan.width, plan.height):
-                raise RenderError(f"output is {vs.codec_context.width}x{vs.codec_context.height}, "
-                                  f"expected {plan.width}x{plan.height}")
+                raise RenderError(
+                    f"output is {vs.codec_context.width}x{vs.codec_context.height}, "
+                    f"expected {plan.width}x{plan.height}"
+                )
             if not container.streams.audio:
                 raise RenderError("output has no audio stream")
             frames = sum(1 for p in container.demux(vs) if p.size)
@@ -172,7 +175,8 @@ def export(
         loud = None
         if project.audio.normalise:
             loud = measure_loudness(
-                plan, cancel, lambda f: progress(Progress("audio", _W_AUDIO * f, None)))
+                plan, cancel, lambda f: progress(Progress("audio", _W_AUDIO * f, None))
+            )
         if cancel is not None:
             cancel.raise_if_cancelled()
         pool = FramePool(plan.width, plan.height)

@@ -18,9 +18,15 @@ from creator_kit.core.model import Animation, ImageLayer, Placement
 from creator_kit.media.images import load_rgba
 
 _ANCHOR_FRACTIONS = {
-    "top-left": (0.0, 0.0), "top": (0.5, 0.0), "top-right": (1.0, 0.0),
-    "left": (0.0, 0.5), "center": (0.5, 0.5), "right": (1.0, 0.5),
-    "bottom-left": (0.0, 1.0), "bottom": (0.5, 1.0), "bottom-right": (1.0, 1.0),
+    "top-left": (0.0, 0.0),
+    "top": (0.5, 0.0),
+    "top-right": (1.0, 0.0),
+    "left": (0.0, 0.5),
+    "center": (0.5, 0.5),
+    "right": (1.0, 0.5),
+    "bottom-left": (0.0, 1.0),
+    "bottom": (0.5, 1.0),
+    "bottom-right": (1.0, 1.0),
 }
 
 
@@ -74,8 +80,16 @@ def animation_state(anim: Animation, p: float, size: tuple[int, int]) -> AnimSta
 class Animated:
     """Shared timing, placement and animation for a layer that draws one image at a time."""
 
-    def __init__(self, start: float, end: float | None, placement: Placement, opacity: float,
-                 enter: Animation, exit: Animation, default_end: float) -> None:
+    def __init__(
+        self,
+        start: float,
+        end: float | None,
+        placement: Placement,
+        opacity: float,
+        enter: Animation,
+        exit: Animation,
+        default_end: float,
+    ) -> None:
         self.start = start
         self.end = default_end if end is None else min(end, default_end)
         self.placement = placement
@@ -97,8 +111,9 @@ class Animated:
         if self.exit.kind != "none" and self.exit.duration > 0:
             d = min(self.exit.duration, span / 2)
             ex = animation_state(self.exit, (self.end - t) / d, size)
-            st = AnimState(st.opacity * ex.opacity, st.dx - ex.dx, st.dy - ex.dy,
-                           st.scale * ex.scale)
+            st = AnimState(
+                st.opacity * ex.opacity, st.dx - ex.dx, st.dy - ex.dy, st.scale * ex.scale
+            )
         return st
 
     def sprite(self, image: RGBA, key: object, t: float, size: tuple[int, int]) -> Sprite | None:
@@ -115,7 +130,7 @@ class Animated:
             x, y = place(self.placement, w, h, size)
             x += (w - nw) // 2
             y += (h - nh) // 2
-            image = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
+            image = np.asarray(cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA), np.uint8)
             key = (key, q)
         else:
             x, y = place(self.placement, w, h, size)
@@ -136,11 +151,18 @@ def fit_width(image: RGBA, placement: Placement, size: tuple[int, int]) -> RGBA:
 class ImageSource:
     """A still image layer (sticker, logo, badge)."""
 
-    def __init__(self, layer: ImageLayer, size: tuple[int, int], default_end: float,
-                 offset: float = 0.0) -> None:
-        self._anim = Animated(layer.start + offset,
-                              None if layer.end is None else layer.end + offset,
-                              layer.placement, layer.opacity, layer.enter, layer.exit, default_end)
+    def __init__(
+        self, layer: ImageLayer, size: tuple[int, int], default_end: float, offset: float = 0.0
+    ) -> None:
+        self._anim = Animated(
+            layer.start + offset,
+            None if layer.end is None else layer.end + offset,
+            layer.placement,
+            layer.opacity,
+            layer.enter,
+            layer.exit,
+            default_end,
+        )
         self._image = fit_width(load_rgba(layer.path), layer.placement, size)
         self._key = ("image", layer.path, self._image.shape)
 
@@ -150,5 +172,3 @@ class ImageSource:
             return ()
         s = self._anim.sprite(self._image, self._key, t, size)
         return () if s is None else (s,)
-
-

@@ -111,8 +111,17 @@ def build_plan(project: Project, on_warning: WarningCallback | None = None) -> R
     if on_warning is not None:
         for w in warnings:
             on_warning(w)
-    return RenderPlan(project, profile, fps, profile.width, profile.height, tuple(segments),
-                      card_frames, music, tuple(warnings))
+    return RenderPlan(
+        project,
+        profile,
+        fps,
+        profile.width,
+        profile.height,
+        tuple(segments),
+        card_frames,
+        music,
+        tuple(warnings),
+    )
 
 
 def probe_audio(path: str) -> MediaInfo:
@@ -123,30 +132,38 @@ def probe_audio(path: str) -> MediaInfo:
     return info
 
 
-def _segment(i: int, clip: ClipRef, info: MediaInfo, first: int, fps: float,
-             warnings: list[str]) -> Segment:
+def _segment(
+    i: int, clip: ClipRef, info: MediaInfo, first: int, fps: float, warnings: list[str]
+) -> Segment:
     video = info.video
     assert video is not None  # probe() refuses files without video
     vdur = video.duration or info.duration
     if not vdur or vdur <= 0:
         raise InputError("cannot tell how long the video is", clip.source)
     if clip.start >= vdur:
-        raise InputError(f"clip starts at {clip.start:g} s but the video is only {vdur:.2f} s long",
-                         clip.source)
+        raise InputError(
+            f"clip starts at {clip.start:g} s but the video is only {vdur:.2f} s long", clip.source
+        )
     end = vdur if clip.end is None else min(clip.end, vdur)
     if clip.end is not None and clip.end > vdur + 0.05:
-        warnings.append(f"{clip.source}: clip end {clip.end:g} s is past the end of the video "
-                        f"({vdur:.2f} s); using {vdur:.2f} s")
+        warnings.append(
+            f"{clip.source}: clip end {clip.end:g} s is past the end of the video "
+            f"({vdur:.2f} s); using {vdur:.2f} s"
+        )
     src_frames = max(1, int(round((end - clip.start) * fps)))
     freeze = 0
     audio_end = (info.audio.duration or 0.0) if info.audio is not None else 0.0
     if clip.end is None and audio_end > vdur + 0.1:
         if clip.tail == "freeze":
             freeze = int(round((audio_end - vdur) * fps))
-            warnings.append(f"{clip.source}: audio ({audio_end:.1f} s) outlasts the video "
-                            f"({vdur:.1f} s); holding the last frame until the audio ends")
+            warnings.append(
+                f"{clip.source}: audio ({audio_end:.1f} s) outlasts the video "
+                f"({vdur:.1f} s); holding the last frame until the audio ends"
+            )
         else:
-            warnings.append(f"{clip.source}: audio ({audio_end:.1f} s) outlasts the video "
-                            f"({vdur:.1f} s); the extra audio is cut (--audio-tail freeze holds "
-                            "the last frame instead)")
+            warnings.append(
+                f"{clip.source}: audio ({audio_end:.1f} s) outlasts the video "
+                f"({vdur:.1f} s); the extra audio is cut (--audio-tail freeze holds "
+                "the last frame instead)"
+            )
     return Segment(i, clip, info, first, src_frames + freeze, clip.start, freeze)

@@ -51,8 +51,12 @@ class Previewer:
         if self._decoded_at == (seg.index, local):
             return self._decoded
         dec = self._decoder
-        if (dec is None or dec.seg.index != seg.index or dec.position > local
-                or local - dec.position > _READ_AHEAD):
+        if (
+            dec is None
+            or dec.seg.index != seg.index
+            or dec.position > local
+            or local - dec.position > _READ_AHEAD
+        ):
             self.close()
             dec = self._decoder = SegmentDecoder(self.plan, seg, skip=local)
         while dec.position <= local:
@@ -83,10 +87,14 @@ class Previewer:
         width = width // 2 * 2
         if (width, height) == (frame.width, frame.height):
             return frame.to_rgb()
+
         # Downscale the planes first and convert the small image: 4x less colour maths.
-        y = cv2.resize(frame.y, (width, height), interpolation=cv2.INTER_AREA)
-        u = cv2.resize(frame.u, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
-        v = cv2.resize(frame.v, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        def shrink(p: npt.NDArray[np.uint8], w: int, h: int) -> npt.NDArray[np.uint8]:
+            return np.asarray(cv2.resize(p, (w, h), interpolation=cv2.INTER_AREA), np.uint8)
+
+        y = shrink(frame.y, width, height)
+        u = shrink(frame.u, width // 2, height // 2)
+        v = shrink(frame.v, width // 2, height // 2)
         return yuv420_to_rgb(y, u, v)
 
 

@@ -53,13 +53,12 @@ def _fit_blur(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> 
     radius = min(radius, bw // 2 - 1, bh // 2 - 1)
     keep = 1.0 - mode.dim
     # lutyuv dims luma towards black (limited range) and pulls chroma towards neutral.
-    dim = (
-        f"lutyuv=y=16+(val-16)*{keep:.3f}:u=128+(val-128)*{keep:.3f}:v=128+(val-128)*{keep:.3f}"
-    )
+    dim = f"lutyuv=y=16+(val-16)*{keep:.3f}:u=128+(val-128)*{keep:.3f}:v=128+(val-128)*{keep:.3f}"
     return (
         f"split=2[ck_bg0][ck_fg0];"
         f"[ck_bg0]crop={cw}:{ch},scale={bw}:{bh}:flags=fast_bilinear,"
-        f"boxblur=luma_radius={radius}:luma_power=2:chroma_radius={max(1, radius // 2)}:chroma_power=2,"
+        f"boxblur=luma_radius={radius}:luma_power=2:"
+        f"chroma_radius={max(1, radius // 2)}:chroma_power=2,"
         f"{dim},scale={out_w}:{out_h}:flags=bilinear[ck_bg];"
         f"[ck_fg0]scale={out_w}:{out_h}:force_original_aspect_ratio=decrease:force_divisible_by=2[ck_fg];"
         f"[ck_bg][ck_fg]overlay=(W-w)/2:(H-h)/2:format=yuv420"

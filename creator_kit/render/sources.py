@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from creator_kit.core.frames import FrameSource
-from creator_kit.core.model import ImageLayer
+from creator_kit.core.model import ImageLayer, Layer
 from creator_kit.render.layers import ImageSource
 
 
-def build_sources(layers: Sequence[ImageLayer], size: tuple[int, int], *, default_end: float,
-                  offset: float = 0.0) -> list[FrameSource]:
+def build_sources(
+    layers: Sequence[Layer], size: tuple[int, int], *, default_end: float, offset: float = 0.0
+) -> list[FrameSource]:
     """Runtime sources for ``layers``; times are shifted by ``offset`` seconds on the timeline."""
     sources: list[FrameSource] = []
     for layer in layers:
