@@ -137,7 +137,9 @@ STYLES: dict[str, CaptionStyle] = {
         box=Box(colour="#000000", opacity=0.72, padding=16.0, radius=16.0, mode="lines"),
     ),
     # A thick dark outline, for busy backgrounds without a box.
-    "outline": CaptionStyle(weight=700, fill="#ffffff", outline_width=6.0, outline_colour="#000000"),
+    "outline": CaptionStyle(
+        weight=700, fill="#ffffff", outline_width=6.0, outline_colour="#000000"
+    ),
     # Word by word: the active word turns yellow; outline keeps every word readable.
     "karaoke": CaptionStyle(
         weight=700,
@@ -155,4 +157,6 @@ def get_style(name: str) -> CaptionStyle:
     try:
         return STYLES[name]
     except KeyError:
-        raise KeyError(f"unknown caption style {name!r}; choose one of {', '.join(STYLES)}") from None
+        raise KeyError(
+            f"unknown caption style {name!r}; choose one of {', '.join(STYLES)}"
+        ) from None

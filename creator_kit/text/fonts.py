@@ -1,0 +1,215 @@
+"""Bundled fonts, font files chosen by the user, and the fallback chain.
+
+creator_kit ships its fonts in ``assets/fonts`` (SIL OFL 1.1, licence files beside them) so a
+caption looks the same on every machine with nothing installed:
+
+* ``Noto Sans Arabic`` (regular, bold), drawn with ``Noto Sans`` for Latin letters;
+* ``Lemonada`` (regular, bold), a rounded display face with its own Latin letters;
+* ``Noto Sans Symbols2`` and a small ``Noto Color Emoji`` subset (faces, hands, hearts,
+  the mask) as the last links of the fallback chain, followed by any emoji font the system has.
+
+Every caption is drawn with a list of families (``QFont.setFamilies``): the chosen family, its
+Latin partner, then the fallbacks, so Qt takes each character from the first family that has
+it. Characters that no family can draw are left out with a warning rather than drawn as boxes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import threading
+import unicodedata
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+
+from creator_kit.core.errors import InputError
+from creator_kit.text.qtapp import ensure_qt
+
+log = logging.getLogger(__name__)
+
+BUNDLED_FILES: tuple[str, ...] = (
+    "NotoSansArabic-Regular.ttf",
+    "NotoSansArabic-Bold.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+    "Lemonada-Regular.otf",
+    "Lemonada-Bold.otf",
+    "NotoSansSymbols2-Regular.ttf",
+    "NotoColorEmoji-Subset.ttf",
+)
+DEFAULT_FAMILY = "Noto Sans Arabic"
+# The family that draws what the chosen family lacks on purpose (Noto Sans Arabic has no Latin).
+PARTNERS: dict[str, tuple[str, ...]] = {"Noto Sans Arabic": ("Noto Sans",)}
+FALLBACK_CHAIN: tuple[str, ...] = (
+    "Noto Sans Arabic",
+    "Noto Sans",
+    "Noto Sans Symbols2",
+    "Noto Color Emoji",
+)
+# Emoji and symbol fonts a system may have (Linux, macOS, Windows), tried after ours.
+SYSTEM_FALLBACKS: tuple[str, ...] = (
+    "Apple Color Emoji",
+    "Segoe UI Emoji",
+    "Segoe UI Symbol",
+    "Noto Emoji",
+    "DejaVu Sans",
+)
+MAX_FONT_BYTES = 64 * 1024 * 1024
+
+_lock = threading.RLock()
+_registered = False
+_problems: list[str] = []
+_user_fonts: dict[str, str] = {}  # resolved path -> family
+_raw_cache: dict[str, QRawFont] = {}
+_chains: dict[str, tuple[str, ...]] = {}  # cleared whenever a font is registered
+
+
+def fonts_dir() -> Path:
+    """The bundled fonts folder (``$CREATOR_KIT_ASSETS/fonts`` when that variable is set)."""
+    override = os.environ.get("CREATOR_KIT_ASSETS")
+    base = Path(override) if override else Path(__file__).resolve().parents[2] / "assets"
+    return base / "fonts"
+
+
+def _add_font_file(path: Path) -> str:
+    """Register one font file with Qt; return its family or raise :class:`InputError`."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("font file not found", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read font file ({exc.strerror})", path) from None
+    if size > MAX_FONT_BYTES:
+        raise InputError(f"font file is too large ({size} bytes)", path)
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        raise InputError(
+            "not a usable font file (corrupt, truncated or not TrueType/OpenType)", path
+        )
+    return str(families[0])
+
+
+def ensure_fonts() -> tuple[str, ...]:
+    """Create the Qt application if needed and register the bundled fonts once.
+
+    Returns the problems met (one line each, also logged as warnings); a missing or corrupt
+    bundled file is skipped and the fallback chain carries on without it.
+    """
+    global _registered
+    ensure_qt()
+    with _lock:
+        if not _registered:
+            for name in BUNDLED_FILES:
+                try:
+                    _add_font_file(fonts_dir() / name)
+                except InputError as exc:
+                    msg = f"{exc.message}; captions fall back to other fonts"
+                    _problems.append(msg)
+                    log.warning("%s", msg)
+            _registered = True
+        return tuple(_problems)
+
+
+def load_font_file(path: str | Path) -> str:
+    """Register a user's TTF/OTF file and return its family; :class:`InputError` if unusable."""
+    ensure_fonts()
+    key = str(Path(path).resolve())
+    with _lock:
+        if key not in _user_fonts:
+            _user_fonts[key] = _add_font_file(Path(path))
+            _chains.clear()
+            _raw_cache.clear()
+        return _user_fonts[key]
+
+
+def has_family(family: str) -> bool:
+    """True when Qt can draw with ``family`` (bundled, loaded from a file, or installed)."""
+    ensure_fonts()
+    return bool(QFontDatabase.hasFamily(family))
+
+
+def font_chain(family: str) -> tuple[str, ...]:
+    """The families a caption in ``family`` is drawn with, in order, without duplicates.
+
+    Only families that are actually available are listed; the bundled chain and any system
+    emoji font come after the chosen family and its Latin partner.
+    """
+    with _lock:
+        if family not in _chains:
+            wanted = (family, *PARTNERS.get(family, ()), *FALLBACK_CHAIN, *SYSTEM_FALLBACKS)
+            _chains[family] = tuple(f for f in dict.fromkeys(wanted) if has_family(f))
+        return _chains[family]
+
+
+def _raw_font(family: str) -> QRawFont | None:
+    with _lock:
+        if family not in _raw_cache:
+            if not has_family(family):
+                return None
+            font = QFont()
+            font.setFamilies([family])
+            font.setPixelSize(32)
+            raw = QRawFont.fromFont(font)
+            # fromFont may hand back a substitute when the family lacks a style; check the name.
+            if not raw.isValid() or raw.familyName().casefold() != family.casefold():
+                return None
+            _raw_cache[family] = raw
+        return _raw_cache[family]
+
+
+def _needs_glyph(ch: str) -> bool:
+    cp = ord(ch)
+    if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+        return False  # variation selectors pick a glyph; they have none of their own
+    return unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def missing_glyphs(text: str, family: str, *, with_fallbacks: bool = False) -> list[str]:
+    """The distinct characters of ``text`` that ``family`` cannot draw, in order of appearance.
+
+    With ``with_fallbacks`` the whole :func:`font_chain` is consulted, so the result is what
+    would be drawn as a box. Spaces, controls and variation selectors never count. An
+    unavailable ``family`` lacks everything.
+    """
+    ensure_fonts()
+    families = font_chain(family) if with_fallbacks else (family,)
+    raws = [r for r in (_raw_font(f) for f in families) if r is not None]
+    missing: list[str] = []
+    for ch in dict.fromkeys(text):
+        if _needs_glyph(ch) and not any(r.supportsCharacter(ord(ch)) for r in raws):
+            missing.append(ch)
+    return missing
+
+
+def describe_chars(chars: list[str], limit: int = 8) -> str:
+    """``'ژ' (U+0698), ...`` for a warning message, at most ``limit`` characters named."""
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:limit])
+    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
+
+
+def is_symbol(ch: str) -> bool:
+    """True for emoji and pictographic symbols, which are expected to come from a fallback font."""
+    return unicodedata.category(ch) in ("So", "Sk") or ord(ch) >= 0x1F000
+
+
+def ass_size_ratio(family: str) -> float:
+    """Font size libass needs per pixel of em for ``family`` to match our rendering.
+
+    libass (like VSFilter) sizes a font so that its Windows ascent plus descent (OS/2 table)
+    equals the requested size, while Qt sizes the em; a tall-metric font such as Noto Sans
+    Arabic (about 2.1 em) would come out at half size without this factor. 1.0 if unknown.
+    """
+    raw = _raw_font(family)
+    if raw is None:
+        return 1.0
+    os2, head = raw.fontTable("OS/2").data(), raw.fontTable("head").data()
+    if len(os2) < 78 or len(head) < 20:
+        return 1.0
+    win_ascent, win_descent = struct.unpack(">HH", os2[74:78])
+    (units_per_em,) = struct.unpack(">H", head[18:20])
+    if not units_per_em or not (win_ascent + win_descent):
+        return 1.0
+    return float(win_ascent + win_descent) / float(units_per_em)
