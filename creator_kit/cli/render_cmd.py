@@ -12,10 +12,12 @@ from types import FrameType
 
 from creator_kit.cli.progress import make_reporter
 from creator_kit.core.cancel import CancelToken
+from creator_kit.core.captions import STYLES
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import (
     Animation,
     AudioSettings,
+    CaptionLayer,
     Background,
     ClipRef,
     ClosingCard,
@@ -28,6 +30,7 @@ from creator_kit.core.model import (
 from creator_kit.core.presets import PROFILES
 from creator_kit.core.project_io import load_project, save_project
 from creator_kit.render.export import export
+from creator_kit.text.subs import fix_with_notes, load_subs
 
 _STICKER_KEYS = {"x", "y", "w", "from", "to", "anim", "anchor", "opacity"}
 
@@ -77,6 +80,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=[],
         metavar="PNG[@x=,y=,w=,from=,to=,anim=]",
         help="overlay an image; options place and time it (fractions of the canvas)",
+    )
+    p.add_argument(
+        "--caption",
+        metavar="TEXT",
+        help="a caption shown over the clips (Arabic, English or mixed; hashtags welcome)",
+    )
+    p.add_argument("--captions", metavar="SUBS", help="timed captions from an SRT, VTT or ASS file")
+    p.add_argument(
+        "--caption-style",
+        choices=sorted(STYLES),
+        default="bold-box",
+        help="caption look (default bold-box)",
+    )
+    p.add_argument(
+        "--highlight",
+        choices=["none", "words"],
+        default="none",
+        help="words: light up each word as it is spoken (times from ASS \\k tags, "
+        "else spread over the cue)",
+    )
+    p.add_argument(
+        "--encoding",
+        metavar="ENC",
+        help="text encoding of the subtitle file when it cannot be detected (e.g. cp1256)",
     )
     p.add_argument("--music", metavar="AUDIO", help="a music bed mixed under the clips' sound")
     p.add_argument("--music-volume", type=float, default=0.35, metavar="GAIN")
@@ -223,6 +250,21 @@ def _card(args: argparse.Namespace) -> ClosingCard | None:
     return ClosingCard(duration=args.card, background=bg, layers=layers)
 
 
+def caption_layers(args: argparse.Namespace) -> tuple[CaptionLayer, ...]:
+    """Caption layers for ``--caption`` and ``--captions``."""
+    style = STYLES[args.caption_style]
+    layers: list[CaptionLayer] = []
+    if args.captions:
+        subs = load_subs(args.captions, args.encoding)
+        cues, notes = fix_with_notes(subs.cues)
+        for note in (*subs.notes, *notes):
+            sys.stderr.write(f"warning: {args.captions}: {note}\n")
+        layers.append(CaptionLayer(cues=cues, style=style, highlight=args.highlight))
+    if args.caption is not None:
+        layers.append(CaptionLayer(text=args.caption, style=style, highlight=args.highlight))
+    return tuple(layers)
+
+
 def build_project(args: argparse.Namespace) -> Project:
     """The Project described by the command-line flags."""
     if not args.input:
@@ -247,7 +289,7 @@ def build_project(args: argparse.Namespace) -> Project:
             offset_x=max(-1, min(1, args.offset)),
             bar_colour=args.bar_colour,
         ),
-        layers=tuple(parse_sticker(s) for s in args.sticker),
+        layers=(*caption_layers(args), *(parse_sticker(s) for s in args.sticker)),
         card=_card(args),
         audio=AudioSettings(
             keep_source=not args.no_source_audio,

@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from creator_kit.core.captions import STYLES, CaptionStyle, Cue
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue, parse_colour
 from creator_kit.core.faces import FaceMaskSettings, FaceReframeSettings
 from creator_kit.core.schema import ranged
 
@@ -75,19 +75,14 @@ class ImageLayer:
         _check_span(self.start, self.end)
 
 
-def _default_caption_placement() -> Placement:
-    # Low third, above the platforms' bottom interface band; renderers nudge it into the
-    # chosen platform's safe zone.
-    return Placement(x=0.5, y=0.7, anchor="center", width=None)
-
-
 @dataclass(frozen=True)
 class CaptionLayer:
     """Text on screen: one caption (``text``) or timed cues (``cues``, e.g. from a subtitle file).
 
     ``highlight`` ``words`` lights up the active word in reading order (right to left for
-    Arabic). ``placement.width`` is the wrapping width as a fraction of the canvas (``None``:
-    the style's ``max_width`` of the safe area).
+    Arabic). ``placement`` ``None`` puts the caption at the bottom of the platform's safe
+    area (mirrored for right-to-left text); otherwise the anchor point of the text block is
+    put at (x, y) and ``placement.width`` is the wrapping width as a fraction of the canvas.
     """
 
     KIND: ClassVar[str] = "caption"
@@ -97,7 +92,7 @@ class CaptionLayer:
     highlight: Literal["none", "words"] = "none"
     start: float = ranged(0.0, 0.0, 86_400.0)
     end: float | None = ranged(None, 0.0, 86_400.0)
-    placement: Placement = field(default_factory=_default_caption_placement)
+    placement: Placement | None = None
     opacity: float = ranged(1.0, 0.0, 1.0)
     enter: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.25))
     exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.25))
@@ -119,8 +114,8 @@ class FaceMaskLayer:
         _check_span(self.start, self.end)
 
 
-Layer = ImageLayer | CaptionLayer | FaceMaskLayer
-CardLayer = ImageLayer | CaptionLayer
+# ``Layer`` and ``CardLayer`` (the layer kinds a project and a closing card hold) are defined at
+# the end of this module, once every layer kind exists.
 
 
 @dataclass(frozen=True)
@@ -230,3 +225,89 @@ class Project:
 def _check_span(start: float, end: float | None) -> None:
     if end is not None and end <= start:
         raise ValueError(f"end ({end}) must be after start ({start})")
+
+
+# --------------------------------------------------------------------------------------------
+# Mask-safety overlays: vector stickers and animated tip cards, drawn at the output size.
+
+Language = Literal["ar", "en"]
+StickerName = Literal[
+    "mask-up", "mask", "keep-distance", "wash-hands", "avoid-crowds", "thank-you-heroes",
+    "be-responsible", "together",
+]
+TipName = Literal["wear-mask", "remove-mask", "wash-hands", "keep-distance", "avoid-crowds"]
+Slot = Literal["top-start", "top", "top-end", "center", "bottom-start", "bottom", "bottom-end"]
+STICKER_NAMES: tuple[StickerName, ...] = (
+    "mask-up", "mask", "keep-distance", "wash-hands", "avoid-crowds", "thank-you-heroes",
+    "be-responsible", "together",
+)
+TIP_NAMES: tuple[TipName, ...] = (
+    "wear-mask", "remove-mask", "wash-hands", "keep-distance", "avoid-crowds",
+)
+
+
+@dataclass(frozen=True)
+class StickerLayer:
+    """A sticker or badge from the built-in vector library, drawn crisp at the output size.
+
+    ``name`` picks the drawing (a mask, «ارتدِ الكمامة» / "Mask up", a 2 m distance marker,
+    hand washing...); its label is drawn by the text engine in ``language``, and ``text``
+    (when set) replaces that label. ``colour`` is the accent colour and ``font_family`` the
+    label's font. With ``placement`` ``None`` the sticker sits in ``slot`` inside the safe
+    zone that every platform preset leaves free (``start``/``end`` follow the language, and
+    the zone is mirrored for Arabic), ``width`` wide as a fraction of the canvas width; an
+    explicit ``placement`` puts it anywhere (its ``width``, when set, wins over ``width``).
+    """
+
+    KIND: ClassVar[str] = "sticker"
+    name: StickerName
+    language: Language = "ar"
+    text: str | None = field(default=None, metadata={"max_len": 200})
+    colour: str = "#0b7a75"
+    font_family: str = field(default="Lemonada", metadata={"max_len": 100})
+    width: float = ranged(0.34, 0.03, 1.0)
+    slot: Slot = "top-end"
+    start: float = ranged(0.0, 0.0, 86_400.0)
+    end: float | None = ranged(None, 0.0, 86_400.0)
+    placement: Placement | None = None
+    opacity: float = ranged(1.0, 0.0, 1.0)
+    enter: Animation = field(default_factory=lambda: Animation(kind="pop", duration=0.4))
+    exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.3))
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+        parse_colour(self.colour)
+
+
+@dataclass(frozen=True)
+class TipCardLayer:
+    """An animated safety-tip card: an icon, a title and numbered steps revealed one by one.
+
+    ``tip`` picks the advice (how to put a mask on, take it off and dispose of it, wash
+    hands, keep distance, avoid crowds); the card's words come from the built-in library in
+    ``language`` and are drawn by the text engine. Placement rules are those of
+    :class:`StickerLayer`; ``width`` defaults to most of the safe zone.
+    """
+
+    KIND: ClassVar[str] = "tip-card"
+    tip: TipName
+    language: Language = "ar"
+    colour: str = "#0b7a75"
+    font_family: str = field(default="Noto Sans Arabic", metadata={"max_len": 100})
+    width: float = ranged(0.78, 0.2, 1.0)
+    slot: Slot = "top"
+    start: float = ranged(0.0, 0.0, 86_400.0)
+    end: float | None = ranged(None, 0.0, 86_400.0)
+    placement: Placement | None = None
+    opacity: float = ranged(1.0, 0.0, 1.0)
+    enter: Animation = field(
+        default_factory=lambda: Animation(kind="slide", duration=0.45, direction="up"))
+    exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.3))
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+        parse_colour(self.colour)
+
+
+Layer = ImageLayer | CaptionLayer | FaceMaskLayer | StickerLayer | TipCardLayer
+CardLayer = ImageLayer | CaptionLayer | StickerLayer | TipCardLayer

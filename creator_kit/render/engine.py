@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.frames import FrameSource
@@ -10,23 +10,23 @@ from creator_kit.render.card import card_background
 from creator_kit.render.compositor import Compositor, Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.plan import RenderPlan
-from creator_kit.render.sources import build_sources
+from creator_kit.render.sources import SourceContext, build_sources
 
 
 class Renderer:
     """Composites the frames of a :class:`RenderPlan`; shared by export and preview."""
 
-    def __init__(self, plan: RenderPlan) -> None:
+    def __init__(self, plan: RenderPlan, warn: Callable[[str], None] | None = None) -> None:
         self.plan = plan
-        size = (plan.width, plan.height)
         project = plan.project
+        ctx = SourceContext((plan.width, plan.height), plan.profile, warn or (lambda _m: None))
         self.clip_sources: list[FrameSource] = build_sources(
-            project.layers, size, default_end=plan.clips_end
+            project.layers, ctx, default_end=plan.clips_end
         )
         self.card_sources: list[FrameSource] = []
         if project.card is not None:
             self.card_sources = build_sources(
-                project.card.layers, size, default_end=plan.duration, offset=plan.clips_end
+                project.card.layers, ctx, default_end=plan.duration, offset=plan.clips_end
             )
         self.compositor = Compositor()
         self._card_bg: Frame | None = None

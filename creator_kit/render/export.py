@@ -168,6 +168,8 @@ def export(
     check_target(out, overwrite)
     clean_leftovers(out.parent)
     plan = build_plan(project, on_warning)
+    # Loads every image and draws every caption: bad layers fail here, before any encoding.
+    renderer = Renderer(plan, on_warning)
     tmp = _reserve_temp(out)
     encoder: Encoder | None = None
     try:
@@ -181,7 +183,6 @@ def export(
             cancel.raise_if_cancelled()
         pool = FramePool(plan.width, plan.height)
         encoder = Encoder(plan, tmp, build_audio(plan, 1, loud), pool)
-        renderer = Renderer(plan)
         total = plan.total_frames
         started = time.monotonic()
         last_report = 0.0
