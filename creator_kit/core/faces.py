@@ -46,7 +46,9 @@ class FaceReframeSettings:
     ``max_speed`` caps the pan speed in window widths per second. With no face the window
     holds for ``hold`` seconds, then returns to ``rest_x``/``rest_y`` (-1..1, 0 = centre).
     ``keep_two`` frames two faces together when both fit; ``margin`` is the room kept around
-    faces, in face widths.
+    faces, in face widths. When the window moves up and down (a source taller than the
+    output), ``headroom`` is where the face sits, as a fraction of the window height from
+    its top.
     """
 
     dead_zone: float = ranged(0.25, 0.0, 0.9)
