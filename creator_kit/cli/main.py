@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from creator_kit import __version__
 from creator_kit.core.errors import Cancelled, CreatorKitError
@@ -27,11 +27,15 @@ COMMAND_MODULES = (
     "creator_kit.cli.probe_cmd",
     "creator_kit.cli.render_cmd",
     "creator_kit.cli.check_cmd",
+    "creator_kit.cli.subs_cmd",
+    "creator_kit.cli.faces_cmd",
+    "creator_kit.cli.templates_cmd",
+    "creator_kit.cli.batch_cmd",
 )
 
 
 class _Command(Protocol):
-    def register(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None: ...
+    def register(self, subparsers: argparse._SubParsersAction[Any]) -> None: ...
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,21 +46,39 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full ``creator-kit`` parser with every subcommand registered."""
-    parser = _Parser(prog="creator-kit", description="Vertical awareness-challenge videos, offline.")
+def _command_name(module: str) -> str:
+    return module.rsplit(".", 1)[1].removesuffix("_cmd")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``creator-kit`` parser.
+
+    Only the module of the command named in ``argv`` is imported (a render should not pay
+    for OpenCV, Qt and the face model at start-up); without a known command, as for
+    ``--help``, every command module is imported so the help lists them all.
+    """
+    parser = _Parser(
+        prog="creator-kit", description="Vertical awareness-challenge videos, offline."
+    )
     parser.add_argument("--version", action="version", version=f"creator-kit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMAND_MODULES:
-        module: _Command = importlib.import_module(name)  # type: ignore[assignment]
-        module.register(sub)
+    names = {_command_name(m): m for m in COMMAND_MODULES}
+    words = [a for a in (argv or ()) if not a.startswith("-")]
+    wanted = words[0] if words and words[0] in names else None
+    for name, module_name in names.items():
+        if wanted is None or name == wanted:
+            module: _Command = importlib.import_module(module_name)
+            module.register(sub)
+        else:
+            sub.add_parser(name)  # listed in the usage line; not parsed in this run
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``creator-kit``; returns the process exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

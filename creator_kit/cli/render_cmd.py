@@ -30,7 +30,6 @@ from creator_kit.core.model import (
 from creator_kit.core.presets import PROFILES
 from creator_kit.core.project_io import load_project, save_project
 from creator_kit.render.export import export
-from creator_kit.text.subs import fix_with_notes, load_subs
 
 _STICKER_KEYS = {"x", "y", "w", "from", "to", "anim", "anchor", "opacity"}
 
@@ -255,6 +254,8 @@ def caption_layers(args: argparse.Namespace) -> tuple[CaptionLayer, ...]:
     style = STYLES[args.caption_style]
     layers: list[CaptionLayer] = []
     if args.captions:
+        from creator_kit.text.subs import fix_with_notes, load_subs
+
         subs = load_subs(args.captions, args.encoding)
         cues, notes = fix_with_notes(subs.cues)
         for note in (*subs.notes, *notes):

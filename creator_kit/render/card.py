@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
+from PIL import Image, ImageFilter
 
 from creator_kit.core.model import Background
 from creator_kit.media.images import load_rgba
@@ -18,11 +18,9 @@ def card_background(bg: Background, width: int, height: int, last: Frame | None)
         frame.fill_rgb(parse_colour(bg.colour))
         return frame
     if bg.kind == "gradient":
-        top = np.array(parse_colour(bg.colour), np.float32)
-        bottom = np.array(parse_colour(bg.colour2), np.float32)
-        ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
-        rgb = (top * (1 - ramp) + bottom * ramp).repeat(width, axis=1)
-        return Frame.from_rgb(np.clip(rgb + 0.5, 0, 255).astype(np.uint8))
+        return Frame.vertical_gradient(
+            width, height, parse_colour(bg.colour), parse_colour(bg.colour2)
+        )
     if bg.kind == "image":
         assert bg.image is not None
         rgb = _cover(load_rgba(bg.image)[..., :3], width, height)
@@ -30,10 +28,9 @@ def card_background(bg: Background, width: int, height: int, last: Frame | None)
         rgb = last.to_rgb() if last is not None else np.zeros((height, width, 3), np.uint8)
     if bg.blur > 0:
         # Blur at a quarter size: same look, a fraction of the cost.
-        small = cv2.resize(rgb, (width // 4, height // 4), interpolation=cv2.INTER_AREA)
-        k = int(1 + bg.blur * 24) | 1
-        small = cv2.GaussianBlur(small, (k, k), 0)
-        rgb = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+        small = Image.fromarray(rgb).resize((width // 4, height // 4), Image.Resampling.BOX)
+        small = small.filter(ImageFilter.GaussianBlur(radius=1 + bg.blur * 8))
+        rgb = np.asarray(small.resize((width, height), Image.Resampling.BILINEAR), np.uint8)
     if bg.dim > 0:
         rgb = (rgb.astype(np.float32) * (1.0 - bg.dim) + 0.5).astype(np.uint8)
     return Frame.from_rgb(np.ascontiguousarray(rgb))
@@ -43,8 +40,6 @@ def _cover(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     h, w = rgb.shape[:2]
     scale = max(width / w, height / h)
     nw, nh = max(width, int(round(w * scale))), max(height, int(round(h * scale)))
-    resized = cv2.resize(
-        rgb, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    )
+    resized = np.asarray(Image.fromarray(rgb).resize((nw, nh), Image.Resampling.LANCZOS))
     x, y = (nw - width) // 2, (nh - height) // 2
-    return resized[y : y + height, x : x + width]
+    return np.ascontiguousarray(resized[y : y + height, x : x + width])

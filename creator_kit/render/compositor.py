@@ -55,10 +55,30 @@ class Frame:
         """A frame from an (h, w, 3) RGB image with even dimensions."""
         h, w = rgb.shape[:2]
         frame = cls(w, h)
-        y, u, v = rgb_to_yuv(rgb)
-        frame.y[:] = np.clip(y + 0.5, 0, 255).astype(np.uint8)
-        frame.u[:] = np.clip(_pool2(u) + 0.5, 0, 255).astype(np.uint8)
-        frame.v[:] = np.clip(_pool2(v) + 0.5, 0, 255).astype(np.uint8)
+        # Convert in bands of rows: a whole 1080x1920 frame in float32 would briefly cost
+        # about 100 MB, which a closing card does not deserve.
+        band = 128
+        for r0 in range(0, h, band):
+            r1 = min(h, r0 + band)
+            y, u, v = rgb_to_yuv(rgb[r0:r1])
+            frame.y[r0:r1] = np.clip(y + 0.5, 0, 255).astype(np.uint8)
+            frame.u[r0 // 2 : r1 // 2] = np.clip(_pool2(u) + 0.5, 0, 255).astype(np.uint8)
+            frame.v[r0 // 2 : r1 // 2] = np.clip(_pool2(v) + 0.5, 0, 255).astype(np.uint8)
+        return frame
+
+    @classmethod
+    def vertical_gradient(
+        cls, width: int, height: int, top: tuple[int, int, int], bottom: tuple[int, int, int]
+    ) -> Frame:
+        """A frame shading from ``top`` to ``bottom`` (computed per row, not per pixel)."""
+        ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
+        rows = np.array(top, np.float32) * (1 - ramp) + np.array(bottom, np.float32) * ramp
+        column = np.clip(rows + 0.5, 0, 255).astype(np.uint8)[:, None, :].repeat(2, axis=1)
+        small = cls.from_rgb(column)  # height x 2
+        frame = cls(width, height)
+        frame.y[:] = small.y[:, :1]
+        frame.u[:] = small.u[:, :1]
+        frame.v[:] = small.v[:, :1]
         return frame
 
 

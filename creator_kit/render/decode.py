@@ -49,6 +49,9 @@ class SegmentDecoder:
             args = decode_args(path, seg.info, plan.fps, start, duration)
         except FileNotFoundError:
             raise InputError("source file is missing (moved or deleted?)", path) from None
+        # Two decoder threads: more only queue extra full-size frames behind the pipe (memory)
+        # without speeding up a render whose pace the encoder sets.
+        args = ["-threads", "2", *args]
         args += [
             "-vf",
             segment_filters(plan, seg),

@@ -97,7 +97,7 @@ class Renderer:
 class FramePool:
     """A fixed set of reusable frame buffers, so memory stays flat however long the video."""
 
-    def __init__(self, width: int, height: int, size: int = 8) -> None:
+    def __init__(self, width: int, height: int, size: int = 6) -> None:
         import queue
 
         self._free: queue.Queue[Frame] = queue.Queue()

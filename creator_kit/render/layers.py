@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
+from PIL import Image
 
 from creator_kit.core.frames import RGBA, Sprite
 from creator_kit.core.model import Animation, ImageLayer, Placement
@@ -130,7 +130,7 @@ class Animated:
             x, y = place(self.placement, w, h, size)
             x += (w - nw) // 2
             y += (h - nh) // 2
-            image = np.asarray(cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA), np.uint8)
+            image = resize_rgba(image, nw, nh)
             key = (key, q)
         else:
             x, y = place(self.placement, w, h, size)
@@ -144,8 +144,20 @@ def fit_width(image: RGBA, placement: Placement, size: tuple[int, int]) -> RGBA:
     h, w = image.shape[:2]
     tw = max(1, int(round(placement.width * size[0])))
     th = max(1, int(round(h * tw / w)))
-    interp = cv2.INTER_AREA if tw < w else cv2.INTER_CUBIC
-    return np.ascontiguousarray(cv2.resize(image, (tw, th), interpolation=interp))
+    return resize_rgba(image, tw, th)
+
+
+def resize_rgba(image: RGBA, width: int, height: int) -> RGBA:
+    """Resize straight-alpha RGBA without dark fringes (resampled premultiplied).
+
+    Pillow rather than OpenCV here: it is loaded anyway for reading images, and keeping
+    OpenCV out of the render process saves about 30 MB per render.
+    """
+    if image.shape[1] == width and image.shape[0] == height:
+        return image
+    premul = Image.fromarray(image, "RGBA").convert("RGBa")
+    out = premul.resize((width, height), Image.Resampling.LANCZOS).convert("RGBA")
+    return np.asarray(out, np.uint8).copy()
 
 
 class ImageSource:

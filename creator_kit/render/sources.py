@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from creator_kit.core.frames import FrameSource
 from creator_kit.core.model import CaptionLayer, ImageLayer, Layer
 from creator_kit.core.presets import ExportProfile
-from creator_kit.render.captions import CaptionSource
 from creator_kit.render.layers import ImageSource
 
 
@@ -34,6 +33,10 @@ def build_sources(
         if isinstance(layer, ImageLayer):
             sources.append(ImageSource(layer, ctx.size, default_end, offset))
         elif isinstance(layer, CaptionLayer):
+            # Imported here: the Qt text engine costs start-up time and memory that a
+            # render without captions need not pay.
+            from creator_kit.render.captions import CaptionSource
+
             sources.append(
                 CaptionSource(layer, ctx.size, ctx.profile, default_end, offset, ctx.warn)
             )
