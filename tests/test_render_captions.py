@@ -43,8 +43,11 @@ def test_caption_appears_only_while_its_cue_runs(tmp_path, grey_clip):
 
 
 def test_placement_puts_the_text_block_where_asked(tmp_path, grey_clip):
-    layer = CaptionLayer(text="MASK UP", style=STYLES["outline"],
-                         placement=Placement(x=0.5, y=0.3, anchor="top", width=0.8))
+    layer = CaptionLayer(
+        text="MASK UP",
+        style=STYLES["outline"],
+        placement=Placement(x=0.5, y=0.3, anchor="top", width=0.8),
+    )
     plan = build_plan(Project(clips=(ClipRef(str(grey_clip)),), layers=(layer,), output=FAST))
     pv = Previewer(plan)
     rgb = pv.frame(1.0).to_rgb()
@@ -71,9 +74,25 @@ def test_word_highlight_moves_right_to_left_for_arabic(tmp_path, grey_clip):
 
 
 def test_caption_in_a_covered_band_is_warned_about(tmp_path, grey_clip, capsys):
-    code = main(["render", "-i", str(grey_clip), "--caption", SLOGAN, "--caption-style",
-                 "bold-box", "-o", str(tmp_path / "w.mp4"), "--progress", "none",
-                 "--x264-preset", "ultrafast", "--save-project", str(tmp_path / "p.ckproj")])
+    code = main(
+        [
+            "render",
+            "-i",
+            str(grey_clip),
+            "--caption",
+            SLOGAN,
+            "--caption-style",
+            "bold-box",
+            "-o",
+            str(tmp_path / "w.mp4"),
+            "--progress",
+            "none",
+            "--x264-preset",
+            "ultrafast",
+            "--save-project",
+            str(tmp_path / "p.ckproj"),
+        ]
+    )
     assert code == 0
     assert "enters the" not in capsys.readouterr().err
     import json
@@ -81,8 +100,9 @@ def test_caption_in_a_covered_band_is_warned_about(tmp_path, grey_clip, capsys):
     doc = json.loads((tmp_path / "p.ckproj").read_text(encoding="utf-8"))
     doc["layers"][0]["placement"] = {"x": 0.5, "y": 0.02, "anchor": "top", "width": 0.8}
     (tmp_path / "p.ckproj").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    code = main(["render", str(tmp_path / "p.ckproj"), "-o", str(tmp_path / "w2.mp4"),
-                 "--progress", "none"])
+    code = main(
+        ["render", str(tmp_path / "p.ckproj"), "-o", str(tmp_path / "w2.mp4"), "--progress", "none"]
+    )
     err = capsys.readouterr().err
     assert code == 0 and "warning:" in err and "enters the top band" in err
 
@@ -90,12 +110,31 @@ def test_caption_in_a_covered_band_is_warned_about(tmp_path, grey_clip, capsys):
 def test_captions_from_srt_follow_their_cues(tmp_path, grey_clip):
     srt = tmp_path / "talk.srt"
     # No trailing blank line, Windows line ends: the last cue must still be kept.
-    srt.write_bytes("1\r\n00:00:00,100 --> 00:00:00,600\r\nMASK\r\n\r\n2\r\n"
-                    "00:00:01,000 --> 00:00:01,500\r\nUP".encode())
+    srt.write_bytes(
+        "1\r\n00:00:00,100 --> 00:00:00,600\r\nMASK\r\n\r\n2\r\n"
+        "00:00:01,000 --> 00:00:01,500\r\nUP".encode()
+    )
     out = tmp_path / "srt.mp4"
-    assert main(["render", "-i", str(grey_clip), "--captions", str(srt), "--caption-style",
-                 "outline", "-o", str(out), "--progress", "none",
-                 "--x264-preset", "ultrafast"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "-i",
+                str(grey_clip),
+                "--captions",
+                str(srt),
+                "--caption-style",
+                "outline",
+                "-o",
+                str(out),
+                "--progress",
+                "none",
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 0
+    )
     # Frames just after each cue's 0.25 s fade-in, and in the gaps after each cue.
     f = frames_rgb(out, [11, 24, 37, 54])
     assert ink(f[0], 200).sum() > 500 and ink(f[1], 200).sum() == 0
@@ -109,11 +148,19 @@ def test_exported_arabic_caption_reads_back_with_ocr(tmp_path, grey_clip):
     style = STYLES["bold-box"].replace(size_px=110.0)
     layer = CaptionLayer(text=SLOGAN, style=style)
     out = tmp_path / "ocr.mp4"
-    export(Project(clips=(ClipRef(str(grey_clip)),), layers=(layer,),
-                   output=OutputSettings(x264_preset="fast")), out)
+    export(
+        Project(
+            clips=(ClipRef(str(grey_clip)),),
+            layers=(layer,),
+            output=OutputSettings(x264_preset="fast"),
+        ),
+        out,
+    )
     rgb = frames_rgb(out, [30])[0]
     ys, xs = np.nonzero(ink(rgb, 200))
     crop = rgb[ys.min() - 20 : ys.max() + 20, xs.min() - 20 : xs.max() + 20]
     # The slogan may wrap at this size: read it as a block, lines in reading order.
     text = ocr_arabic(crop, psm=6)
-    assert normalise_arabic(text).replace(" ", "") == normalise_arabic(SLOGAN).replace(" ", ""), text
+    assert normalise_arabic(text).replace(" ", "") == normalise_arabic(SLOGAN).replace(" ", ""), (
+        text
+    )

@@ -14,10 +14,12 @@ from creator_kit.cli.progress import make_reporter
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.captions import STYLES
 from creator_kit.core.errors import InputError
+from creator_kit.core.faces import FaceMaskSettings
 from creator_kit.core.model import (
     Animation,
     AudioSettings,
     CaptionLayer,
+    FaceMaskLayer,
     Background,
     ClipRef,
     ClosingCard,
@@ -79,6 +81,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=[],
         metavar="PNG[@x=,y=,w=,from=,to=,anim=]",
         help="overlay an image; options place and time it (fractions of the canvas)",
+    )
+    p.add_argument(
+        "--face-mask",
+        choices=["surgical", "cloth", "n95"],
+        help="draw a mask that follows every face (or --face-tracks)",
+    )
+    p.add_argument(
+        "--face-tracks",
+        metavar="IDS",
+        help="with --face-mask: only these face track ids, e.g. 1,3 (see 'creator-kit faces')",
     )
     p.add_argument(
         "--caption",
@@ -249,6 +261,21 @@ def _card(args: argparse.Namespace) -> ClosingCard | None:
     return ClosingCard(duration=args.card, background=bg, layers=layers)
 
 
+def face_layers(args: argparse.Namespace) -> tuple[FaceMaskLayer, ...]:
+    """The face-mask layer for ``--face-mask`` (and ``--face-tracks``)."""
+    if args.face_mask is None:
+        if args.face_tracks:
+            raise InputError("--face-tracks needs --face-mask")
+        return ()
+    tracks = None
+    if args.face_tracks:
+        try:
+            tracks = tuple(int(v) for v in args.face_tracks.split(",") if v.strip())
+        except ValueError:
+            raise InputError(f"--face-tracks {args.face_tracks!r}: use ids like 1,3") from None
+    return (FaceMaskLayer(settings=FaceMaskSettings(style=args.face_mask, tracks=tracks)),)
+
+
 def caption_layers(args: argparse.Namespace) -> tuple[CaptionLayer, ...]:
     """Caption layers for ``--caption`` and ``--captions``."""
     style = STYLES[args.caption_style]
@@ -290,7 +317,11 @@ def build_project(args: argparse.Namespace) -> Project:
             offset_x=max(-1, min(1, args.offset)),
             bar_colour=args.bar_colour,
         ),
-        layers=(*caption_layers(args), *(parse_sticker(s) for s in args.sticker)),
+        layers=(
+            *face_layers(args),
+            *caption_layers(args),
+            *(parse_sticker(s) for s in args.sticker),
+        ),
         card=_card(args),
         audio=AudioSettings(
             keep_source=not args.no_source_audio,

@@ -13,9 +13,18 @@ from creator_kit.render.compositor import Frame
 from creator_kit.render.plan import RenderPlan, Segment
 from creator_kit.render.reframe import reframe_graph
 
+if typing.TYPE_CHECKING:
+    from creator_kit.vision import ReframePath
 
-def segment_filters(plan: RenderPlan, seg: Segment) -> str:
-    """The whole decode-side filter graph for ``seg``: normalise, reframe, yuv420p."""
+
+def segment_filters(
+    plan: RenderPlan, seg: Segment, skip: int = 0, face: ReframePath | None = None
+) -> str:
+    """The whole decode-side filter graph for ``seg``: normalise, reframe, yuv420p.
+
+    ``face`` is the face-following window path when the project reframes by faces; the
+    decoder then starts ``skip`` frames into the segment (the window commands count from it).
+    """
     width, height = output_size(seg.info)  # what normalise_filters leaves (even, square pixels)
     # Ingest leaves BT.709 limited-range pictures; saying so lets filters that draw colours
     # (fit's bars, the blurred backdrop) convert them with the right matrix.
@@ -23,10 +32,13 @@ def segment_filters(plan: RenderPlan, seg: Segment) -> str:
         *normalise_filters(seg.info, plan.fps),
         "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv",
     ]
-    graph = ",".join(
-        parts + [reframe_graph(plan.project.reframe, width, height, plan.width, plan.height)]
-    )
-    return graph + ",setsar=1,format=yuv420p"
+    if face is not None:
+        from creator_kit.render.faces import face_crop_filters
+
+        reframe = face_crop_filters(plan, seg, face, skip)
+    else:
+        reframe = reframe_graph(plan.project.reframe, width, height, plan.width, plan.height)
+    return ",".join([*parts, reframe]) + ",setsar=1,format=yuv420p"
 
 
 class SegmentDecoder:
@@ -37,7 +49,12 @@ class SegmentDecoder:
     """
 
     def __init__(
-        self, plan: RenderPlan, seg: Segment, skip: int = 0, count: int | None = None
+        self,
+        plan: RenderPlan,
+        seg: Segment,
+        skip: int = 0,
+        count: int | None = None,
+        face: ReframePath | None = None,
     ) -> None:
         self.plan, self.seg = plan, seg
         self.count = seg.src_frames - skip if count is None else count
@@ -54,7 +71,7 @@ class SegmentDecoder:
         args = ["-threads", "2", *args]
         args += [
             "-vf",
-            segment_filters(plan, seg),
+            segment_filters(plan, seg, skip, face),
             "-frames:v",
             str(self.count),
             "-f",

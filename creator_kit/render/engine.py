@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.frames import FrameSource
@@ -12,14 +13,36 @@ from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.plan import RenderPlan
 from creator_kit.render.sources import SourceContext, build_sources
 
+if TYPE_CHECKING:
+    from creator_kit.vision import FaceAnalysis, ReframePath
+
 
 class Renderer:
     """Composites the frames of a :class:`RenderPlan`; shared by export and preview."""
 
-    def __init__(self, plan: RenderPlan, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        plan: RenderPlan,
+        warn: Callable[[str], None] | None = None,
+        faces: Mapping[str, FaceAnalysis] | None = None,
+    ) -> None:
         self.plan = plan
         project = plan.project
-        ctx = SourceContext((plan.width, plan.height), plan.profile, warn or (lambda _m: None))
+        warn = warn or (lambda _m: None)
+        self.faces = dict(faces or {})
+        # Face-following crop paths, one per clip, when the project reframes by faces.
+        self.face_paths: dict[int, ReframePath] = {}
+        if project.reframe.mode == "face":
+            from creator_kit.render.faces import face_path
+
+            for seg in plan.segments:
+                analysis = self.faces.get(seg.clip.source)
+                if analysis is not None:
+                    path = face_path(plan, seg, analysis)
+                    self.face_paths[seg.index] = path
+                    if path.notice:
+                        warn(f"{path.notice}; the frame stays centred")
+        ctx = SourceContext((plan.width, plan.height), plan.profile, warn, plan, self.faces)
         self.clip_sources: list[FrameSource] = build_sources(
             project.layers, ctx, default_end=plan.clips_end
         )
@@ -57,7 +80,7 @@ class Renderer:
         index = 0
         last_plain: Frame | None = None  # last decoded clip picture, before layers
         for seg in plan.segments:
-            decoder = SegmentDecoder(plan, seg)
+            decoder = SegmentDecoder(plan, seg, face=self.face_paths.get(seg.index))
             try:
                 for _ in range(seg.src_frames):
                     if cancel is not None:

@@ -17,6 +17,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 
@@ -26,12 +27,17 @@ from creator_kit.core.model import Project
 from creator_kit.render.audio import build_audio, measure_loudness
 from creator_kit.render.encode import Encoder
 from creator_kit.render.engine import FramePool, Renderer
-from creator_kit.render.plan import RenderPlan, build_plan
+from creator_kit.render.plan import RenderPlan, build_plan, needs_faces
+
+if TYPE_CHECKING:
+    from creator_kit.vision import FaceAnalysis
 
 _TEMP_RE = re.compile(r"^\..+\.ck-(\d+)-[0-9a-f]{8}\.part$")
 
 # Share of the progress bar per stage (the frame loop dominates the time).
 _W_AUDIO, _W_RENDER = 0.04, 0.94
+# With face analysis (cached after the first run) it takes a share up front.
+_W_FACES = 0.15
 
 
 @dataclass(frozen=True)
@@ -168,16 +174,29 @@ def export(
     check_target(out, overwrite)
     clean_leftovers(out.parent)
     plan = build_plan(project, on_warning)
+    faces: dict[str, FaceAnalysis] = {}
+    if needs_faces(project):
+        from creator_kit.render.faces import analyse_plan
+
+        progress(Progress("faces", 0.0, None))
+        faces = analyse_plan(
+            plan, cancel, lambda f: progress(Progress("faces", _W_FACES * f, None))
+        )
+    # Remaining stages share what face analysis left of the bar.
+    base = _W_FACES if faces else 0.0
+    span = 1.0 - base
     # Loads every image and draws every caption: bad layers fail here, before any encoding.
-    renderer = Renderer(plan, on_warning)
+    renderer = Renderer(plan, on_warning, faces)
     tmp = _reserve_temp(out)
     encoder: Encoder | None = None
     try:
-        progress(Progress("audio", 0.0, None))
+        progress(Progress("audio", base, None))
         loud = None
         if project.audio.normalise:
             loud = measure_loudness(
-                plan, cancel, lambda f: progress(Progress("audio", _W_AUDIO * f, None))
+                plan,
+                cancel,
+                lambda f: progress(Progress("audio", base + span * _W_AUDIO * f, None)),
             )
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -194,11 +213,11 @@ def export(
                 done = (i + 1) / total
                 # A rate from the first dozen frames is rough but beats no estimate on a long job.
                 eta = (now - started) / done * (1 - done) if i >= 12 else None
-                progress(Progress("render", _W_AUDIO + _W_RENDER * done, eta))
+                progress(Progress("render", base + span * (_W_AUDIO + _W_RENDER * done), eta))
         encoder.finish()
         if cancel is not None:
             cancel.raise_if_cancelled()
-        progress(Progress("verify", _W_AUDIO + _W_RENDER, 0.0))
+        progress(Progress("verify", base + span * (_W_AUDIO + _W_RENDER), 0.0))
         verify_output(tmp, plan)
         _move_into_place(tmp, out, overwrite)
         progress(Progress("done", 1.0, 0.0))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.errors import InputError
-from creator_kit.core.model import ClipRef, ImageLayer, Project
+from creator_kit.core.model import ClipRef, FaceMaskLayer, ImageLayer, Project
 from creator_kit.core.presets import ExportProfile, get_profile
 from creator_kit.media.probe import MediaInfo, probe
 
@@ -121,6 +121,13 @@ def build_plan(project: Project, on_warning: WarningCallback | None = None) -> R
         card_frames,
         music,
         tuple(warnings),
+    )
+
+
+def needs_faces(project: Project) -> bool:
+    """True when the project uses face analysis (a face-mask layer or ``face`` reframe)."""
+    return project.reframe.mode == "face" or any(
+        isinstance(layer, FaceMaskLayer) for layer in project.layers
     )
 
 

@@ -19,7 +19,7 @@ from creator_kit.render.colour import yuv420_to_rgb
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
-from creator_kit.render.plan import RenderPlan, Segment, build_plan
+from creator_kit.render.plan import RenderPlan, Segment, build_plan, needs_faces
 
 # Reading on is cheaper than restarting ffmpeg for up to about this many frames.
 _READ_AHEAD = 45
@@ -30,7 +30,12 @@ class Previewer:
 
     def __init__(self, project: Project | RenderPlan) -> None:
         self.plan = project if isinstance(project, RenderPlan) else build_plan(project)
-        self.renderer = Renderer(self.plan)
+        faces = {}
+        if needs_faces(self.plan.project):
+            from creator_kit.render.faces import analyse_plan
+
+            faces = analyse_plan(self.plan)  # cached on disk: the export reuses it
+        self.renderer = Renderer(self.plan, faces=faces)
         self._decoder: SegmentDecoder | None = None
         self._decoded = Frame(self.plan.width, self.plan.height)
         self._decoded_at: tuple[int, int] | None = None  # (segment index, local frame)
@@ -58,7 +63,9 @@ class Previewer:
             or local - dec.position > _READ_AHEAD
         ):
             self.close()
-            dec = self._decoder = SegmentDecoder(self.plan, seg, skip=local)
+            dec = self._decoder = SegmentDecoder(
+                self.plan, seg, skip=local, face=self.renderer.face_paths.get(seg.index)
+            )
         while dec.position <= local:
             dec.read_into(self._decoded)
         self._decoded_at = (seg.index, local)

@@ -16,8 +16,7 @@ def reframe_graph(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int)
     ``src_w``/``src_h`` are the upright (displayed) source dimensions. A source that already
     has the canvas's aspect ratio is simply scaled whatever the mode.
     """
-    same_aspect = abs(src_w * out_h - src_h * out_w) <= max(src_w, src_h) // 50
-    if same_aspect or mode.mode in ("fill", "face"):
+    if _same_aspect(src_w, src_h, out_w, out_h) or mode.mode in ("fill", "face"):
         return _fill(mode, src_w, src_h, out_w, out_h)
     if mode.mode == "fit":
         r, g, b = parse_colour(mode.bar_colour)
@@ -28,16 +27,49 @@ def reframe_graph(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int)
     return _fit_blur(mode, src_w, src_h, out_w, out_h)
 
 
-def _fill(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> str:
-    # Crop the source to the canvas aspect first, then scale: the scaler touches only what stays.
+def fill_crop(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, ...]:
+    """The source rectangle (x, y, w, h) that ``fill`` crops before scaling to the canvas."""
     if src_w * out_h > src_h * out_w:  # wider than the canvas: crop the sides
         cw, ch = _even(src_h * out_w / out_h), _even(src_h)
     else:
         cw, ch = _even(src_w), _even(src_w * out_h / out_w)
     cx = int(round((src_w - cw) / 2 * (1 + mode.offset_x)))
     cy = int(round((src_h - ch) / 2 * (1 + mode.offset_y)))
-    cx = min(max(cx, 0), src_w - cw)
-    cy = min(max(cy, 0), src_h - ch)
+    return min(max(cx, 0), src_w - cw), min(max(cy, 0), src_h - ch), cw, ch
+
+
+def fitted_rect(src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, int, int, int]:
+    """Where ``fit`` and ``fit-blur`` put the whole source on the canvas (x, y, w, h).
+
+    Mirrors ffmpeg's ``force_original_aspect_ratio=decrease:force_divisible_by=2``.
+    """
+    scale = min(out_w / src_w, out_h / src_h)
+    w = max(2, int(src_w * scale) // 2 * 2)
+    h = max(2, int(src_h * scale) // 2 * 2)
+    return (out_w - w) // 2, (out_h - h) // 2, w, h
+
+
+def source_to_canvas(
+    mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int
+) -> tuple[float, float, float, float]:
+    """(scale_x, scale_y, dx, dy) mapping source pixels to canvas pixels for a static mode."""
+    if mode.mode == "fit" or (
+        mode.mode == "fit-blur" and not _same_aspect(src_w, src_h, out_w, out_h)
+    ):
+        x, y, w, h = fitted_rect(src_w, src_h, out_w, out_h)
+        return w / src_w, h / src_h, float(x), float(y)
+    cx, cy, cw, ch = fill_crop(mode, src_w, src_h, out_w, out_h)
+    sx, sy = out_w / cw, out_h / ch
+    return sx, sy, -cx * sx, -cy * sy
+
+
+def _same_aspect(src_w: int, src_h: int, out_w: int, out_h: int) -> bool:
+    return abs(src_w * out_h - src_h * out_w) <= max(src_w, src_h) // 50
+
+
+def _fill(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> str:
+    # Crop the source to the canvas aspect first, then scale: the scaler touches only what stays.
+    cx, cy, cw, ch = fill_crop(mode, src_w, src_h, out_w, out_h)
     return f"crop={cw}:{ch}:{cx}:{cy},scale={out_w}:{out_h}"
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from creator_kit.core.frames import FrameSource
-from creator_kit.core.model import CaptionLayer, ImageLayer, Layer
+from creator_kit.core.model import CaptionLayer, FaceMaskLayer, ImageLayer, Layer
 from creator_kit.core.presets import ExportProfile
 from creator_kit.render.layers import ImageSource
+from creator_kit.render.plan import RenderPlan
+
+if TYPE_CHECKING:
+    from creator_kit.vision import FaceAnalysis
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,8 @@ class SourceContext:
     size: tuple[int, int]
     profile: ExportProfile
     warn: Callable[[str], None]
+    plan: RenderPlan
+    faces: Mapping[str, FaceAnalysis] = field(default_factory=dict)
 
 
 def build_sources(
@@ -40,6 +47,10 @@ def build_sources(
             sources.append(
                 CaptionSource(layer, ctx.size, ctx.profile, default_end, offset, ctx.warn)
             )
+        elif isinstance(layer, FaceMaskLayer):
+            from creator_kit.render.faces import FaceMaskLayerSource
+
+            sources.append(FaceMaskLayerSource(layer, ctx.plan, dict(ctx.faces), ctx.warn))
         else:  # pragma: no cover - the schema admits only known kinds
             raise TypeError(f"no renderer for layer {type(layer).__name__}")
     return sources

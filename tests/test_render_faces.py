@@ -1,0 +1,157 @@
+"""Faces in rendered clips: the tracked mask lands on the face; face reframe keeps it in frame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from creator_kit.cli.main import main
+from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.model import ClipRef, FaceMaskLayer, OutputSettings, Project, Reframe
+from creator_kit.render.export import export
+from creator_kit.render.reframe import fill_crop
+from creator_kit.vision.detect import FaceDetector
+from creator_kit.vision.synthetic import draw_face
+from tests.mediagen import make_clip
+from tests.test_vision_footage import linear, make_face_clip, still
+from tests.videoread import frames_rgb
+
+FAST = OutputSettings(x264_preset="ultrafast")
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def to_canvas(point, src_w, src_h):
+    """Where a source pixel lands with the default (centred) fill crop."""
+    cx, cy, cw, ch = fill_crop(Reframe(mode="fill"), src_w, src_h, 1080, 1920)
+    return (point[0] - cx) * 1080 / cw, (point[1] - cy) * 1920 / ch
+
+
+def test_tracked_mask_covers_mouth_not_eyes_in_the_export(tmp_path):
+    clip = tmp_path / "walk.mp4"
+    truth = make_face_clip(
+        clip, [(draw_face(150), linear(150, 40, 20, 0))], size=(480, 270), duration=2.0
+    )
+    plain, masked = tmp_path / "plain.mp4", tmp_path / "masked.mp4"
+    base = Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill"), output=FAST)
+    export(base, plain)
+    export(
+        base.replace(layers=(FaceMaskLayer(FaceMaskSettings(style="surgical", fade=0.0)),)), masked
+    )
+    frames = [15, 30, 45]
+    a, b = frames_rgb(plain, frames), frames_rgb(masked, frames)
+    for i, fa, fb in zip(frames, a, b, strict=True):
+        _box, lms = truth.at(i / 30)
+        mouth = to_canvas((lms[3] + lms[4]) / 2, 480, 270)
+        eye = to_canvas(lms[0], 480, 270)
+        mx, my = int(mouth[0]), int(mouth[1])
+        ex, ey = int(eye[0]), int(eye[1])
+        changed_mouth = np.abs(
+            fb[my - 6 : my + 6, mx - 6 : mx + 6].astype(int)
+            - fa[my - 6 : my + 6, mx - 6 : mx + 6].astype(int)
+        ).mean()
+        changed_eye = np.abs(
+            fb[ey - 4 : ey + 4, ex - 4 : ex + 4].astype(int)
+            - fa[ey - 4 : ey + 4, ex - 4 : ex + 4].astype(int)
+        ).mean()
+        assert changed_mouth > 40, f"frame {i}: mask not over the mouth"
+        assert changed_eye < 8, f"frame {i}: mask covers the eye"
+        r, g, bl = fb[my, mx].astype(int)
+        assert bl > r  # a light-blue surgical mask, not skin
+
+
+def test_face_reframe_keeps_an_off_centre_face_in_frame(tmp_path, capsys):
+    clip = tmp_path / "wide.mp4"
+    # A wide shot with the speaker far to the right: a centred crop would cut them out.
+    make_face_clip(clip, [(draw_face(110), still(760, 60))], size=(960, 270), duration=1.5)
+    centred, follow = tmp_path / "c.mp4", tmp_path / "f.mp4"
+    for out, mode in ((centred, "fill"), (follow, "face")):
+        assert (
+            main(
+                [
+                    "render",
+                    "-i",
+                    str(clip),
+                    "--reframe",
+                    mode,
+                    "-o",
+                    str(out),
+                    "--progress",
+                    "none",
+                    "--x264-preset",
+                    "ultrafast",
+                ]
+            )
+            == 0
+        )
+    detector = FaceDetector()
+
+    def faces(path):
+        # Detect at a quarter size, as the analysis does: the detector wants modest faces.
+        small = np.asarray(Image.fromarray(frames_rgb(path, [20])[0]).resize((270, 480)))
+        return [d for d in detector.detect(small) if d.score >= 0.5]
+
+    assert faces(centred) == []
+    found = faces(follow)
+    assert found, "face reframe lost the face"
+    x1, _y1, x2, _y2 = found[0].box
+    assert 0.3 * 270 < (x1 + x2) / 2 < 0.7 * 270
+
+
+def test_no_faces_centres_and_says_so(tmp_path, capsys):
+    clip = make_clip(tmp_path / "nofaces.mp4", size="640x360", duration=1.0, source="testsrc2")
+    out, ref = tmp_path / "o.mp4", tmp_path / "ref.mp4"
+    assert (
+        main(
+            [
+                "render",
+                "-i",
+                str(clip),
+                "--reframe",
+                "face",
+                "--face-mask",
+                "cloth",
+                "-o",
+                str(out),
+                "--progress",
+                "none",
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "warning:" in err and "no face" in err.lower()
+    assert (
+        main(
+            [
+                "render",
+                "-i",
+                str(clip),
+                "--reframe",
+                "fill",
+                "-o",
+                str(ref),
+                "--progress",
+                "none",
+                "--x264-preset",
+                "ultrafast",
+            ]
+        )
+        == 0
+    )
+    a, b = frames_rgb(out, [15])[0], frames_rgb(ref, [15])[0]
+    assert np.abs(a.astype(int) - b.astype(int)).mean() < 3  # centred, nothing drawn
+
+
+def test_face_tracks_flag_needs_face_mask(tmp_path, capsys):
+    clip = make_clip(tmp_path / "c.mp4", duration=0.5)
+    assert (
+        main(["render", "-i", str(clip), "--face-tracks", "1", "-o", str(tmp_path / "o.mp4")]) == 2
+    )
+    assert capsys.readouterr().err.startswith("error: --face-tracks needs --face-mask")
