@@ -39,7 +39,7 @@ def test_caption_appears_only_while_its_cue_runs(tmp_path, grey_clip):
     ys, xs = np.nonzero(ink(during))
     # Default placement: bottom of TikTok's safe area, clear of the bottom interface band.
     assert ys.max() < 1920 - 420 and ys.min() > 1920 * 0.55
-    assert 150 < xs.min() and xs.max() < 1080 - 40
+    assert xs.min() > 150 and xs.max() < 1080 - 40
 
 
 def test_placement_puts_the_text_block_where_asked(tmp_path, grey_clip):
@@ -111,8 +111,8 @@ def test_captions_from_srt_follow_their_cues(tmp_path, grey_clip):
     srt = tmp_path / "talk.srt"
     # No trailing blank line, Windows line ends: the last cue must still be kept.
     srt.write_bytes(
-        "1\r\n00:00:00,100 --> 00:00:00,600\r\nMASK\r\n\r\n2\r\n"
-        "00:00:01,000 --> 00:00:01,500\r\nUP".encode()
+        b"1\r\n00:00:00,100 --> 00:00:00,600\r\nMASK\r\n\r\n2\r\n"
+        b"00:00:01,000 --> 00:00:01,500\r\nUP"
     )
     out = tmp_path / "srt.mp4"
     assert (

@@ -18,11 +18,11 @@ from creator_kit.core.faces import FaceMaskSettings
 from creator_kit.core.model import (
     Animation,
     AudioSettings,
-    CaptionLayer,
-    FaceMaskLayer,
     Background,
+    CaptionLayer,
     ClipRef,
     ClosingCard,
+    FaceMaskLayer,
     ImageLayer,
     OutputSettings,
     Placement,
@@ -226,8 +226,8 @@ def parse_sticker(spec: str) -> ImageLayer:
             end=end,
             opacity=opacity,
             placement=Placement(x=x, y=y, anchor=anchor, width=w),  # type: ignore[arg-type]
-            enter=Animation(kind=anim),
-            exit=Animation(kind="fade" if anim != "none" else "none"),  # type: ignore[arg-type]
+            enter=Animation(kind=anim),  # type: ignore[arg-type]
+            exit=Animation(kind="fade" if anim != "none" else "none"),
         )
     except ValueError as exc:
         raise InputError(f"--sticker: {exc}", path) from None
