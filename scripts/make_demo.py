@@ -1,8 +1,9 @@
 """``make demo``: render the built-in sample into a finished vertical clip in out/.
 
-Shows the best creator_kit can do so far: a landscape clip reframed to 1080x1920 over a
-blurred copy of itself, a popping mask badge, a closing card, loudness-normalised sound,
-and the pre-flight check of the result against TikTok's rules.
+Shows the best creator_kit can do so far: a landscape selfie reframed to 1080x1920 by a
+window that follows the face, a mask graphic tracked on the face, an Arabic caption with the
+campaign hashtags, a popping badge, a closing card, loudness-normalised sound, and the
+pre-flight check of the result against TikTok's rules.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.make_sample import make_badge, make_clip  # noqa: E402
+from scripts.make_sample import make_badge, make_selfie  # noqa: E402
 
 
 def main() -> int:
@@ -22,9 +23,9 @@ def main() -> int:
     out = ROOT / "out"
     sample = out / "sample"
     sample.mkdir(parents=True, exist_ok=True)
-    clip = sample / "sample-landscape.mp4"
-    if not clip.exists():
-        make_clip(clip)
+    selfie = sample / "sample-selfie.mp4"
+    if not selfie.exists():
+        make_selfie(selfie)
     badge = sample / "badge.png"
     if not badge.exists():
         make_badge(badge)
@@ -34,11 +35,17 @@ def main() -> int:
         *cli,
         "render",
         "-i",
-        str(clip),
+        str(selfie),
         "--reframe",
-        "fit-blur",
+        "face",
+        "--face-mask",
+        "surgical",
+        "--caption",
+        "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp",
+        "--caption-style",
+        "bold-box",
         "--sticker",
-        f"{badge}@x=0.5,y=0.2,w=0.34,from=0.5,anim=pop",
+        f"{badge}@x=0.22,y=0.16,w=0.26,from=0.5,anim=pop",
         "--card",
         "3",
         "--card-background",
@@ -51,12 +58,12 @@ def main() -> int:
         str(target),
         "--overwrite",
     ]
-    print("+", " ".join(render[2:]))
+    print("+ creator-kit", " ".join(render[3:]))
     code = subprocess.call(render, cwd=ROOT)
     if code != 0:
         return code
     check = [*cli, "check", str(target), "--preset", "tiktok"]
-    print("+", " ".join(check[2:]))
+    print("+ creator-kit", " ".join(check[3:]))
     code = subprocess.call(check, cwd=ROOT)
     print(f"demo: {target}")
     return code

@@ -1,11 +1,14 @@
 """Generate the built-in sample media for the demo and benchmarks (no downloads).
 
-The sample is a landscape "phone clip": a moving colour gradient with a bouncing ball and a
-clock-like sweep, plus a soft two-note melody, so reframing, motion and audio sync are all
-visible in the demo. ``python scripts/make_sample.py OUT_DIR`` writes:
+``python scripts/make_sample.py OUT_DIR`` writes:
 
-- ``sample-landscape.mp4``: 1920x1080, 30 fps, 8 s, AAC 48 kHz
-- ``badge.png``: a round "mask up" badge drawn with Pillow (transparent background)
+- ``sample-landscape.mp4``: 1920x1080, 30 fps, 8 s, AAC 48 kHz: a moving colour gradient with
+  a bouncing ball and a progress sweep, plus a soft two-note melody, so reframing, motion
+  and audio sync are all visible (also the benchmark input);
+- ``sample-selfie.mp4``: the same size and sound with a drawn face (no real person) talking
+  to the camera from the right third of a landscape frame: what face reframe and the
+  tracked mask are for;
+- ``badge.png``: a round "mask up" badge drawn with Pillow (transparent background).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from creator_kit.media.ffmpeg import ffmpeg_exe  # noqa: E402
+from creator_kit.vision.synthetic import draw_face, paste  # noqa: E402
 
 
 def make_clip(
@@ -77,6 +82,93 @@ def make_clip(
     return path
 
 
+def _melody(duration: float) -> str:
+    chan = (
+        "0.25*sin(2*PI*(if(lt(mod(t,1),0.5),440,554))*t)*(1-exp(-8*mod(t,0.5)))*exp(-2*mod(t,0.5))"
+    )
+    return f"aevalsrc='{chan}|{chan}':s=48000:d={duration}"
+
+
+def make_selfie(
+    path: Path, *, size: tuple[int, int] = (1920, 1080), duration: float = 8.0, fps: int = 30
+) -> Path:
+    """A landscape 'selfie': a drawn face off-centre, swaying and nodding as people do."""
+    w, h = size
+    face = draw_face(int(h * 0.40))
+    fh, fw = face.rgba.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    # A soft room-like backdrop: warm wall to cool window light, with a shelf line.
+    base = (
+        np.dstack(
+            [
+                150 + 50 * (xs / w) - 20 * (ys / h),
+                140 + 30 * np.cos(xs / w * 2.0) - 10 * (ys / h),
+                120 + 70 * (1 - xs / w),
+            ]
+        )
+        .clip(0, 255)
+        .astype(np.uint8)
+    )
+    base[int(h * 0.90) : int(h * 0.92)] = (90, 70, 60)
+    # The body continues below the drawn shoulders to the bottom of the frame.
+    row = face.rgba[-1]
+    cols = np.nonzero(row[:, 3] > 128)[0]
+    body = tuple(int(v) for v in row[cols, :3].mean(axis=0)) if len(cols) else (40, 50, 90)
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{w}x{h}",
+        "-r",
+        str(fps),
+        "-i",
+        "-",
+        "-f",
+        "lavfi",
+        "-i",
+        _melody(duration),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "18",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "128k",
+        "-shortest",
+        str(path),
+    ]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    for i in range(int(duration * fps)):
+        t = i / fps
+        frame = base.copy()
+        x = w * 0.66 - fw / 2 + w * 0.05 * np.sin(t * 0.9)
+        y = h * 0.12 + h * 0.02 * np.sin(t * 2.3)
+        paste(frame, face, x, y)
+        if len(cols):
+            top = int(round(y)) + fh
+            left, right = int(round(x)) + int(cols[0]), int(round(x)) + int(cols[-1]) + 1
+            frame[max(top, 0) :, max(left, 0) : min(right, w)] = body
+        proc.stdin.write(frame.tobytes())
+    proc.stdin.close()
+    if proc.wait() != 0:
+        raise RuntimeError("ffmpeg failed to write the sample selfie")
+    return path
+
+
 def make_badge(path: Path, size: int = 512) -> Path:
     """A round badge with a stylised mask (transparent PNG)."""
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
@@ -130,6 +222,9 @@ def main() -> None:
     clip = out / "sample-landscape.mp4"
     if not clip.exists():
         make_clip(clip)
+    selfie = out / "sample-selfie.mp4"
+    if not selfie.exists():
+        make_selfie(selfie)
     badge = out / "badge.png"
     if not badge.exists():
         make_badge(badge)
