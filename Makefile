@@ -34,6 +34,7 @@ test: $(STAMP) sysdeps
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
+	$(PY) benchmarks/bench_faces.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
