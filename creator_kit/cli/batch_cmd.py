@@ -1,0 +1,96 @@
+"""``creator-kit batch SHEET``: one finished clip per spreadsheet row, in parallel.
+
+Exit codes: 0 every row made or up to date; 1 some rows failed (see the summary CSV);
+2 the spreadsheet has problems (each listed with its row and column; nothing rendered);
+130 cancelled (finished rows are kept, no partial file is left).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from creator_kit.batch.plan import plan_batch
+from creator_kit.batch.runner import RowResult, auto_jobs, run_batch
+from creator_kit.cli.main import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
+from creator_kit.cli.progress import make_reporter
+from creator_kit.cli.render_cmd import cancel_on_signals
+from creator_kit.core.cancel import CancelToken
+from creator_kit.core.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``batch`` subcommand."""
+    p = sub.add_parser("batch", help="render one clip per spreadsheet row (CSV or XLSX)",
+                       description="Render one clip per row of a CSV or XLSX sheet. Columns: "
+                       "input, output, template, caption or captions, language, logos, "
+                       "var:NAME.")
+    p.add_argument("sheet", metavar="SHEET.csv|.xlsx")
+    p.add_argument("--out-dir", required=True, metavar="DIR", help="where the clips go")
+    p.add_argument("--template", metavar="NAME", help="template for rows that name none")
+    p.add_argument("--jobs", default="auto", metavar="auto|N",
+                   help="renders at once (default auto: by cores and free memory)")
+    p.add_argument("--progress", choices=["bar", "json", "none"], default=None,
+                   help="progress display (default: bar on a terminal, else none)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace outputs this batch did not make")
+    p.add_argument("--summary", metavar="CSV", help="where to write the summary "
+                   "(default DIR/batch-summary.csv)")
+    p.add_argument("--check", action="store_true",
+                   help="only check the sheet and list what would be made")
+    p.set_defaults(func=run)
+
+
+def _jobs(value: str, rows: int) -> int:
+    if value == "auto":
+        return auto_jobs(rows)
+    try:
+        n = int(value)
+    except ValueError:
+        raise InputError(f"--jobs must be 'auto' or a number, not {value!r}") from None
+    if not 1 <= n <= 64:
+        raise InputError("--jobs must be between 1 and 64")
+    return n
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``creator-kit batch``."""
+    plan = plan_batch(args.sheet, args.out_dir, default_template=args.template)
+    if not plan.ok:
+        for line in plan.report():
+            sys.stderr.write(f"  {line}\n")
+        sys.stderr.write(f"error: {plan.sheet}: {len(plan.problems)} problem(s) in the "
+                         "spreadsheet; nothing was rendered\n")
+        return EXIT_BAD_INPUT
+    jobs = _jobs(args.jobs, len(plan.jobs))
+    if args.check:
+        for job in plan.jobs:
+            sys.stdout.write(f"row {job.row}: {job.output}\n")
+        sys.stdout.write(f"{len(plan.jobs)} row(s) ready; {plan.empty_rows} empty row(s) "
+                         f"skipped; would run {jobs} at once\n")
+        return EXIT_OK
+    mode = args.progress or ("bar" if sys.stderr.isatty() else "none")
+    reporter = make_reporter(mode)
+
+    def on_row(r: RowResult) -> None:
+        if mode == "json":
+            sys.stdout.write(json.dumps({"row": r.row, "output": r.output, "status": r.status,
+                                         "reason": r.reason}, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif mode == "bar":
+            why = f" ({r.reason})" if r.reason and r.status != "made" else ""
+            sys.stderr.write(f"\rrow {r.row}: {r.status} {r.output}{why}\x1b[K\n")
+
+    token = CancelToken()
+    try:
+        with cancel_on_signals(token):
+            result = run_batch(plan, jobs=jobs, overwrite=args.overwrite,
+                               on_progress=reporter, on_row=on_row, cancel=token,
+                               summary=args.summary)
+    finally:
+        reporter.close()
+    made, skipped, failed = (result.count(s) for s in ("made", "skipped", "failed"))
+    sys.stderr.write(f"{made} made, {skipped} up to date, {failed} failed; summary: "
+                     f"{result.summary}\n")
+    return EXIT_VIOLATIONS if failed else EXIT_OK
