@@ -377,3 +377,16 @@ def test_preview_frame_is_the_export_frame(tmp_path, landscape_clip):
     assert small.shape == (960, 540, 3)
     ref = exported[17][::2, ::2].astype(int)
     assert np.abs(small.astype(int) - ref).mean() < 6
+
+
+def test_preview_of_a_last_frame_card_on_a_clip_with_an_odd_length(tmp_path):
+    # 17.07 s at 29.97 fps rendered at 30 fps: the last source frames lie at the stream's end.
+    src = make_clip(tmp_path / "odd.mp4", size="320x240", duration=3.07, fps=29.97)
+    card = ClosingCard(duration=0.5, background=Background(kind="last-frame", dim=0.0))
+    project = proj(ClipRef(str(src)), card=card)
+    pv = Previewer(project)
+    last_clip = pv.frame(pv.plan.clips_end - 1 / 30).to_rgb()
+    on_card = pv.frame(pv.plan.clips_end + 0.2).to_rgb()
+    pv.close()
+    assert last_clip.shape == on_card.shape == (1920, 1080, 3)
+    assert on_card.std() > 1  # a blurred picture, not an empty frame

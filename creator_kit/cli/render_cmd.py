@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import signal
 import sys
 from collections.abc import Iterator
@@ -81,6 +82,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=[],
         metavar="PNG[@x=,y=,w=,from=,to=,anim=]",
         help="overlay an image; options place and time it (fractions of the canvas)",
+    )
+    p.add_argument(
+        "--template",
+        metavar="NAME",
+        help="a campaign template: a name (see 'templates list'), a folder or a .ckpack",
+    )
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template variable, e.g. --var creator=@salma (repeatable)",
+    )
+    p.add_argument(
+        "--language",
+        choices=["ar", "en"],
+        help="the template's language (default: its first; Arabic for the built-in ones)",
     )
     p.add_argument(
         "--face-mask",
@@ -348,6 +366,43 @@ def cancel_on_signals(token: CancelToken) -> Iterator[None]:
             signal.signal(s, h)
 
 
+def template_build(args: argparse.Namespace) -> Project:
+    """The Project a ``--template`` describes, with the other flags layered on top."""
+    from creator_kit.cli.templates_cmd import template_project
+
+    if not args.input:
+        raise InputError("nothing to render: give clips with -i")
+    project = template_project(args, args.input)
+    assert project is not None
+    trims = _parse_trims(args.trim, len(args.input))
+    clips = tuple(
+        dataclasses.replace(
+            clip, start=trims.get(i, (clip.start, clip.end))[0],
+            end=trims.get(i, (clip.start, clip.end))[1], tail=args.audio_tail,
+        )
+        for i, clip in enumerate(project.clips)
+    )
+    out = project.output
+    audio = project.audio
+    return project.replace(
+        clips=clips,
+        layers=(*project.layers, *(parse_sticker(s) for s in args.sticker)),
+        output=dataclasses.replace(
+            out,
+            fps=args.fps if args.fps is not None else out.fps,
+            crf=args.crf if args.crf is not None else out.crf,
+            x264_preset=args.x264_preset or out.x264_preset,
+        ),
+        audio=dataclasses.replace(
+            audio,
+            keep_source=audio.keep_source and not args.no_source_audio,
+            normalise=audio.normalise and not args.no_normalise,
+            loudness_lufs=args.loudness if args.loudness != -14.0 else audio.loudness_lufs,
+        ),
+        card=_card(args) if args.card is not None else project.card,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``creator-kit render``."""
     if args.project:
@@ -363,7 +418,11 @@ def run(args: argparse.Namespace) -> int:
                     x264_preset=project.output.x264_preset,
                 )
             )
+    elif args.template:
+        project = template_build(args)
     else:
+        if args.var or args.language:
+            raise InputError("--var and --language need --template")
         project = build_project(args)
     if args.save_project:
         save_project(project, args.save_project)

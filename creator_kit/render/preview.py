@@ -23,6 +23,7 @@ from creator_kit.render.plan import RenderPlan, Segment, build_plan, needs_faces
 
 # Reading on is cheaper than restarting ffmpeg for up to about this many frames.
 _READ_AHEAD = 45
+_TAIL = 8
 
 
 class Previewer:
@@ -63,8 +64,11 @@ class Previewer:
             or local - dec.position > _READ_AHEAD
         ):
             self.close()
+            # A seek to one of the very last frames can land past the end of the stream and
+            # decode nothing; start a few frames earlier there and read on, as export does.
+            start = min(local, max(0, seg.src_frames - _TAIL))
             dec = self._decoder = SegmentDecoder(
-                self.plan, seg, skip=local, face=self.renderer.face_paths.get(seg.index)
+                self.plan, seg, skip=start, face=self.renderer.face_paths.get(seg.index)
             )
         while dec.position <= local:
             dec.read_into(self._decoded)

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from creator_kit.core.frames import FrameSource
-from creator_kit.core.model import CaptionLayer, FaceMaskLayer, ImageLayer, Layer
+from creator_kit.core.model import (
+    CaptionLayer,
+    FaceMaskLayer,
+    ImageLayer,
+    Layer,
+    StickerLayer,
+    TipCardLayer,
+)
 from creator_kit.core.presets import ExportProfile
 from creator_kit.render.layers import ImageSource
 from creator_kit.render.plan import RenderPlan
@@ -46,6 +53,18 @@ def build_sources(
 
             sources.append(
                 CaptionSource(layer, ctx.size, ctx.profile, default_end, offset, ctx.warn)
+            )
+        elif isinstance(layer, StickerLayer):
+            from creator_kit.render.stickers import StickerSource
+
+            sources.append(
+                StickerSource(layer, ctx.size, default_end, offset, profile=ctx.profile)
+            )
+        elif isinstance(layer, TipCardLayer):
+            from creator_kit.render.stickers import TipCardSource
+
+            sources.append(
+                TipCardSource(layer, ctx.size, default_end, offset, profile=ctx.profile)
             )
         elif isinstance(layer, FaceMaskLayer):
             from creator_kit.render.faces import FaceMaskLayerSource
