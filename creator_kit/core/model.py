@@ -253,8 +253,9 @@ class StickerLayer:
     ``name`` picks the drawing (a mask, «ارتدِ الكمامة» / "Mask up", a 2 m distance marker,
     hand washing...); its label is drawn by the text engine in ``language``, and ``text``
     (when set) replaces that label (an empty text leaves the icon alone, as a round badge).
-    ``colour`` is the accent colour and ``font_family`` the label's font. With ``placement`` ``None`` the sticker sits in ``slot`` inside the safe
-    zone that every platform preset leaves free (``start``/``end`` follow the language, and
+    ``colour`` is the accent colour and ``font_family`` the label's font. With ``placement``
+    ``None`` the sticker sits in ``slot`` inside the safe zone that every platform preset
+    leaves free (``start``/``end`` follow the language, and
     the zone is mirrored for Arabic), ``width`` wide as a fraction of the canvas width; an
     explicit ``placement`` puts it anywhere (its ``width``, when set, wins over ``width``).
     """
