@@ -1,9 +1,10 @@
 """``make demo``: render the built-in sample into a finished vertical clip in out/.
 
-Shows the best creator_kit can do so far: a landscape selfie reframed to 1080x1920 by a
-window that follows the face, a mask graphic tracked on the face, an Arabic caption with the
-campaign hashtags, a popping badge, a closing card, loudness-normalised sound, and the
-pre-flight check of the result against TikTok's rules.
+Shows the best creator_kit can do so far: the built-in ``maskup`` campaign template applied
+to a landscape selfie, reframed to 1080x1920 by a window that follows the face, a mask
+graphic tracked on the face, an Arabic caption with the campaign hashtags, the template's
+sticker and animated safety-tip card, its hashtag end card with a partner logo,
+loudness-normalised sound, and the pre-flight check of the result against TikTok's rules.
 """
 
 from __future__ import annotations
@@ -32,31 +33,12 @@ def main() -> int:
     target = out / "maskup-demo.mp4"
     cli = [sys.executable, "-m", "creator_kit.cli"]
     render = [
-        *cli,
-        "render",
-        "-i",
-        str(selfie),
-        "--reframe",
-        "face",
-        "--face-mask",
-        "surgical",
-        "--caption",
-        "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp",
-        "--caption-style",
-        "bold-box",
-        "--sticker",
-        f"{badge}@x=0.22,y=0.16,w=0.26,from=0.5,anim=pop",
-        "--card",
-        "3",
-        "--card-background",
-        "gradient:#0b3d91:#1fa2a6",
-        "--card-logo",
-        str(badge),
-        "--preset",
-        "tiktok",
-        "-o",
-        str(target),
-        "--overwrite",
+        *cli, "render", "-i", str(selfie),
+        "--template", "maskup", "--language", "ar", "--var", "creator=@salma",
+        "--reframe", "face", "--face-mask", "surgical",
+        "--caption", "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp",
+        "--card-logo", str(badge),
+        "--preset", "tiktok", "-o", str(target), "--overwrite",
     ]
     print("+ creator-kit", " ".join(render[3:]))
     code = subprocess.call(render, cwd=ROOT)
