@@ -325,7 +325,8 @@ def compact_data(obj: Any) -> Any:
                 continue
             out[f.name] = compact_data(value)
         if not out and "kind" in {f.name for f in dataclasses.fields(obj)}:
-            out["kind"] = obj.kind  # {"kind": "none"} reads better than {}
+            # {"kind": "none"} reads better than {}
+            out["kind"] = obj.__dict__["kind"]
         return out
     if isinstance(obj, (tuple, list)):
         return [compact_data(v) for v in obj]
