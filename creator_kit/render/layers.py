@@ -15,7 +15,7 @@ from PIL import Image
 
 from creator_kit.core.frames import RGBA, Sprite
 from creator_kit.core.model import Animation, ImageLayer, Placement
-from creator_kit.media.images import load_rgba
+from creator_kit.render.stills import load_still
 
 _ANCHOR_FRACTIONS = {
     "top-left": (0.0, 0.0),
@@ -175,7 +175,11 @@ class ImageSource:
             layer.exit,
             default_end,
         )
-        self._image = fit_width(load_rgba(layer.path), layer.placement, size)
+        width = None
+        if layer.placement.width is not None:
+            width = max(1, round(layer.placement.width * size[0]))
+        # An SVG is drawn at its final width; a bitmap is resized to it.
+        self._image = fit_width(load_still(layer.path, width), layer.placement, size)
         self._key = ("image", layer.path, self._image.shape)
 
     def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:

@@ -38,6 +38,7 @@ from creator_kit.core.model import (
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.presets import get_profile
 from creator_kit.media.images import MAX_PIXELS, load_rgba
+from creator_kit.render.stills import is_svg, still_size
 from creator_kit.templates.format import (
     MAX_VALUE_CHARS,
     LoadedTemplate,
@@ -169,9 +170,12 @@ def layout_logos(logos: Sequence[str | Path], area: LogoArea, canvas: tuple[int,
     sizes: list[tuple[float, float]] = []
     for logo in logos:
         check_local_path(str(logo))
-        _refuse_bomb(Path(logo))
-        rgba = load_rgba(logo)  # refuses oversized images; honours EXIF orientation
-        h, w = rgba.shape[:2]
+        if is_svg(logo):
+            w, h = still_size(logo)  # a vector logo: any size is crisp
+        else:
+            _refuse_bomb(Path(logo))
+            h, w = load_rgba(logo).shape[:2]  # refuses oversized images; honours EXIF
+
         scale = min(cell_w / w, box_h / h)
         sizes.append((w * scale, h * scale))
     # Centre the row on the widths actually used, so two square logos do not drift apart.
