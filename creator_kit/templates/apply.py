@@ -171,13 +171,12 @@ def layout_logos(logos: Sequence[str | Path], area: LogoArea, canvas: tuple[int,
     for logo in logos:
         check_local_path(str(logo))
         if is_svg(logo):
-            w, h = still_size(logo)  # a vector logo: any size is crisp
+            lw, lh = still_size(logo)  # a vector logo: any size is crisp
         else:
             _refuse_bomb(Path(logo))
-            h, w = load_rgba(logo).shape[:2]  # refuses oversized images; honours EXIF
-
-        scale = min(cell_w / w, box_h / h)
-        sizes.append((w * scale, h * scale))
+            lh, lw = load_rgba(logo).shape[:2]  # refuses oversized images; honours EXIF
+        scale = min(cell_w / lw, box_h / lh)
+        sizes.append((lw * scale, lh * scale))
     # Centre the row on the widths actually used, so two square logos do not drift apart.
     row_w = sum(w for w, _ in sizes) + gap * (n - 1)
     x = area.x * cw - row_w / 2
