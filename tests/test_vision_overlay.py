@@ -257,3 +257,19 @@ def test_preview_pngs_are_shipped_and_match_the_code(tmp_path: Path) -> None:
         assert a.shape == b.shape
         assert np.abs(a - b).mean() < 2.0
     assert (ASSETS / "README.md").is_file()
+
+
+def test_shipped_mask_masters_match_the_drawing_code() -> None:
+    """assets/masks/*-master.png are the drawing code's output (regenerate after changes)."""
+    from PIL import Image as _Image
+
+    from creator_kit.vision.masks import draw_master, master_path
+
+    for style in ("surgical", "cloth", "n95"):
+        with _Image.open(master_path(style)) as im:
+            shipped = np.asarray(im, dtype=np.int16)
+        drawn = draw_master(style).astype(np.int16)  # type: ignore[arg-type]
+        assert shipped.shape == drawn.shape
+        assert np.abs(shipped - drawn).max() <= 1, (
+            f"{style}: run 'python -m creator_kit.vision masks' to refresh the masters"
+        )

@@ -100,6 +100,10 @@ def _pool2(p: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return p.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))  # type: ignore[no-any-return]
 
 
+def _nbytes(s: _YuvSprite) -> int:
+    return s.y.nbytes + s.u.nbytes + s.v.nbytes + s.a.nbytes + s.a2.nbytes
+
+
 def _convert(rgba: U8, dx: int, dy: int) -> _YuvSprite:
     h, w = rgba.shape[:2]
     # Pad so the sprite starts on an even pixel and has even size: chroma is per 2x2 block.
@@ -124,9 +128,12 @@ def _convert(rgba: U8, dx: int, dy: int) -> _YuvSprite:
 class Compositor:
     """Blends sprites onto frames, caching each distinct sprite's YUV form."""
 
-    def __init__(self, cache_size: int = 256) -> None:
+    def __init__(self, cache_bytes: int = 48 * 1024 * 1024) -> None:
+        # Bounded by bytes, not entries: a face mask that changes size every frame makes many
+        # large sprites, where captions make a few wide ones.
         self._cache: OrderedDict[tuple[Hashable, int, int], _YuvSprite] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_bytes = cache_bytes
+        self._held = 0
 
     def _prepared(self, sprite: Sprite) -> _YuvSprite:
         dx, dy = sprite.x & 1, sprite.y & 1
@@ -137,8 +144,9 @@ class Compositor:
         if hit is None:
             hit = _convert(sprite.rgba, dx, dy)
             self._cache[k] = hit
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._held += _nbytes(hit)
+            while self._held > self._cache_bytes and len(self._cache) > 1:
+                self._held -= _nbytes(self._cache.popitem(last=False)[1])
         else:
             self._cache.move_to_end(k)
         return hit

@@ -107,10 +107,38 @@ def _pyramid(style: MaskStyle) -> tuple[F32, ...]:
     return tuple(levels)
 
 
+_MASTER_BODY_W = 600
+MASTERS_DIR = Path(__file__).resolve().parents[2] / "assets" / "masks"
+
+
+def master_path(style: MaskStyle) -> Path:
+    """Where the pre-drawn master bitmap of ``style`` ships."""
+    return MASTERS_DIR / f"{style}-master.png"
+
+
 @functools.lru_cache(maxsize=8)
 def _master(style: MaskStyle) -> RGBA:
-    """The style drawn once, large, at the usual shape of a mask on a face (h/w 0.75)."""
-    body_w = 600
+    """The style at master size: the shipped bitmap when present, else drawn now.
+
+    Drawing takes about 2 s and 400 MB of float buffers (3x supersampled); the masters in
+    ``assets/masks`` are that drawing saved once by ``python -m creator_kit.vision masks``,
+    so a render loads a few hundred kilobytes instead.
+    """
+    body_h = round(_MASTER_BODY_W * _MASTER_ASPECT)
+    size = (_full(_MASTER_BODY_W, LOOP_MARGIN), _full(body_h, V_MARGIN))
+    path = master_path(style)
+    if path.is_file():
+        with Image.open(path) as im:
+            if im.size == size and im.mode == "RGBA":
+                shipped = np.asarray(im, dtype=np.uint8).copy()
+                shipped.setflags(write=False)
+                return shipped
+    return draw_master(style)
+
+
+def draw_master(style: MaskStyle) -> RGBA:
+    """Draw the style's master bitmap from code (h/w 0.75, supersampled)."""
+    body_w = _MASTER_BODY_W
     body_h = round(body_w * _MASTER_ASPECT)
     draw = {"surgical": _surgical, "cloth": _cloth, "n95": _n95}[style]
     big = draw(body_w * _SS, body_h * _SS)
@@ -378,10 +406,13 @@ def _n95(bw: int, bh: int) -> RGBA:
 
 
 def write_previews(folder: Path, body_width: int = 360, aspect: float = 0.8) -> list[Path]:
-    """Write one PNG per mask style into ``folder`` (for looking at them); returns the paths."""
+    """Write each style's master bitmap and a preview PNG into ``folder``; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for style in MASK_STYLES:
+        master = folder / f"{style}-master.png"
+        Image.fromarray(draw_master(style), "RGBA").save(master, optimize=True)
+        out.append(master)
         path = folder / f"{style}.png"
         Image.fromarray(mask_image(style, body_width, round(body_width * aspect)), "RGBA").save(
             path, optimize=True
