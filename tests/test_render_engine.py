@@ -390,3 +390,18 @@ def test_preview_of_a_last_frame_card_on_a_clip_with_an_odd_length(tmp_path):
     pv.close()
     assert last_clip.shape == on_card.shape == (1920, 1080, 3)
     assert on_card.std() > 1  # a blurred picture, not an empty frame
+
+
+def test_loud_peaks_are_limited_while_reaching_the_loudness_target(tmp_path):
+    # Quiet speech-like tone with sharp full-scale clicks: plain gain to -14 LUFS would clip.
+    src = tmp_path / "peaky.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=4", "-f", "lavfi", "-i",
+           "aevalsrc='0.02*sin(2*PI*300*t)+if(lt(mod(t,0.5),0.002),0.98,0)':s=48000:d=4",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", "-b:a", "256k", str(src))
+    out = tmp_path / "limited.mp4"
+    export(proj(ClipRef(str(src))), out)
+    samples, _rate = audio_samples(out, layout="stereo")
+    # The limiter holds -1.5 dBTP; AAC then rings on these hard clicks by about half a dB.
+    assert float(np.abs(samples).max()) <= 10 ** (-0.8 / 20)
+    assert _loudness(out) == pytest.approx(-14.0, abs=1.5)

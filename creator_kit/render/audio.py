@@ -42,9 +42,13 @@ class Loudness:
 
 
 def build_audio(
-    plan: RenderPlan, first_input: int, loudness: Loudness | None, measure: bool = False
+    plan: RenderPlan, first_input: int, gain: str | None, measure: bool = False
 ) -> AudioGraph:
-    """The soundtrack graph; input indices start at ``first_input`` (0 is video when encoding)."""
+    """The soundtrack graph; input indices start at ``first_input`` (0 is video when encoding).
+
+    ``gain`` is the loudness chain from :func:`normalise_gain` (None: leave the level). With
+    ``measure`` the graph ends in a loudness measurement, after ``gain`` when given.
+    """
     audio = plan.project.audio
     inputs: list[str] = []
     chains: list[str] = []
@@ -102,14 +106,10 @@ def build_audio(
         idx += 1
     target = f"I={audio.loudness_lufs:.1f}:TP={audio.true_peak_db:.1f}:LRA=11"
     if measure:
-        chains.append(f"[{mix}]loudnorm={target}:print_format=json[aout]")
-    elif loudness is not None:
-        chains.append(
-            f"[{mix}]loudnorm={target}:measured_I={loudness.input_i:.2f}:"
-            f"measured_TP={loudness.input_tp:.2f}:measured_LRA={loudness.input_lra:.2f}:"
-            f"measured_thresh={loudness.input_thresh:.2f}:offset={loudness.target_offset:.2f}:"
-            f"linear=true,{_FMT},apad,atrim=end_sample={total}[aout]"
-        )
+        pre = f"{gain}," if gain else ""
+        chains.append(f"[{mix}]{pre}loudnorm={target}:print_format=json[aout]")
+    elif gain is not None:
+        chains.append(f"[{mix}]{gain},apad,atrim=end_sample={total}[aout]")
     else:
         chains.append(f"[{mix}]anull[aout]")
     return AudioGraph(inputs, ";".join(chains))
@@ -127,15 +127,54 @@ def has_sound(plan: RenderPlan) -> bool:
     )
 
 
+def gain_chain(gain_db: float, limit: bool, true_peak_db: float) -> str:
+    """A linear gain, followed by a look-ahead limiter at the true-peak ceiling if ``limit``."""
+    chain = f"volume={gain_db:.2f}dB"
+    if limit:
+        ceiling = 10 ** (true_peak_db / 20)
+        chain += f",alimiter=limit={ceiling:.4f}:attack=5:release=50:level=0:latency=1"
+    return chain
+
+
+def normalise_gain(
+    plan: RenderPlan,
+    cancel: CancelToken | None = None,
+    on_fraction: Callable[[float], None] | None = None,
+) -> str | None:
+    """The loudness chain that brings the soundtrack to the project's target; None if silent.
+
+    A plain gain is what loudnorm's linear mode applies too, but loudnorm works at 192 kHz
+    and, since sound runs far ahead of the video encoder, its output queued up to about
+    120 MB per render. When the gain would push the true peak over the ceiling, a
+    look-ahead limiter (latency compensated, so sync is kept) holds the peaks; the limited
+    sound is then measured again and the gain corrected, since limiting lowers loudness.
+    """
+    audio = plan.project.audio
+    target, ceiling = audio.loudness_lufs, audio.true_peak_db
+    first = measure_loudness(plan, cancel, on_fraction)
+    if first is None:
+        return None
+    gain = target - first.input_i
+    if first.input_tp + gain <= ceiling:
+        return gain_chain(gain, False, ceiling)
+    for _ in range(2):
+        again = measure_loudness(plan, cancel, None, gain_chain(gain, True, ceiling))
+        if again is None or abs(again.input_i - target) < 0.5:
+            break
+        gain += target - again.input_i
+    return gain_chain(gain, True, ceiling)
+
+
 def measure_loudness(
     plan: RenderPlan,
     cancel: CancelToken | None = None,
     on_fraction: Callable[[float], None] | None = None,
+    gain: str | None = None,
 ) -> Loudness | None:
-    """First loudnorm pass over the soundtrack; None when it is silent (nothing to normalise)."""
+    """Measure the soundtrack's loudness (after ``gain`` if given); None when it is silent."""
     if not has_sound(plan):
         return None
-    g = build_audio(plan, 0, None, measure=True)
+    g = build_audio(plan, 0, gain, measure=True)
     log = ffmpeg.run_with_progress(
         [*g.inputs, "-filter_complex", g.graph, "-map", "[aout]", "-f", "null", "-"],
         duration=plan.duration,

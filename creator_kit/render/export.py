@@ -24,7 +24,7 @@ import av
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, OutputError, RenderError
 from creator_kit.core.model import Project
-from creator_kit.render.audio import build_audio, measure_loudness
+from creator_kit.render.audio import build_audio, normalise_gain
 from creator_kit.render.encode import Encoder
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.plan import RenderPlan, build_plan, needs_faces
@@ -191,9 +191,9 @@ def export(
     encoder: Encoder | None = None
     try:
         progress(Progress("audio", base, None))
-        loud = None
+        gain = None
         if project.audio.normalise:
-            loud = measure_loudness(
+            gain = normalise_gain(
                 plan,
                 cancel,
                 lambda f: progress(Progress("audio", base + span * _W_AUDIO * f, None)),
@@ -201,7 +201,7 @@ def export(
         if cancel is not None:
             cancel.raise_if_cancelled()
         pool = FramePool(plan.width, plan.height)
-        encoder = Encoder(plan, tmp, build_audio(plan, 1, loud), pool)
+        encoder = Encoder(plan, tmp, build_audio(plan, 1, gain), pool)
         total = plan.total_frames
         started = time.monotonic()
         last_report = 0.0
