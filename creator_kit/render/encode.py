@@ -94,10 +94,6 @@ class Encoder:
             f"{plan.width}x{plan.height}",
             "-framerate",
             fps_text(plan.fps),
-            # Each raw packet is a whole 3 MB frame: a short input queue stops ffmpeg from
-            # buffering dozens of them ahead of a slower encoder (measured: about 100 MB).
-            "-thread_queue_size",
-            "2",
             "-i",
             "pipe:0",
             *audio.inputs,
