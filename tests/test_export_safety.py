@@ -39,6 +39,37 @@ def ffmpeg_children() -> list[psutil.Process]:
     return [p for p in me.children(recursive=True) if "ffmpeg" in p.name()]
 
 
+def render_under_way(src: Path, out: Path) -> subprocess.Popen[str]:
+    """Start ``creator-kit render`` and return once it has rendered a tenth of the frames.
+
+    Checks on the way that every ``--progress json`` line has exactly the documented keys.
+    """
+    proc = subprocess.Popen(
+        [
+            *CLI,
+            "render",
+            "-i",
+            str(src),
+            "-o",
+            str(out),
+            "--progress",
+            "json",
+            "--x264-preset",
+            "ultrafast",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        msg = json.loads(line)
+        assert set(msg) == {"stage", "fraction", "eta_s"}
+        if msg["stage"] == "render" and msg["fraction"] > 0.1:
+            break
+    return proc
+
+
 def slow_source(folder: Path, seconds: float = 20.0) -> Path:
     """A longer clip so a render is still running when we interrupt it."""
     return make_clip(folder / "long.mp4", size="640x360", duration=seconds)
@@ -160,29 +191,7 @@ def test_cancel_token_stops_export_and_cleans_up(tmp_path):
 def test_sigint_on_cli_exits_130_and_leaves_nothing(tmp_path):
     src = slow_source(tmp_path)
     out = tmp_path / "out.mp4"
-    proc = subprocess.Popen(
-        [
-            *CLI,
-            "render",
-            "-i",
-            str(src),
-            "-o",
-            str(out),
-            "--progress",
-            "json",
-            "--x264-preset",
-            "ultrafast",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        msg = json.loads(line)
-        assert set(msg) == {"stage", "fraction", "eta_s"}
-        if msg["stage"] == "render" and msg["fraction"] > 0.1:
-            break
+    proc = render_under_way(src, out)
     children = psutil.Process(proc.pid).children(recursive=True)
     assert any("ffmpeg" in c.name() for c in children)
     proc.send_signal(signal.SIGINT)
@@ -199,27 +208,7 @@ def test_sigint_on_cli_exits_130_and_leaves_nothing(tmp_path):
 def test_killed_renderer_leaves_no_orphans_and_next_start_cleans(tmp_path, landscape_clip):
     src = slow_source(tmp_path)
     out = tmp_path / "out.mp4"
-    proc = subprocess.Popen(
-        [
-            *CLI,
-            "render",
-            "-i",
-            str(src),
-            "-o",
-            str(out),
-            "--progress",
-            "json",
-            "--x264-preset",
-            "ultrafast",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if json.loads(line)["fraction"] > 0.1:
-            break
+    proc = render_under_way(src, out)
     children = psutil.Process(proc.pid).children(recursive=True)
     proc.kill()
     proc.wait()

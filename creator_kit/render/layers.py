@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -97,6 +98,22 @@ class Animated:
         self.enter = enter
         self.exit = exit
 
+    @classmethod
+    def for_layer(
+        cls, layer: Any, placement: Placement, default_end: float, offset: float = 0.0
+    ) -> Animated:
+        """Timing and animation of any layer with start/end/opacity/enter/exit fields."""
+        end = None if layer.end is None else layer.end + offset
+        return cls(
+            layer.start + offset,
+            end,
+            placement,
+            layer.opacity,
+            layer.enter,
+            layer.exit,
+            default_end,
+        )
+
     def visible(self, t: float) -> bool:
         """True while ``t`` lies within the layer's span."""
         return self.start <= t < self.end
@@ -166,15 +183,7 @@ class ImageSource:
     def __init__(
         self, layer: ImageLayer, size: tuple[int, int], default_end: float, offset: float = 0.0
     ) -> None:
-        self._anim = Animated(
-            layer.start + offset,
-            None if layer.end is None else layer.end + offset,
-            layer.placement,
-            layer.opacity,
-            layer.enter,
-            layer.exit,
-            default_end,
-        )
+        self._anim = Animated.for_layer(layer, layer.placement, default_end, offset)
         width = None
         if layer.placement.width is not None:
             width = max(1, round(layer.placement.width * size[0]))

@@ -843,15 +843,7 @@ class StickerSource:
         placement, width_px = _layer_geometry(
             layer.placement, layer.slot, layer.language, layer.width, size, profile
         )
-        self._anim = Animated(
-            layer.start + offset,
-            None if layer.end is None else layer.end + offset,
-            placement,
-            layer.opacity,
-            layer.enter,
-            layer.exit,
-            default_end,
-        )
+        self._anim = Animated.for_layer(layer, placement, default_end, offset)
         self._image = draw_sticker(layer, width_px)
         self._image.flags.writeable = False
         self._key = ("sticker", layer, width_px)
@@ -886,15 +878,7 @@ class TipCardSource:
         placement, width_px = _layer_geometry(
             layer.placement, layer.slot, layer.language, layer.width, size, profile
         )
-        self._anim = Animated(
-            layer.start + offset,
-            None if layer.end is None else layer.end + offset,
-            placement,
-            layer.opacity,
-            layer.enter,
-            layer.exit,
-            default_end,
-        )
+        self._anim = Animated.for_layer(layer, placement, default_end, offset)
         self._parts = draw_tip_parts(layer, width_px)
         self._key = ("tip-card", layer, width_px)
         n = len(self._parts.steps)
