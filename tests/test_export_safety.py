@@ -506,3 +506,28 @@ def test_saved_project_renders_like_flags(tmp_path, landscape_clip):
     out = tmp_path / "o.mp4"
     assert main(["render", str(p), "-o", str(out), "--progress", "none"]) == 0
     assert frame_count(out) == 30
+
+
+def test_cancel_during_the_loudness_pass_is_prompt(tmp_path):
+    # Ten minutes of sound: the loudness pass runs long enough to be interrupted.
+    src = tmp_path / "talk.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=160x120:r=1:d=600", "-f", "lavfi", "-i",
+           "sine=f=220:d=600:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", str(src))
+    out = tmp_path / "out.mp4"
+    token = CancelToken()
+    stages: list[str] = []
+
+    def on_progress(p: Progress) -> None:
+        stages.append(p.stage)
+        if p.stage == "audio":
+            token.cancel()
+
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        export(Project(clips=(ClipRef(str(src)),), output=FAST), out, on_progress=on_progress,
+               cancel=token)
+    assert time.monotonic() - started < 20
+    assert "render" not in stages
+    assert not out.exists() and leftovers(tmp_path) == []
+    assert ffmpeg_children() == []

@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,6 +176,26 @@ def export(
     check_target(out, overwrite)
     clean_leftovers(out.parent)
     plan = build_plan(project, on_warning)
+    # The loudness pass is an ffmpeg of its own: it runs while the faces load and the layers
+    # draw, instead of after them (about 0.7 s less before the first frame).
+    loudness = _Background(normalise_gain, plan) if project.audio.normalise else None
+    try:
+        return _export(project, out, plan, loudness, overwrite, progress, on_warning, cancel)
+    finally:
+        if loudness is not None:
+            loudness.stop()
+
+
+def _export(
+    project: Project,
+    out: Path,
+    plan: RenderPlan,
+    loudness: _Background | None,
+    overwrite: bool,
+    progress: ProgressCallback,
+    on_warning: WarningCallback | None,
+    cancel: CancelToken | None,
+) -> ExportResult:
     faces: dict[str, FaceAnalysis] = {}
     if needs_faces(project):
         from creator_kit.render.faces import analyse_plan
@@ -192,11 +214,9 @@ def export(
     try:
         progress(Progress("audio", base, None))
         gain = None
-        if project.audio.normalise:
-            gain = normalise_gain(
-                plan,
-                cancel,
-                lambda f: progress(Progress("audio", base + span * _W_AUDIO * f, None)),
+        if loudness is not None:
+            gain = loudness.wait(
+                cancel, lambda f: progress(Progress("audio", base + span * _W_AUDIO * f, None))
             )
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -229,6 +249,46 @@ def export(
         raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class _Background:
+    """The loudness pass on a helper thread, with its own stop token and progress."""
+
+    def __init__(self, fn: Callable[..., str | None], plan: RenderPlan) -> None:
+        self._stop = CancelToken()
+        self._fraction = 0.0
+        self._result: str | None = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._result = fn(plan, self._stop, self._note)
+            except BaseException as exc:  # re-raised in the caller's thread by wait()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="ck-loudness", daemon=True)
+        self._thread.start()
+
+    def _note(self, fraction: float) -> None:
+        self._fraction = fraction
+
+    def wait(self, cancel: CancelToken | None, on_fraction: Callable[[float], None]) -> str | None:
+        """The pass's result; a cancel of ``cancel`` stops it and raises ``Cancelled``."""
+        while self._thread.is_alive():
+            if cancel is not None and cancel.cancelled:
+                self.stop()
+                cancel.raise_if_cancelled()
+            on_fraction(self._fraction)
+            self._thread.join(0.1)
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def stop(self) -> None:
+        """Stop the pass (its ffmpeg is killed) and wait for the thread; idempotent."""
+        if self._thread.is_alive():
+            self._stop.cancel()
+        self._thread.join()
 
 
 __all__ = ["Cancelled", "ExportResult", "check_target", "clean_leftovers", "export"]
