@@ -34,9 +34,19 @@ def leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if ".ck-" in p.name]
 
 
-def ffmpeg_children() -> list[psutil.Process]:
-    me = psutil.Process()
-    return [p for p in me.children(recursive=True) if "ffmpeg" in p.name()]
+def ffmpeg_children(folder: Path | None = None) -> list[psutil.Process]:
+    """Our ffmpeg children, only those working on files in ``folder`` when given.
+
+    (A preview elsewhere in the session may rightly keep its decoder open.)
+    """
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "ffmpeg" in p.name() and (folder is None or str(folder) in " ".join(p.cmdline())):
+                found.append(p)
+        except psutil.Error:
+            pass
+    return found
 
 
 def render_under_way(src: Path, out: Path) -> subprocess.Popen[str]:
@@ -159,7 +169,7 @@ def test_disk_full_fails_cleanly(tmp_path, tiny_disk):
         export(Project(clips=(ClipRef(str(src)),), output=FAST), out)
     assert not out.exists()
     assert list(tiny_disk.iterdir()) == []
-    assert ffmpeg_children() == []
+    assert ffmpeg_children(tmp_path) == []
 
 
 # -- row 27: cancel -----------------------------------------------------------------------
@@ -184,7 +194,7 @@ def test_cancel_token_stops_export_and_cleans_up(tmp_path):
             cancel=token,
         )
     assert not out.exists() and leftovers(tmp_path) == []
-    assert ffmpeg_children() == []
+    assert ffmpeg_children(tmp_path) == []
     assert any(p.stage == "render" for p in seen)
 
 
@@ -251,7 +261,7 @@ def test_source_vanishing_mid_render_fails_cleanly(tmp_path):
         )
     assert str(second) in info.value.message
     assert not out.exists() and leftovers(tmp_path) == []
-    assert ffmpeg_children() == []
+    assert ffmpeg_children(tmp_path) == []
 
 
 # -- rows 5, 7: audio -----------------------------------------------------------------------
@@ -530,4 +540,4 @@ def test_cancel_during_the_loudness_pass_is_prompt(tmp_path):
     assert time.monotonic() - started < 20
     assert "render" not in stages
     assert not out.exists() and leftovers(tmp_path) == []
-    assert ffmpeg_children() == []
+    assert ffmpeg_children(tmp_path) == []

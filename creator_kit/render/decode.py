@@ -59,6 +59,7 @@ class SegmentDecoder:
         self.plan, self.seg = plan, seg
         self.count = seg.src_frames - skip if count is None else count
         self.position = skip
+        self._first = skip
         start = seg.src_start + skip / plan.fps
         duration = (self.count + 2) / plan.fps
         path = seg.clip.source
@@ -97,7 +98,9 @@ class SegmentDecoder:
                 break
             got += n
         if got == self._frame_bytes:
-            self._last = frame.copy() if self._short == 0 else self._last
+            # Only the last few frames can run short; keep a copy of those, not of every frame.
+            if self._short == 0 and self.position - self._first >= self.count - 4:
+                self._last = frame.copy()
             self.position += 1
             return
         # Source ended: tolerate a rounding shortfall, fail on a real one.

@@ -82,14 +82,16 @@ class Renderer:
         for seg in plan.segments:
             decoder = SegmentDecoder(plan, seg, face=self.face_paths.get(seg.index))
             try:
-                for _ in range(seg.src_frames):
+                for k in range(seg.src_frames):
                     if cancel is not None:
                         cancel.raise_if_cancelled()
                     frame = pool.take()
                     decoder.read_into(frame)
-                    if last_plain is None:
-                        last_plain = Frame(plan.width, plan.height)
-                    if seg.freeze_frames or seg is plan.segments[-1]:
+                    # Keep the segment's final picture (before layers) for a frozen tail or a
+                    # last-frame card; copying every frame for it would cost 3 MB each.
+                    if k == seg.src_frames - 1:
+                        if last_plain is None:
+                            last_plain = Frame(plan.width, plan.height)
                         last_plain.buf[:] = frame.buf
                     self.compose(frame, index)
                     index += 1
