@@ -32,13 +32,10 @@ class AudioGraph:
 
 @dataclass(frozen=True)
 class Loudness:
-    """First-pass loudnorm measurements."""
+    """A loudness measurement: integrated loudness (LUFS) and true peak (dBTP)."""
 
     input_i: float
     input_tp: float
-    input_lra: float
-    input_thresh: float
-    target_offset: float
 
 
 def build_audio(
@@ -190,7 +187,7 @@ def measure_loudness(
         data = json.loads(log[start : end + 1])
         values = [
             float(data[k])
-            for k in ("input_i", "input_tp", "input_lra", "input_thresh", "target_offset")
+            for k in ("input_i", "input_tp")
         ]
     except (ValueError, KeyError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import typing
+from pathlib import Path
 
 from creator_kit.core.errors import InputError, RenderError
 from creator_kit.media import ffmpeg
@@ -63,10 +64,11 @@ class SegmentDecoder:
         start = seg.src_start + skip / plan.fps
         duration = (self.count + 2) / plan.fps
         path = seg.clip.source
-        try:
-            args = decode_args(path, seg.info, plan.fps, start, duration)
-        except FileNotFoundError:
-            raise InputError("source file is missing (moved or deleted?)", path) from None
+        # Clips are probed up front but decoded one after another: a source moved or deleted
+        # meanwhile gets a message the app can offer to relink, not ffmpeg's stderr.
+        if not Path(path).is_file():
+            raise InputError("source file is missing (moved or deleted?)", path)
+        args = decode_args(path, seg.info, plan.fps, start, duration)
         # Two decoder threads: more only queue extra full-size frames behind the pipe (memory)
         # without speeding up a render whose pace the encoder sets.
         args = ["-threads", "2", *args]

@@ -245,9 +245,9 @@ def _export(
     except BaseException:
         if encoder is not None:
             encoder.abort()
-        tmp.unlink(missing_ok=True)
         raise
     finally:
+        # After a success the file was moved (or linked and unlinked); otherwise it goes.
         tmp.unlink(missing_ok=True)
 
 
