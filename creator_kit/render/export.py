@@ -16,7 +16,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, War
 from creator_kit.core.errors import Cancelled, OutputError, RenderError
 from creator_kit.core.model import Project
 from creator_kit.render.audio import build_audio, normalise_gain
+from creator_kit.render.compositor import Frame
 from creator_kit.render.encode import Encoder
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.plan import RenderPlan, build_plan, needs_faces
@@ -211,6 +212,7 @@ def _export(
     renderer = Renderer(plan, on_warning, faces)
     tmp = _reserve_temp(out)
     encoder: Encoder | None = None
+    frames: Iterator[Frame] | None = None
     try:
         progress(Progress("audio", base, None))
         gain = None
@@ -225,7 +227,8 @@ def _export(
         total = plan.total_frames
         started = time.monotonic()
         last_report = 0.0
-        for i, frame in enumerate(renderer.frames(pool, cancel)):
+        frames = renderer.frames(pool, cancel)
+        for i, frame in enumerate(frames):
             encoder.write(frame)
             now = time.monotonic()
             if now - last_report >= 0.25 or i == total - 1:
@@ -243,6 +246,10 @@ def _export(
         progress(Progress("done", 1.0, 0.0))
         return ExportResult(out, plan.total_frames, plan.duration, plan.warnings)
     except BaseException:
+        # Close the frame generator now, not at garbage collection: its decoder ffmpeg
+        # would otherwise keep running after a failed or cancelled export.
+        if isinstance(frames, Generator):
+            frames.close()
         if encoder is not None:
             encoder.abort()
         raise
