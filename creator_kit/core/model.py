@@ -164,6 +164,9 @@ class Reframe:
     dim: float = ranged(0.35, 0.0, 1.0)
     face: FaceReframeSettings = field(default_factory=FaceReframeSettings)
 
+    def __post_init__(self) -> None:
+        parse_colour(self.bar_colour)
+
 
 @dataclass(frozen=True)
 class Background:
@@ -175,6 +178,11 @@ class Background:
     image: str | None = None
     blur: float = ranged(0.6, 0.0, 1.0)
     dim: float = ranged(0.3, 0.0, 1.0)
+
+    def __post_init__(self) -> None:
+        # Checked here, when the project is built, not at render time after the clips.
+        parse_colour(self.colour)
+        parse_colour(self.colour2)
 
 
 @dataclass(frozen=True)
