@@ -38,7 +38,16 @@ def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 gives every layer a stable ``id``. Older files have none; the Project fills
+    # them in (``caption-1``, ``sticker-1``...) in document order, the same on every load.
+    doc = dict(doc)
+    doc["schema_version"] = 2
+    return doc
+
+
 MIGRATIONS[0] = _migrate_0_to_1
+MIGRATIONS[1] = _migrate_1_to_2
 
 
 def project_from_data(doc: Any, path: Path | None = None) -> Project:
