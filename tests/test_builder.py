@@ -407,3 +407,14 @@ def test_cli_prints_each_warning_once_with_its_prefix(
     assert len(warnings) == len(set(warnings))
     assert sum("U+13000" in line for line in lines) == 1  # once, not again unprefixed
     assert sum("no faces found" in line for line in lines) == 1
+
+
+def test_export_refuses_a_hand_built_project_out_of_range(tmp_path: Path) -> None:
+    from creator_kit.render.export import export
+
+    clip = tmp_path / "c.mp4"
+    clip.write_bytes(b"\x00")
+    bad = Project(clips=(ClipRef(str(clip)),), output=OutputSettings(crf=99))
+    with pytest.raises(InputError, match=r"output\.crf: must be at most 51"):
+        export(bad, tmp_path / "out.mp4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.mp4"]
