@@ -388,6 +388,36 @@ def test_render_flags(flags: list[str], template: str | None, cli_files: dict[st
     assert tree(cli_files["folder"]) == before
 
 
+@given(command=st.sampled_from(["probe", "faces", "subs", "batch"]), value=_NUMBERS,
+       encoding=_FLAG_VALUES["--encoding"])
+def test_other_commands_numeric_flags(command: str, value: str, encoding: str,
+                                      cli_files: dict[str, Path],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from creator_kit.cli.batch_cmd import _jobs
+    from creator_kit.cli.main import main
+
+    if command == "batch":  # --jobs is read after the sheet is planned: test its parser
+        try:
+            assert 1 <= _jobs(value, 8) <= 64
+        except InputError as exc:
+            assert_own_error(exc)
+        return
+    clip, srt = str(cli_files["clip"]), str(cli_files["srt"])
+    args = {"probe": ["probe", clip, f"--fps={value}"],
+            "faces": ["faces", clip, f"--rate={value}", "--no-cache"],
+            "subs": ["subs", "check", srt, f"--encoding={encoding}"]}[command]
+    capsys.readouterr()
+    with no_hang():
+        try:
+            code = main(args)
+        except SystemExit as exc:
+            code = exc.code  # type: ignore[assignment]
+    err = capsys.readouterr().err.splitlines()
+    assert code in (0, 1, 2)
+    if code == 2:  # the clip is not a video: valid values end there, invalid ones before
+        assert len(err) == 1 and err[0].startswith("error: "), err
+
+
 # ----------------------------------------------------------------- MP4 bytes: probe, check
 
 
