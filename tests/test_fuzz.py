@@ -500,3 +500,29 @@ def test_tags_that_are_not_utf8_do_not_stop_probe_check_or_faces(
     capsys.readouterr()
     assert main(["check", str(clip)]) in (0, 1)  # a verdict, not a traceback
     assert "error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field", ["version", "method"])
+def test_a_pack_using_zip_features_python_lacks_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str
+) -> None:
+    from creator_kit.templates.packs import import_pack
+
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("template.json", json.dumps({**MASKUP, "name": "odd-zip"}))
+    data = bytearray(buf.getvalue())
+    central = data.index(b"PK\x01\x02")
+    local = data.index(b"PK\x03\x04")
+    if field == "version":  # "version needed to extract" 6.4: multi-disk and later features
+        data[central + 6:central + 8] = (64).to_bytes(2, "little")
+    else:  # a compression method number Python has no decoder for
+        for at in (central + 10, local + 8):
+            data[at:at + 2] = (99).to_bytes(2, "little")
+    pack = tmp_path / "odd.ckpack"
+    pack.write_bytes(bytes(data))
+    with pytest.raises(InputError) as info:
+        import_pack(pack)
+    assert_own_error(info.value)
+    assert not (tmp_path / "data" / "templates" / "odd-zip").exists()

@@ -20,6 +20,7 @@ names. Import is defensive at every step, because a zip can lie:
 from __future__ import annotations
 
 import atexit
+import lzma
 import os
 import re
 import secrets
@@ -173,7 +174,9 @@ def _extract(zf: zipfile.ZipFile, files: list[tuple[zipfile.ZipInfo, PurePosixPa
                         raise InputError("pack unpacks to more than its headers say (size "
                                          "cap); refusing it", pack)
                     out.write(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
+                ValueError, lzma.LZMAError) as exc:
+            # A damaged stream, an encrypted entry, a compression method Python lacks.
             raise InputError(f"pack is damaged ({exc})", pack) from None
         except OSError as exc:
             raise OutputError(f"cannot unpack template ({exc.strerror})", dest) from None
@@ -193,7 +196,8 @@ def _open_zip(pack: Path, limits: PackLimits) -> zipfile.ZipFile:
                          f"{limits.max_pack_bytes})", pack)
     try:
         return zipfile.ZipFile(pack)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        # NotImplementedError: a zip feature Python does not read (multi-disk, a future version)
         raise InputError(f"not a template pack (not a readable zip: {exc})", pack) from None
 
 
