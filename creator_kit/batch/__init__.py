@@ -6,7 +6,7 @@
   and a summary CSV.
 """
 
-from creator_kit.batch.plan import BatchPlan, Job, Problem, plan_batch
+from creator_kit.batch.jobs import BatchPlan, Job, Problem, plan_batch
 from creator_kit.batch.runner import BatchResult, RowResult, auto_jobs, run_batch
 
 __all__ = ["BatchPlan", "BatchResult", "Job", "Problem", "RowResult", "auto_jobs",

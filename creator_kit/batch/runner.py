@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import psutil
 
-from creator_kit.batch.plan import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
+from creator_kit.batch.jobs import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
 from creator_kit.core.model import Project

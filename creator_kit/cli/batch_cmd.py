@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from creator_kit.batch.plan import plan_batch
+from creator_kit.batch.jobs import plan_batch
 from creator_kit.batch.runner import RowResult, auto_jobs, run_batch
 from creator_kit.cli.main import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from creator_kit.cli.progress import make_reporter

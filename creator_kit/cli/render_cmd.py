@@ -15,7 +15,7 @@ from creator_kit.cli.progress import make_reporter
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.captions import STYLES
 from creator_kit.core.errors import InputError
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.model import (
     Animation,
     AudioSettings,
