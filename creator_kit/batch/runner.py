@@ -156,7 +156,7 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
         if path.stat().st_size > 64 * 1024 * 1024:
             return {}
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # deep nesting overflows the parser
         return {}
     outputs = doc.get("outputs") if isinstance(doc, dict) else None
     return outputs if isinstance(outputs, dict) else {}
