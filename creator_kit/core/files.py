@@ -77,10 +77,11 @@ def check_file(
 ) -> os.stat_result | None:
     """Check that ``path`` names (after following links) a readable regular file.
 
-    A string is first checked to be a local path, not a protocol or URL. Returns its ``stat`` (``None`` when it does not exist and ``allow_missing`` is set: a
-    project may name a clip that is relinked later). Raises :class:`InputError` naming the
-    file for a protocol/URL, a folder, a FIFO, a device or socket, a missing file or a name
-    the OS refuses. Nothing is opened, so a FIFO or a device is never touched.
+    A string is first checked to be a local path, not a protocol or URL. Returns its
+    ``stat`` (``None`` when it does not exist and ``allow_missing`` is set: a project may
+    name a clip that is relinked later). Raises :class:`InputError` naming the file for a
+    protocol/URL, a folder, a FIFO, a device or socket, a missing file or a name the OS
+    refuses. Nothing is opened, so a FIFO or a device is never touched.
     """
     if isinstance(path, str):
         # A string as the user typed it; a Path was built by us (and ``Path("./concat:x")``
