@@ -155,13 +155,12 @@ def connect(spec: ClusterSpec, *, files: FileMode = "shared", timeout: float = 1
     where = spec.describe()
     try:
         if spec.kind == "local":
-            parent = f"{os.getpid()}:{_create_time()!r}"
             with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}):
                 cluster = distributed.LocalCluster(
                     n_workers=spec.workers, threads_per_worker=1, processes=True,
                     resources={RESOURCE: 1}, host="127.0.0.1", scheduler_port=0,
                     dashboard_address=None, silence_logs=logging.ERROR, memory_limit=0,
-                    preload=[PRELOAD], preload_argv=["--creator-kit-parent", parent])
+                    preload=[PRELOAD])
             client = distributed.Client(cluster, timeout=timeout)
         elif spec.kind == "file":
             client = distributed.Client(scheduler_file=spec.value, timeout=timeout)
@@ -213,12 +212,6 @@ def _short(exc: object) -> str:
     return text[:200]
 
 
-def _create_time() -> float:
-    import psutil
-
-    return float(psutil.Process().create_time())
-
-
 # ---------------------------------------------------------------------- on the worker
 
 @dataclass(frozen=True)
@@ -240,16 +233,7 @@ class RowReturn:
     sha256: str = ""
 
 
-# A worker orphaned by its client (local:N) cancels its rows through this token.
-ORPHANED = CancelToken()
-_busy_count = 0
-_busy_lock = threading.Lock()
 _engine_ready = threading.Event()
-
-
-def busy_rows() -> int:
-    """Rows this worker process is rendering now."""
-    return _busy_count
 
 
 def ensure_engine(worker: Any) -> None:
@@ -319,7 +303,6 @@ def project_paths(obj: Any, found: dict[str, None] | None = None) -> list[str]:
 
 def run_row(task: RowTask, ctx: RowContext) -> RowReturn:
     """The Dask task of one row (runs on a worker; see the module docstring)."""
-    global _busy_count
     import distributed
 
     worker = distributed.get_worker()
@@ -343,12 +326,8 @@ def run_row(task: RowTask, ctx: RowContext) -> RowReturn:
     event = distributed.Event(ctx.cancel_event)
 
     def follow() -> None:
-        # Poll the batch's cancel event (a scheduler round trip each half second at most)
-        # and the worker's own orphan flag.
+        # Poll the batch's cancel event (a scheduler round trip each half second at most).
         while not finished.is_set():
-            if ORPHANED.cancelled:
-                token.cancel()
-                return
             try:
                 if event.wait(0.5):
                     token.cancel()
@@ -357,8 +336,6 @@ def run_row(task: RowTask, ctx: RowContext) -> RowReturn:
                 if finished.wait(0.5):
                     return
 
-    with _busy_lock:
-        _busy_count += 1
     watcher = threading.Thread(target=follow, name=f"creator-kit-cancel-row-{task.row}",
                                daemon=True)
     watcher.start()
@@ -374,8 +351,6 @@ def run_row(task: RowTask, ctx: RowContext) -> RowReturn:
         return _render_sent(task, ctx.files, token, send, name)
     finally:
         finished.set()
-        with _busy_lock:
-            _busy_count -= 1
 
 
 def _render_sent(task: RowTask, files: dict[str, Any], token: CancelToken,
