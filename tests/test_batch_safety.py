@@ -244,3 +244,20 @@ def test_sigkill_of_a_local_cluster_batch_ends_its_workers(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     assert [p.name for p in out.rglob("*.part")] == []
     assert {p.name for p in out.glob("*.mp4")} == {"a.mp4", "b.mp4", "c.mp4"}
+
+
+def test_leftover_sweep_leaves_other_machines_renders_alone(tmp_path: Path) -> None:
+    """In a folder shared by cluster workers, a pid from another machine means nothing."""
+    from creator_kit.render.export import _HOST, clean_leftovers, temp_path
+
+    dead = 2**22 + 12345  # above the default pid_max: no such process here
+    ours = tmp_path / f".a.mp4.ck-{dead}@{_HOST}-0123abcd.part"
+    old_style = tmp_path / f".b.mp4.ck-{dead}-0123abcd.part"
+    other = "0" * 6 if _HOST != "0" * 6 else "1" * 6
+    theirs = tmp_path / f".c.mp4.ck-{dead}@{other}-0123abcd.part"
+    for p in (ours, old_style, theirs):
+        p.write_bytes(b"partial")
+    assert sorted(clean_leftovers(tmp_path)) == sorted([ours, old_style])
+    assert theirs.exists()
+    fresh = temp_path(tmp_path / "d.mp4")
+    assert fresh.parent == tmp_path and f"@{_HOST}-" in fresh.name

@@ -39,7 +39,6 @@ import logging
 import os
 import queue
 import re
-import secrets
 import shutil
 import tempfile
 import threading
@@ -577,8 +576,9 @@ def write_verified(target: Path, data: bytes, sha256: str, overwrite: bool) -> N
     The temporary file is named like an export's, so an interrupted write is swept the same
     way. ``overwrite`` False refuses anything already at ``target`` (atomically).
     """
-    tmp = target.parent / (f".{target.name[:120]}.ck-{os.getpid()}-{secrets.token_hex(4)}"
-                           ".part")
+    from creator_kit.render.export import temp_path
+
+    tmp = temp_path(target)
     try:
         with open(tmp, "xb") as fh:
             fh.write(data)
