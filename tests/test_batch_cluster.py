@@ -48,8 +48,12 @@ def _env(data_dir: Path | None = None, **extra: str) -> dict[str, str]:
 class DaskCluster:
     """``dask scheduler`` and ``dask worker`` processes, as the README starts them."""
 
-    def __init__(self, folder: Path, workers: int = 2, preload: str | None = None) -> None:
+    def __init__(self, folder: Path, workers: int = 2, preload: str | None = None,
+                 hide: Path | None = None) -> None:
+        """``hide``: a folder the workers cannot see (a private empty mount over it), as
+        on machines without the client's filesystem."""
         self.folder = folder
+        self.hide = hide
         self.procs: list[subprocess.Popen[bytes]] = []
         self.log = (folder / "dask.log").open("wb")
         sched_file = folder / "scheduler.json"
@@ -74,8 +78,12 @@ class DaskCluster:
             client.wait_for_workers(workers, timeout=90)
 
     def _start(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, "-m", "dask", *args], env=env, cwd=ROOT,
-                                stdout=self.log, stderr=subprocess.STDOUT)
+        cmd = [sys.executable, "-m", "dask", *args]
+        if self.hide is not None and args[0] == "worker":
+            cmd = ["unshare", "-m", "sh", "-c",
+                   f'mount -t tmpfs none "{self.hide}" && exec "$@"', "sh", *cmd]
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log,
+                                stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 
@@ -355,3 +363,49 @@ def test_interrupted_client_leaves_nothing_and_rerun_skips_done_rows(
     assert {n for n, r in second.items() if r["status"] == "skipped"} == made
     assert {n for n, r in second.items() if r["status"] == "made"} == set(second) - made
     assert_complete(out, second, 3.0)
+
+
+def _can_hide_folders() -> bool:
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs none /mnt"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+def test_workers_without_the_shared_folder(tmp_path_factory: pytest.TempPathFactory,
+                                          tmp_path: Path, data_dir: Path) -> None:
+    """A worker that cannot see the client's files: shared mode fails those rows with the
+    reason; send mode ships the inputs and brings the outputs back."""
+    if not _can_hide_folders():
+        pytest.skip("needs a private mount namespace (unshare -m) to hide folders from a worker")
+    base = tmp_path_factory.getbasetemp()
+    c = DaskCluster(tmp_path_factory.mktemp("dask-apart"), workers=1, hide=base)
+    try:
+        work = tmp_path / "campaign"
+        work.mkdir()
+        clips = [make_clip(work / f"c{i}.mp4", size="160x120", duration=1.0, tone=400 + i)
+                 for i in range(2)]
+        sheet = write_sheet(work, clips)
+        out = tmp_path / "out"
+        shared = subprocess.run(batch_cmd(sheet, out, "--cluster", c.address), text=True,
+                                capture_output=True, env=_env(data_dir), cwd=ROOT, timeout=300)
+        assert shared.returncode == 1, shared.stderr
+        summary = read_summary(out / "batch-summary.csv")
+        assert {r["status"] for r in summary.values()} == {"failed"}
+        assert all(str(work) in r["reason"] for r in summary.values()), summary
+        assert not list(out.rglob("*.mp4"))
+
+        sent = subprocess.run(batch_cmd(sheet, out, "--cluster", c.address, "--cluster-files",
+                                        "send"), text=True, capture_output=True,
+                              env=_env(data_dir), cwd=ROOT, timeout=300)
+        assert sent.returncode == 0, sent.stderr
+        summary = read_summary(out / "batch-summary.csv")
+        assert {r["status"] for r in summary.values()} == {"made"}
+        assert_complete(out, summary, 1.0)
+        assert leftovers(out) == []
+    finally:
+        c.close()

@@ -220,7 +220,6 @@ class RowContext:
     version: str
     topic: str  # where progress events go
     cancel_event: str  # the Dask Event that cancels the batch
-    files: dict[str, Any] | None = None  # send mode: path -> bytes (resolved by Dask)
 
 
 @dataclass(frozen=True)
@@ -300,8 +299,13 @@ def project_paths(obj: Any, found: dict[str, None] | None = None) -> list[str]:
     return list(found)
 
 
-def run_row(task: RowTask, ctx: RowContext) -> RowReturn:
-    """The Dask task of one row (runs on a worker; see the module docstring)."""
+def run_row(task: RowTask, ctx: RowContext, files: dict[str, bytes] | None = None
+            ) -> RowReturn:
+    """The Dask task of one row (runs on a worker; see the module docstring).
+
+    ``files`` (send mode) maps each path the project names to its content; Dask resolves
+    the scattered data, which it does only in a task's top-level arguments.
+    """
     import distributed
 
     worker = distributed.get_worker()
@@ -345,9 +349,9 @@ def run_row(task: RowTask, ctx: RowContext) -> RowReturn:
             return RowReturn(RowOutcome(task.row, "failed", "the worker cannot set up the "
                                         f"text engine ({_short(exc)}); {WORKER_HINT}",
                                         worker=name))
-        if ctx.files is None:
+        if files is None:
             return RowReturn(render_row(task, token, send, name))
-        return _render_sent(task, ctx.files, token, send, name)
+        return _render_sent(task, files, token, send, name)
     finally:
         finished.set()
 
@@ -426,8 +430,8 @@ class DaskExecutor(RowExecutor):
                     task.row, "failed", f"cannot read {exc.filename} to send it to the "
                     f"cluster ({exc.strerror})")))
                 return
-        ctx = RowContext(__version__, self.topic, f"creator-kit-cancel-{self.batch}", files)
-        fut = self.client.submit(run_row, task, ctx, key=f"creator-kit-row-{task.row}-"
+        ctx = RowContext(__version__, self.topic, f"creator-kit-cancel-{self.batch}")
+        fut = self.client.submit(run_row, task, ctx, files, key=f"creator-kit-row-{task.row}-"
                                  f"{self.batch}", resources={RESOURCE: 1},
                                  retries=MAX_ATTEMPTS - 1)
         self._futures[task.row] = fut
