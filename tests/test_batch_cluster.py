@@ -409,3 +409,27 @@ def test_workers_without_the_shared_folder(tmp_path_factory: pytest.TempPathFact
         assert leftovers(out) == []
     finally:
         c.close()
+
+
+@pytest.mark.slow
+def test_worker_with_another_creator_kit_is_refused(tmp_path_factory: pytest.TempPathFactory,
+                                                    tmp_path: Path, data_dir: Path,
+                                                    clips: list[Path]) -> None:
+    folder = tmp_path_factory.mktemp("dask-old")
+    old = folder / "old_creator_kit.py"  # a worker whose creator_kit says another version
+    old.write_text("import creator_kit\ncreator_kit.__version__ = '0.0.1-old'\n",
+                   encoding="utf-8")
+    c = DaskCluster(folder, workers=1, preload=str(old))
+    try:
+        sheet = write_sheet(tmp_path, clips[:1])
+        out = tmp_path / "out"
+        proc = subprocess.run(batch_cmd(sheet, out, "--cluster", c.address), text=True,
+                              capture_output=True, env=_env(data_dir), cwd=ROOT, timeout=300)
+    finally:
+        c.close()
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: worker tcp://127.0.0.1:")
+    assert "runs creator_kit 0.0.1-old, this computer" in lines[0]
+    assert not list(out.rglob("*.mp4"))
