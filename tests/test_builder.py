@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from creator_kit.batch.plan import plan_batch
+from creator_kit.batch.jobs import plan_batch
 from creator_kit.builder import OptionError, ProjectOptions, build_project
 from creator_kit.cli.main import main
 from creator_kit.core.captions import STYLES
@@ -251,7 +251,7 @@ def test_a_project_file_with_a_huge_integer_is_refused(
 
 
 def test_a_deeply_nested_batch_manifest_is_ignored_not_a_crash(tmp_path: Path) -> None:
-    from creator_kit.batch.plan import MANIFEST_NAME
+    from creator_kit.batch.jobs import MANIFEST_NAME
     from creator_kit.batch.runner import load_manifest
 
     (tmp_path / MANIFEST_NAME).write_text("[" * 200_000, encoding="utf-8")

@@ -298,7 +298,7 @@ def sheet_files(draw: st.DrawFn) -> tuple[str, bytes]:
 
 @given(sheet=sheet_files())
 def test_spreadsheet_reader(sheet: tuple[str, bytes]) -> None:
-    from creator_kit.batch.plan import plan_batch
+    from creator_kit.batch.jobs import plan_batch
 
     suffix, data = sheet
     with scratch() as folder:
