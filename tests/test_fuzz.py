@@ -526,3 +526,21 @@ def test_a_pack_using_zip_features_python_lacks_is_refused(
         import_pack(pack)
     assert_own_error(info.value)
     assert not (tmp_path / "data" / "templates" / "odd-zip").exists()
+
+
+def test_a_pack_whose_entry_lies_before_the_file_start_is_damaged_not_unwritable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creator_kit.templates.packs import import_pack
+
+    # Found by the pack fuzz: the end record puts the only entry 256 bytes before the start
+    # of the file, so the zip reader's seek fails with EINVAL, which was reported as the
+    # output folder's fault ("cannot unpack template").
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    pack = tmp_path / "p.ckpack"
+    pack.write_bytes(
+        b'PK\x03\x04\x14\x00\x00\x00\x00\x00g\x1e\x81]\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\r\x00\x00\x00template.jsonPK\x01\x02\x14\x03\x14\x00\x00\x00\x00\x00g\x1e\x81]\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\r\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x01\x00\x00\x00\x00template.jsonPK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00;\x00\x00\x00+\x01\x00\x00\x00\x00'
+    )
+    with pytest.raises(InputError, match="pack is damaged") as info:
+        import_pack(pack)
+    assert info.value.path == str(pack)
