@@ -16,7 +16,7 @@ import json
 import sys
 
 from creator_kit.batch.executors import RowExecutor
-from creator_kit.batch.plan import plan_batch
+from creator_kit.batch.jobs import plan_batch
 from creator_kit.batch.runner import RowResult, auto_jobs, run_batch
 from creator_kit.cli.main import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from creator_kit.cli.progress import make_reporter

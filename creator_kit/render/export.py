@@ -32,7 +32,7 @@ from creator_kit.render.audio import build_audio, normalise_gain
 from creator_kit.render.compositor import Frame
 from creator_kit.render.encode import Encoder
 from creator_kit.render.engine import FramePool, Renderer
-from creator_kit.render.plan import RenderPlan, build_plan, needs_faces
+from creator_kit.render.timeline import RenderPlan, build_plan, needs_faces
 
 if TYPE_CHECKING:
     from creator_kit.vision import FaceAnalysis
@@ -216,7 +216,7 @@ def _export(
 ) -> ExportResult:
     faces: dict[str, FaceAnalysis] = {}
     if needs_faces(project):
-        from creator_kit.render.faces import analyse_plan
+        from creator_kit.render.face_timeline import analyse_plan
 
         progress(Progress("faces", 0.0, None))
         faces = analyse_plan(
