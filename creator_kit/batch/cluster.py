@@ -167,9 +167,11 @@ def connect(spec: ClusterSpec, *, files: FileMode = "shared", timeout: float = 1
             client = distributed.Client(spec.value, timeout=timeout)
     except InputError:
         raise
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
         if cluster is not None:
             cluster.close()
+        if spec.kind == "local":
+            raise InputError(f"cannot start {where} ({_short(exc)})") from None
         raise InputError(f"cannot reach the Dask scheduler at {where} ({_short(exc)})") from None
     try:
         try:
