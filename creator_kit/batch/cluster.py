@@ -401,6 +401,7 @@ class DaskExecutor(RowExecutor):
         self._tasks: dict[int, RowTask] = {}
         self._attempts: dict[int, set[str]] = {}
         self._scattered: dict[str, Any] = {}
+        self._uses: dict[str, int] = {}  # in-flight rows using each scattered file
         self._cancelled = False
         self._cancel_at = 0.0
         self._closed = False
@@ -427,6 +428,8 @@ class DaskExecutor(RowExecutor):
         if self.files == "send":
             try:
                 files = {p: self._scatter(p) for p in project_paths(task.project)}
+                for p in files:
+                    self._uses[p] = self._uses.get(p, 0) + 1
             except OSError as exc:
                 self._queue.put(("outcome", RowOutcome(
                     task.row, "failed", f"cannot read {exc.filename} to send it to the "
@@ -448,6 +451,18 @@ class DaskExecutor(RowExecutor):
             hit = self.client.scatter(data, hash=True)
             self._scattered[path] = hit
         return hit
+
+    def _release_files(self, task: RowTask) -> None:
+        """Drop the cluster's copy of files no row in flight needs any more."""
+        for p in project_paths(task.project):
+            left = self._uses.get(p, 0) - 1
+            if left > 0:
+                self._uses[p] = left
+                continue
+            self._uses.pop(p, None)
+            hit = self._scattered.pop(p, None)
+            if hit is not None:
+                hit.release()
 
     def updates(self, timeout: float) -> list[RowUpdate]:
         """Progress events and finished rows from the cluster."""
@@ -482,6 +497,8 @@ class DaskExecutor(RowExecutor):
         task = self._tasks.pop(row, None)
         if fut is None or task is None:
             return None
+        if self.files == "send":
+            self._release_files(task)
         attempts = max(1, len(self._attempts.get(row, ())))
         try:
             ret: RowReturn = fut.result()
