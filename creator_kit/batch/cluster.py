@@ -44,6 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -154,7 +155,11 @@ def connect(spec: ClusterSpec, *, files: FileMode = "shared", timeout: float = 1
     where = spec.describe()
     try:
         if spec.kind == "local":
-            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}
+                                 ), warnings.catch_warnings():
+                # The scheduler's HTTP endpoint moves to a free port when another local
+                # cluster has the default one, and says so on stderr: nothing to tell here.
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
                 cluster = distributed.LocalCluster(
                     n_workers=spec.workers, threads_per_worker=1, processes=True,
                     resources={RESOURCE: 1}, host="127.0.0.1", scheduler_port=0,
