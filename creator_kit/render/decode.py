@@ -38,7 +38,14 @@ def segment_filters(
 
         reframe = face_crop_filters(plan, seg, face, skip)
     else:
-        reframe = reframe_graph(plan.project.reframe, width, height, plan.width, plan.height)
+        reframe = reframe_graph(
+            plan.project.reframe,
+            width,
+            height,
+            plan.width,
+            plan.height,
+            reference=(plan.profile.width, plan.profile.height),
+        )
     return ",".join([*parts, reframe]) + ",setsar=1,format=yuv420p"
 
 
