@@ -176,8 +176,8 @@ def test_overlays_are_drawn(qtbot, player):
     assert _changed(column, plain_col) > 20  # a line all the way down
 
 
-def test_dragging_a_selected_layer_emits_its_new_placement(qtbot, player):
-    player.set_selected_layer("layer-0")
+def test_dragging_a_selected_layer_emits_its_new_placement(qtbot, player, project):
+    player.set_selected_layer(project.layers[0].id)
     frame = player.current_frame()
     x, y, w, h = frame.layer_boxes[0]
     r = player.frame_rect()
@@ -189,7 +189,7 @@ def test_dragging_a_selected_layer_emits_its_new_placement(qtbot, player):
         qtbot.mouseMove(player, target)
         qtbot.mouseRelease(player, Qt.MouseButton.LeftButton, pos=target)
     layer, placement = blocker.args
-    assert layer == "layer-0"
+    assert layer == project.layers[0].id == "image-1"
     assert placement.x == pytest.approx(0.5 + 40 / r.width(), abs=0.01)
     assert placement.y == pytest.approx(0.3 + 20 / r.height(), abs=0.01)
     assert placement.width == pytest.approx(0.3)

@@ -42,9 +42,8 @@ def tr(text: str) -> str:
 
 
 def layer_id(project: Project, index: int) -> str:
-    """The stable id of layer ``index`` (index-based until the model carries ids)."""
-    value = getattr(project.layers[index], "id", None)
-    return str(value) if value else f"layer-{index}"
+    """The stable id of layer ``index`` of the project."""
+    return project.layers[index].id
 
 
 class PlayerWidget(QWidget):

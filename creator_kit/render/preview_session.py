@@ -208,7 +208,9 @@ class PreviewSession:
         self._render_warnings: list[str] = []
         self._closed = False
         # Built here, on the caller's thread: bad layers fail now, like export's set-up.
+        self._building = True
         self.renderer = self._make_renderer()
+        self._building = False
         self._report_warnings()
         if self._faces_done:
             self._on_faces(1.0)
@@ -278,10 +280,16 @@ class PreviewSession:
         return run
 
     def _make_renderer(self) -> Renderer:
-        warnings: list[str] = []
-        renderer = Renderer(self.plan, warnings.append, self._faces)
-        self._render_warnings = warnings
-        return renderer
+        self._render_warnings = []
+        return Renderer(self.plan, self._note_warning, self._faces)
+
+    def _note_warning(self, message: str) -> None:
+        # Called while layers are prepared and whenever drawing meets a new problem (a cue
+        # entering an interface band): the status line hears of it as the frame is shown.
+        if message not in self._render_warnings:
+            self._render_warnings.append(message)
+            if not self._building:
+                self._report_warnings()
 
     def _report_warnings(self) -> None:
         if not self._cancel.cancelled:
@@ -298,7 +306,9 @@ class PreviewSession:
             if self._closed:
                 return
             self._faces = faces
+            self._building = True
             self.renderer = self._make_renderer()
+            self._building = False
             self._render_warnings = list(dict.fromkeys([*self._render_warnings, *notices]))
             # Face reframe changes the decoded picture itself: nothing decoded before is valid.
             if self.plan.project.reframe.mode == "face":
