@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -57,6 +58,7 @@ from creator_kit.core.model import (
 from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import output_size
 from creator_kit.render.audio import RATE, build_audio, normalise_gain
+from creator_kit.render.colour import KB, KG, KR
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
@@ -76,6 +78,34 @@ _TAIL = 8
 _CACHE_BYTES = 64 * 1024 * 1024
 
 Box = tuple[int, int, int, int]  # x, y, w, h in preview canvas pixels
+F64 = npt.NDArray[np.float64]
+
+
+def _yuv_matrix() -> npt.NDArray[np.float64]:
+    """(Y, U, V, 1) -> (R, G, B) of :func:`~creator_kit.render.colour.yuv420_to_rgb`."""
+    ky, kc = 255.0 / 219.0, 255.0 / 224.0
+    rv = 2.0 * (1.0 - KR) * kc
+    bu = 2.0 * (1.0 - KB) * kc
+    gu, gv = -KB * bu / KG, -KR * rv / KG
+    m = np.array([[ky, 0.0, rv], [ky, gu, gv], [ky, bu, 0.0]])
+    offset = -(m @ np.array([16.0, 128.0, 128.0]))
+    return np.hstack([m, offset[:, None]])
+
+
+_YUV_TO_RGB = _yuv_matrix()
+
+
+def rgb_of(frame: Frame) -> npt.NDArray[np.uint8]:
+    """``frame`` as (h, w, 3) RGB: the BT.709 conversion of ``Frame.to_rgb`` done by OpenCV.
+
+    About ten times faster than the numpy version (which goes through float planes), which
+    a 30 fps preview needs; results agree within one level of rounding.
+    """
+    h, w = frame.height, frame.width
+    u = cv2.resize(frame.u, (w, h), interpolation=cv2.INTER_NEAREST)
+    v = cv2.resize(frame.v, (w, h), interpolation=cv2.INTER_NEAREST)
+    yuv = cv2.merge([frame.y, u, v])
+    return np.asarray(cv2.transform(yuv, _YUV_TO_RGB), np.uint8)
 
 
 @dataclass(frozen=True)
@@ -281,6 +311,7 @@ class PreviewSession:
 
     def _make_renderer(self) -> Renderer:
         self._render_warnings = []
+        self._mappings: dict[int, Callable[[F64, float], F64]] = {}
         return Renderer(self.plan, self._note_warning, self._faces)
 
     def _note_warning(self, message: str) -> None:
@@ -400,7 +431,7 @@ class PreviewSession:
                 out = self.renderer.card_background(last).copy()
             boxes = self._compose(out, index)
             faces = self._face_boxes(seg, index) if seg is not None else ()
-        return PreviewFrame(index, index / plan.fps, out.to_rgb(), boxes, faces)
+        return PreviewFrame(index, index / plan.fps, rgb_of(out), boxes, faces)
 
     def rgb(self, t: float) -> npt.NDArray[np.uint8]:
         """The RGB preview frame at ``t`` seconds."""
@@ -432,7 +463,9 @@ class PreviewSession:
 
         local = min(index - seg.first_frame, seg.src_frames - 1)
         t_src = seg.src_start + local / self.plan.fps
-        mapping = _mapping(self.plan, seg, analysis)
+        mapping = self._mappings.get(seg.index)
+        if mapping is None:  # building it follows the whole face path: once per renderer
+            mapping = self._mappings[seg.index] = _mapping(self.plan, seg, analysis)
         out: list[FaceBox] = []
         for face in analysis.faces_at(t_src):
             x1, y1, x2, y2 = face.box
