@@ -164,9 +164,15 @@ class FrameWorker:
                 if self.session is None:
                     continue
                 if still is not None:
-                    self._make(gen, still, playing=False)
+                    # A far jump shows its proxy picture at once, then the exact frame.
+                    if self._make(gen, still, playing=False, allow_proxy=True):
+                        self._make(gen, still, playing=False)
                 elif play_from is not None:
-                    self._play(gen, play_from, until)
+                    self.session.set_busy(True)
+                    try:
+                        self._play(gen, play_from, until)
+                    finally:
+                        self.session.set_busy(False)
             except Cancelled:
                 continue
             except CreatorKitError as exc:
@@ -202,17 +208,18 @@ class FrameWorker:
         session.request_soundtrack(lambda pcm: sig.sound.emit(session, pcm))
         sig.session_ready.emit(session, gen)
 
-    def _make(self, gen: int, index: int, playing: bool) -> bool:
+    def _make(self, gen: int, index: int, playing: bool, allow_proxy: bool = False) -> bool:
+        """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
         session = self.session
         assert session is not None
-        frame = session.frame(index)
+        frame = session.frame(index, allow_proxy=allow_proxy)
         image = to_qimage(frame.rgb)
         with self._cond:
             if gen != self._generation:
                 return False  # a newer request came in: this frame is stale
             self.queue.append(Shown(gen, frame, image, playing))
         self.signals.ready.emit()
-        return True
+        return frame.approximate
 
     def _play(self, gen: int, start: int, until: int | None) -> None:
         session = self.session
@@ -237,8 +244,10 @@ class FrameWorker:
                 index = due
                 if index >= end:
                     break
-            if not self._make(gen, index, playing=True):
-                return
+            self._make(gen, index, playing=True)
+            with self._cond:
+                if gen != self._generation:
+                    return
             index += 1
         with self._cond:
             if gen == self._generation:

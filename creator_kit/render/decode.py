@@ -126,6 +126,11 @@ class SegmentDecoder:
         frame.buf[:] = self._last.buf
         self.position += 1
 
+    @property
+    def pid(self) -> int | None:
+        """The decoder process's id (None once it was reaped)."""
+        return self._proc.pid if self._proc.returncode is None else None
+
     def close(self) -> None:
         """Stop the decoder process."""
         ffmpeg.kill(self._proc)

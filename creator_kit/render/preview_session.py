@@ -125,6 +125,7 @@ class PreviewFrame:
     rgb: npt.NDArray[np.uint8]  # (h, w, 3)
     layer_boxes: dict[int, Box]  # project layer index -> box of what it drew (clips only)
     faces: tuple[FaceBox, ...]
+    approximate: bool = False  # the picture came from a jump proxy; the exact one follows
 
 
 def preview_size(plan: RenderPlan, width: int = PREVIEW_WIDTH) -> tuple[int, int]:
@@ -199,13 +200,83 @@ class _PictureCache:
         self._held = 0
 
 
+class _Proxies:
+    """Small JPEG copies of every decoded picture of the segments, for instant jumps.
+
+    A jump into the middle of a long group of pictures must decode everything from the
+    keyframe before it: half a second or more for phone footage with keyframes seconds
+    apart. Like an editor's proxy clips, a background pass decodes each segment once (through
+    the same graph) and keeps each picture at half the preview size as JPEG (about 10 KB);
+    a jump shows that at once and the exact picture replaces it as soon as it is decoded.
+    Kept per decode graph across sessions, so an edit that changes only layers reuses them.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._items: OrderedDict[str, list[tuple[bytes, bytes, bytes] | None]] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> list[tuple[bytes, bytes, bytes] | None] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: str, pictures: list[tuple[bytes, bytes, bytes] | None]) -> None:
+        with self._lock:
+            self._items[key] = pictures
+            self._items.move_to_end(key)
+            while len(self._items) > 1 and self._held() > self._limit:
+                self._items.popitem(last=False)
+
+    def _held(self) -> int:
+        return sum(
+            sum(len(a) + len(b) + len(c) for a, b, c in (p for p in pics if p is not None))
+            for pics in self._items.values()
+        )
+
+
+_PROXIES = _Proxies(48 * 1024 * 1024)
+# A picture further than this many frames of decoding away is shown from its proxy first.
+_PROXY_AFTER = 10
+_JPEG = [int(cv2.IMWRITE_JPEG_QUALITY), 88]
+
+
+def _encode_proxy(frame: Frame) -> tuple[bytes, bytes, bytes]:
+    h, w = frame.height, frame.width
+
+    def jpeg(p: npt.NDArray[np.uint8], size: tuple[int, int]) -> bytes:
+        small = cv2.resize(p, size, interpolation=cv2.INTER_AREA)
+        ok, buf = cv2.imencode(".jpg", small, _JPEG)
+        return bytes(buf) if ok else b""
+
+    return (
+        jpeg(frame.y, (w // 2, h // 2)),
+        jpeg(frame.u, (w // 4, h // 4)),
+        jpeg(frame.v, (w // 4, h // 4)),
+    )
+
+
+def _decode_proxy(data: tuple[bytes, bytes, bytes], out: Frame) -> bool:
+    planes = [cv2.imdecode(np.frombuffer(b, np.uint8), cv2.IMREAD_GRAYSCALE) for b in data]
+    if any(p is None for p in planes):
+        return False
+    y, u, v = planes
+    out.y[:] = cv2.resize(y, (out.width, out.height), interpolation=cv2.INTER_LINEAR)
+    out.u[:] = cv2.resize(u, (out.width // 2, out.height // 2), interpolation=cv2.INTER_LINEAR)
+    out.v[:] = cv2.resize(v, (out.width // 2, out.height // 2), interpolation=cv2.INTER_LINEAR)
+    return True
+
+
 class PreviewSession:
     """Preview frames, face analysis, warnings and sound of one project (see module docs).
 
     ``on_warnings`` receives the whole list of warnings each time it changes;
     ``on_faces`` receives the face-analysis progress 0..1 (1.0 when done, at once when the
-    project needs no faces). Raises :class:`~creator_kit.core.errors.InputError` for an
-    unusable project, as export would, before any thread starts.
+    project needs no faces). ``proxies`` builds the jump proxies in the background. Raises
+    :class:`~creator_kit.core.errors.InputError` for an unusable project, as export would,
+    before any thread starts.
     """
 
     def __init__(
@@ -217,6 +288,7 @@ class PreviewSession:
         on_faces: Callable[[float], None] | None = None,
         analyse_faces: bool = True,
         faces: dict[str, FaceAnalysis] | None = None,
+        proxies: bool = True,
     ) -> None:
         self.project = project
         self.full_plan = build_plan(project)
@@ -237,6 +309,7 @@ class PreviewSession:
         self._plan_warnings = list(self.full_plan.warnings)
         self._render_warnings: list[str] = []
         self._closed = False
+        self._approximate = False
         # Built here, on the caller's thread: bad layers fail now, like export's set-up.
         self._building = True
         self.renderer = self._make_renderer()
@@ -247,6 +320,11 @@ class PreviewSession:
         elif analyse_faces:
             self._start(self._analyse_faces, "ck-preview-faces")
         self._start(self._index_keyframes, "ck-preview-keyframes")
+        self._busy = threading.Event()  # set while playing: proxies wait, playback has the CPU
+        self._proxy_keys: dict[int, str] = {}
+        self._proxy_decoder: SegmentDecoder | None = None
+        if proxies:
+            self._start(self._build_proxies, "ck-preview-proxies")
 
     # ------------------------------------------------------------------ properties
 
@@ -355,6 +433,72 @@ class PreviewSession:
                 thread.join(timeout)
         return self._faces_done
 
+    def set_busy(self, busy: bool) -> None:
+        """Say that playback runs (background passes then wait, leaving it the CPU)."""
+        if busy:
+            self._busy.set()
+        else:
+            self._busy.clear()
+
+    def _proxy_key(self, seg: Segment) -> str:
+        from creator_kit.render.decode import segment_filters
+
+        st = os.stat(seg.clip.source)
+        graph = segment_filters(self.plan, seg, 0, self.renderer.face_paths.get(seg.index))
+        return (
+            f"{seg.clip.source}|{st.st_mtime_ns}|{st.st_size}|{seg.src_start}|{seg.src_frames}|"
+            f"{self.plan.fps}|{self.plan.width}x{self.plan.height}|{graph}"
+        )
+
+    def _build_proxies(self) -> None:
+        self.wait_for_faces()  # a face reframe decides what the pictures are
+        for seg in self.plan.segments:
+            self._cancel.raise_if_cancelled()
+            with self._lock:
+                key = self._proxy_key(seg)
+            if _PROXIES.get(key) is not None:
+                self._proxy_keys[seg.index] = key
+                continue
+            pictures: list[tuple[bytes, bytes, bytes] | None] = []
+            frame = Frame(self.plan.width, self.plan.height)
+            with self._lock:
+                if self._closed:
+                    return
+                dec = self._proxy_decoder = SegmentDecoder(
+                    self.plan, seg, face=self.renderer.face_paths.get(seg.index)
+                )
+            _lower_priority(dec)
+            try:
+                for _ in range(seg.src_frames):
+                    while self._busy.is_set():
+                        if self._cancel.wait(0.05):
+                            break
+                    self._cancel.raise_if_cancelled()
+                    dec.read_into(frame)
+                    pictures.append(_encode_proxy(frame))
+            finally:
+                dec.close()
+                self._proxy_decoder = None
+            _PROXIES.put(key, pictures)
+            self._proxy_keys[seg.index] = key
+
+    def wait_for_proxies(self, timeout: float | None = None) -> bool:
+        """Block until the jump proxies are built; True when every segment has them."""
+        for thread in list(self._threads):
+            if thread.name == "ck-preview-proxies":
+                thread.join(timeout)
+        return len(self._proxy_keys) == len(self.plan.segments)
+
+    def _proxy_picture(self, seg: Segment, local: int) -> Frame | None:
+        key = self._proxy_keys.get(seg.index)
+        pictures = _PROXIES.get(key) if key is not None else None
+        if pictures is None or local >= len(pictures) or pictures[local] is None:
+            return None
+        out = Frame(self.plan.width, self.plan.height)
+        data = pictures[local]
+        assert data is not None
+        return out if _decode_proxy(data, out) else None
+
     def _index_keyframes(self) -> None:
         for seg in self.plan.segments:
             self._cancel.raise_if_cancelled()
@@ -383,8 +527,12 @@ class PreviewSession:
         before = kf[max(i, 0)]
         return _RESTART_FRAMES + max(0, int((t - before) * self.plan.fps))
 
-    def _picture(self, seg: Segment, local: int) -> Frame:
-        """The decoded picture (before layers) of ``seg`` at ``local`` frames in."""
+    def _picture(self, seg: Segment, local: int, allow_proxy: bool = False) -> Frame:
+        """The decoded picture (before layers) of ``seg`` at ``local`` frames in.
+
+        With ``allow_proxy``, a picture that is far to decode comes from the jump proxies
+        (then ``self._approximate`` is set) when they are ready.
+        """
         local = min(local, seg.src_frames - 1)  # a frozen tail repeats the last picture
         key = (seg.index, local)
         if self._decoded_at == key:
@@ -393,12 +541,18 @@ class PreviewSession:
         if hit is not None:
             return hit
         dec = self._decoder
-        if (
-            dec is None
-            or dec.seg.index != seg.index
-            or dec.position > local
-            or local - dec.position > self._restart_cost(seg, local)
-        ):
+        restart = self._restart_cost(seg, local)
+        read_on = (
+            local - dec.position
+            if dec is not None and dec.seg.index == seg.index and dec.position <= local
+            else None
+        )
+        if allow_proxy and min(restart, read_on if read_on is not None else restart) > _PROXY_AFTER:
+            proxy = self._proxy_picture(seg, local)
+            if proxy is not None:
+                self._approximate = True
+                return proxy
+        if dec is None or read_on is None or read_on > restart:
             self._close_decoder()
             self._cancel.raise_if_cancelled()
             start = min(local, max(0, seg.src_frames - _TAIL))
@@ -412,16 +566,22 @@ class PreviewSession:
             self._cache.put((seg.index, at), self._decoded)
         return self._decoded
 
-    def frame(self, index: int) -> PreviewFrame:
-        """The composited frame at timeline ``index`` with its layer and face boxes."""
+    def frame(self, index: int, allow_proxy: bool = False) -> PreviewFrame:
+        """The composited frame at timeline ``index`` with its layer and face boxes.
+
+        ``allow_proxy`` lets a picture that would take long to decode come from the jump
+        proxies (the frame is then marked ``approximate``; ask again without it for the
+        exact one).
+        """
         with self._lock:
             if self._closed:
                 raise Cancelled()
             plan = self.plan
             index = min(max(index, 0), plan.total_frames - 1)
             seg = plan.segment_at(index)
+            self._approximate = False
             if seg is not None:
-                out = self._picture(seg, index - seg.first_frame).copy()
+                out = self._picture(seg, index - seg.first_frame, allow_proxy).copy()
             else:
                 last = None
                 card = plan.project.card
@@ -431,7 +591,8 @@ class PreviewSession:
                 out = self.renderer.card_background(last).copy()
             boxes = self._compose(out, index)
             faces = self._face_boxes(seg, index) if seg is not None else ()
-        return PreviewFrame(index, index / plan.fps, rgb_of(out), boxes, faces)
+            approximate = self._approximate
+        return PreviewFrame(index, index / plan.fps, rgb_of(out), boxes, faces, approximate)
 
     def rgb(self, t: float) -> npt.NDArray[np.uint8]:
         """The RGB preview frame at ``t`` seconds."""
@@ -569,9 +730,9 @@ class PreviewSession:
     def close(self) -> None:
         """Cancel background work, stop every ffmpeg and wait for the threads (idempotent)."""
         self._cancel.cancel()
-        dec = self._decoder
-        if dec is not None:
-            dec.close()  # unblocks a frame() reading its pipe on another thread
+        for dec in (self._decoder, self._proxy_decoder):
+            if dec is not None:
+                dec.close()  # unblocks a thread reading its pipe
         with self._lock:
             self._closed = True
             self._close_decoder()
@@ -585,6 +746,17 @@ class PreviewSession:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _lower_priority(dec: SegmentDecoder) -> None:
+    """Run a background decoder at a lower CPU priority than playback (where the OS allows)."""
+    pid = dec.pid
+    if pid is None or not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 10)
+    except OSError:
+        pass
 
 
 def _union(sprites: Sequence[Sprite]) -> Box | None:
