@@ -259,9 +259,12 @@ def _encode_proxy(frame: Frame) -> tuple[bytes, bytes, bytes]:
 
 
 def _decode_proxy(data: tuple[bytes, bytes, bytes], out: Frame) -> bool:
-    planes = [cv2.imdecode(np.frombuffer(b, np.uint8), cv2.IMREAD_GRAYSCALE) for b in data]
-    if any(p is None for p in planes):
-        return False
+    planes = []
+    for b in data:
+        p = cv2.imdecode(np.frombuffer(b, np.uint8), cv2.IMREAD_GRAYSCALE)
+        if p is None:
+            return False
+        planes.append(p)
     y, u, v = planes
     out.y[:] = cv2.resize(y, (out.width, out.height), interpolation=cv2.INTER_LINEAR)
     out.u[:] = cv2.resize(u, (out.width // 2, out.height // 2), interpolation=cv2.INTER_LINEAR)
