@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from creator_kit.core.faces import FaceMaskSettings  # noqa: E402
+from creator_kit.core.face_settings import FaceMaskSettings  # noqa: E402
 from creator_kit.core.model import (  # noqa: E402
     CaptionLayer,
     ClipRef,

@@ -8,7 +8,7 @@ import psutil
 import pytest
 from PIL import Image
 
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.model import (
     CaptionLayer,
     ClipRef,

@@ -58,12 +58,12 @@ from creator_kit.core.model import (
 from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import output_size
 from creator_kit.render.audio import RATE, build_audio, normalise_gain
-from creator_kit.render.colour import KB, KG, KR
+from creator_kit.render.canvas_filters import fill_crop
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
-from creator_kit.render.plan import RenderPlan, Segment, build_plan, needs_faces
-from creator_kit.render.reframe import fill_crop
+from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
+from creator_kit.render.yuv import KB, KG, KR
 
 if TYPE_CHECKING:
     from creator_kit.vision import FaceAnalysis
@@ -408,7 +408,7 @@ class PreviewSession:
             self._on_warnings(self.warnings)
 
     def _analyse_faces(self) -> None:
-        from creator_kit.render.faces import analyse_plan
+        from creator_kit.render.face_timeline import analyse_plan
 
         self._on_faces(0.0)
         faces = analyse_plan(self.full_plan, self._cancel, self._on_faces)
@@ -623,7 +623,7 @@ class PreviewSession:
         analysis = self._faces.get(seg.clip.source)
         if analysis is None:
             return ()
-        from creator_kit.render.faces import _mapping
+        from creator_kit.render.face_timeline import _mapping
 
         local = min(index - seg.first_frame, seg.src_frames - 1)
         t_src = seg.src_start + local / self.plan.fps
@@ -659,7 +659,7 @@ class PreviewSession:
                 if layer.placement.width is None:
                     return dataclasses.replace(layer.placement, width=layer.width)
                 return layer.placement
-            from creator_kit.render.stickers import slot_placement
+            from creator_kit.graphics.slots import slot_placement
 
             zone = self.plan.profile.safe_zone
             slot = slot_placement(layer.slot, layer.language, (w, h), zone)
