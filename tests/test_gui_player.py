@@ -19,6 +19,7 @@ from creator_kit.core.model import (
 )
 from creator_kit.gui.player import PlayerWidget
 from creator_kit.render.preview import preview_frame
+from creator_kit.render.preview_session import clear_caches
 
 
 def _rgb(image: QImage) -> np.ndarray:
@@ -224,6 +225,7 @@ def test_dragging_the_picture_in_fill_mode_emits_the_offset(qtbot, player):
 
 
 def test_shutdown_leaves_no_ffmpeg(qtbot, project):
+    clear_caches()  # nothing decoded yet: playing starts a decoder
     before = _ffmpegs()
     widget = PlayerWidget()
     qtbot.addWidget(widget)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import psutil
@@ -23,7 +25,7 @@ from creator_kit.core.model import (
 from creator_kit.render.audio import RATE
 from creator_kit.render.export import export
 from creator_kit.render.preview import preview_frame
-from creator_kit.render.preview_session import PreviewSession, keyframe_times
+from creator_kit.render.preview_session import PreviewSession, clear_caches, keyframe_times
 from tests.videoread import frames_rgb
 
 FAST = OutputSettings(x264_preset="ultrafast")
@@ -43,6 +45,12 @@ def _ffmpegs() -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             pass
     return out
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with nothing decoded: sessions share pictures, proxies and sound."""
+    clear_caches()
 
 
 @pytest.fixture
@@ -189,3 +197,22 @@ def test_far_jumps_show_a_proxy_first_then_the_exact_frame(layered):
         assert diff.mean() < 6  # a half-size JPEG copy: close, not equal
         assert diff.mean() > 0
         assert far.layer_boxes == exact.layer_boxes  # layers are drawn exactly either way
+
+
+def test_a_layer_edit_reuses_the_decoded_pictures_and_the_sound(layered):
+    with PreviewSession(layered, proxies=False) as first:
+        for i in range(12):
+            first.frame(i)
+        pcm = first.soundtrack()
+    badge = dataclasses.replace(layered.layers[0], placement=Placement(0.6, 0.6, "center", 0.3))
+    moved = layered.replace(layers=(badge, *layered.layers[1:]))
+    with PreviewSession(moved, proxies=False) as second:
+        frame = second.frame(7)
+        assert second._decoder is None  # the picture came from what the first session decoded
+        x, y, w, h = frame.layer_boxes[0]
+        assert (x + w / 2, y + h / 2) == (pytest.approx(0.6 * 540, abs=1),
+                                          pytest.approx(0.6 * 960, abs=1))
+        assert second.soundtrack() is pcm  # the sound did not change: no new mix
+    louder = layered.replace(audio=dataclasses.replace(layered.audio, loudness_lufs=-10.0))
+    with PreviewSession(louder, proxies=False) as third:
+        assert third.soundtrack() != pcm

@@ -104,6 +104,9 @@ class PlayerWidget(QWidget):
 
     def set_project(self, project: Project) -> None:
         """Show ``project`` at the current time (its session opens on the worker)."""
+        if self._project is not None and project == self._project and self._failure is None:
+            self._project = project  # the same drawing (ids aside): keep the open session
+            return
         was_playing = self._playing
         self._stop_playback()
         self._project = project

@@ -174,30 +174,50 @@ def keyframe_times(path: str | Path) -> tuple[float, ...]:
 
 
 class _PictureCache:
-    """Decoded pictures (before layers) by (segment, local frame), bounded by bytes."""
+    """Decoded pictures (before layers) by (segment signature, local frame), bounded by bytes.
+
+    Shared by every session: the signature names the source file version and the whole decode
+    graph, so a session opened after an edit that changed only layers (moving a sticker)
+    finds the pictures its predecessor decoded.
+    """
 
     def __init__(self, limit: int) -> None:
-        self._items: OrderedDict[tuple[int, int], Frame] = OrderedDict()
+        self._items: OrderedDict[tuple[str, int], Frame] = OrderedDict()
         self._limit = limit
         self._held = 0
+        self._lock = threading.Lock()
 
-    def get(self, key: tuple[int, int]) -> Frame | None:
-        hit = self._items.get(key)
-        if hit is not None:
-            self._items.move_to_end(key)
-        return hit
+    def get(self, key: tuple[str, int]) -> Frame | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
 
-    def put(self, key: tuple[int, int], frame: Frame) -> None:
-        if key in self._items or frame.buf.nbytes > self._limit:
-            return
-        self._items[key] = frame.copy()
-        self._held += frame.buf.nbytes
-        while self._held > self._limit:
-            self._held -= self._items.popitem(last=False)[1].buf.nbytes
+    def put(self, key: tuple[str, int], frame: Frame) -> None:
+        with self._lock:
+            if key in self._items or frame.buf.nbytes > self._limit:
+                return
+            self._items[key] = frame.copy()
+            self._held += frame.buf.nbytes
+            while self._held > self._limit:
+                self._held -= self._items.popitem(last=False)[1].buf.nbytes
 
-    def clear(self) -> None:
-        self._items.clear()
-        self._held = 0
+
+_PICTURES = _PictureCache(_CACHE_BYTES)
+# The last few soundtracks by what makes them: an edit that leaves the sound alone (a layer
+# moved) reuses the PCM instead of measuring loudness and mixing again.
+_SOUNDTRACKS: OrderedDict[str, bytes] = OrderedDict()
+_SOUND_LOCK = threading.Lock()
+
+
+def clear_caches() -> None:
+    """Forget the decoded pictures, jump proxies and soundtracks every session shares."""
+    global _PICTURES
+    _PICTURES = _PictureCache(_CACHE_BYTES)
+    _PROXIES.clear()
+    with _SOUND_LOCK:
+        _SOUNDTRACKS.clear()
 
 
 class _Proxies:
@@ -229,6 +249,10 @@ class _Proxies:
             self._items.move_to_end(key)
             while len(self._items) > 1 and self._held() > self._limit:
                 self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
     def _held(self) -> int:
         return sum(
@@ -304,7 +328,7 @@ class PreviewSession:
         self._decoder: SegmentDecoder | None = None
         self._decoded = Frame(self.plan.width, self.plan.height)
         self._decoded_at: tuple[int, int] | None = None
-        self._cache = _PictureCache(_CACHE_BYTES)
+        self._signatures: dict[int, str] = {}
         self._last_plain: Frame | None = None
         self._keyframes: dict[int, tuple[float, ...]] = {}
         self._faces: dict[str, FaceAnalysis] = dict(faces or {})
@@ -444,14 +468,23 @@ class PreviewSession:
             self._busy.clear()
 
     def _proxy_key(self, seg: Segment) -> str:
-        from creator_kit.render.decode import segment_filters
+        """What decides the pictures of ``seg``: source version, timing, size, decode graph."""
+        key = self._signatures.get(seg.index)
+        if key is None:
+            from creator_kit.render.decode import segment_filters
 
-        st = os.stat(seg.clip.source)
-        graph = segment_filters(self.plan, seg, 0, self.renderer.face_paths.get(seg.index))
-        return (
-            f"{seg.clip.source}|{st.st_mtime_ns}|{st.st_size}|{seg.src_start}|{seg.src_frames}|"
-            f"{self.plan.fps}|{self.plan.width}x{self.plan.height}|{graph}"
-        )
+            try:
+                st = os.stat(seg.clip.source)
+                version = f"{st.st_mtime_ns}|{st.st_size}"
+            except OSError:
+                version = "missing"
+            graph = segment_filters(self.plan, seg, 0, self.renderer.face_paths.get(seg.index))
+            key = (
+                f"{seg.clip.source}|{version}|{seg.src_start}|{seg.src_frames}|"
+                f"{self.plan.fps}|{self.plan.width}x{self.plan.height}|{graph}"
+            )
+            self._signatures[seg.index] = key
+        return key
 
     def _build_proxies(self) -> None:
         self.wait_for_faces()  # a face reframe decides what the pictures are
@@ -511,7 +544,7 @@ class PreviewSession:
 
     def _reset_decoding(self) -> None:
         self._close_decoder()
-        self._cache.clear()
+        self._signatures.clear()
         self._decoded_at = None
         self._last_plain = None
 
@@ -540,7 +573,7 @@ class PreviewSession:
         key = (seg.index, local)
         if self._decoded_at == key:
             return self._decoded
-        hit = self._cache.get(key)
+        hit = _PICTURES.get((self._proxy_key(seg), local))
         if hit is not None:
             return hit
         dec = self._decoder
@@ -566,7 +599,7 @@ class PreviewSession:
             at = dec.position
             dec.read_into(self._decoded)
             self._decoded_at = (seg.index, at)
-            self._cache.put((seg.index, at), self._decoded)
+            _PICTURES.put((self._proxy_key(seg), at), self._decoded)
         return self._decoded
 
     def frame(self, index: int, allow_proxy: bool = False) -> PreviewFrame:
@@ -709,13 +742,33 @@ class PreviewSession:
         The export's audio graph, loudness gain included, so what plays is what exports.
         Blocking (seconds for a long project): call it off the GUI thread.
         """
+        plain = build_audio(self.full_plan, 0, None)
+        versions = []
+        files = {c.source for c in self.project.clips} | {self.project.audio.music or ""}
+        for path in sorted(files - {""}):
+            try:
+                st = os.stat(path)
+                versions.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+            except OSError:
+                versions.append(f"{path}:missing")
+        audio = self.project.audio
+        key = "|".join([*plain.inputs, plain.graph, *sorted(versions), str(audio.normalise),
+                        str(audio.loudness_lufs), str(audio.true_peak_db)])
+        with _SOUND_LOCK:
+            hit = _SOUNDTRACKS.get(key)
+        if hit is not None:
+            return hit
         gain = None
-        if self.project.audio.normalise:
+        if audio.normalise:
             gain = normalise_gain(self.full_plan, self._cancel)
         graph = build_audio(self.full_plan, 0, gain)
         args = [*graph.inputs, "-filter_complex", graph.graph, "-map", "[aout]",
                 "-f", "s16le", "-acodec", "pcm_s16le", "-ar", str(RATE), "-ac", "2", "pipe:1"]
         data, _log = ffmpeg.run(args, cancel=self._cancel, what="preview sound")
+        with _SOUND_LOCK:
+            _SOUNDTRACKS[key] = data
+            while len(_SOUNDTRACKS) > 3:
+                _SOUNDTRACKS.popitem(last=False)
         return data
 
     def request_soundtrack(self, on_ready: Callable[[bytes], None]) -> None:
@@ -739,7 +792,6 @@ class PreviewSession:
         with self._lock:
             self._closed = True
             self._close_decoder()
-            self._cache.clear()
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join()
