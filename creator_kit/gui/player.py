@@ -99,6 +99,7 @@ class PlayerWidget(QWidget):
         self._stats = {"shown": 0, "dropped": 0, "late": 0}
         self._shut = False
         self._resume_after_open = False
+        self._last_emitted = -1
 
     # ------------------------------------------------------------------ public API
 
@@ -335,8 +336,12 @@ class PlayerWidget(QWidget):
             self.seek(session.duration)
             return
         self._position = t
-        self.position_changed.emit(t)
         self._drain()
+        # Once per frame period, not per tick: listeners (a timeline) repaint on it.
+        index = session.index_at(t)
+        if index != self._last_emitted:
+            self._last_emitted = index
+            self.position_changed.emit(t)
 
     def _drain(self) -> None:
         items = self._worker.take()

@@ -10,12 +10,14 @@ passed on the clock is skipped rather than made late: playback drops frames, nev
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
@@ -49,10 +51,18 @@ class WorkerSignals(QObject):
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
-    """A QImage owning a copy of an (h, w, 3) RGB array."""
+    """A QImage owning a copy of an (h, w, 3) RGB array, in the format painting wants.
+
+    ``Format_RGB32`` (0xffRRGGBB words) is what the raster engine draws without converting
+    each time; converting here keeps that work on the worker, not the GUI thread.
+    """
     h, w = rgb.shape[:2]
-    data = np.ascontiguousarray(rgb)
-    return QImage(data.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    if sys.byteorder == "little":
+        words = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)  # bytes B, G, R, 255 = 0xffRRGGBB
+    else:  # pragma: no cover - big-endian hosts
+        words = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)[..., [3, 0, 1, 2]]
+    data = np.ascontiguousarray(words)
+    return QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGB32).copy()
 
 
 class FrameWorker:
