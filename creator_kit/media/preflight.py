@@ -319,8 +319,9 @@ def measure(path: str | Path) -> MediaFacts:
     Raises :class:`InputError` (naming the file) when it is missing, not a video, or a
     damaged MP4/MOV whose structure cannot be trusted.
     """
+    # The name as given: a string is checked for protocols and URLs before anything else.
+    st = check_regular_file(path, "file")
     p = Path(path)
-    st = check_regular_file(p, "file")
     assert st is not None
     size_bytes = st.st_size
     if size_bytes == 0:
