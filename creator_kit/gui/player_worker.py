@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QImage
 
 from creator_kit.core.errors import Cancelled, CreatorKitError
@@ -188,7 +188,8 @@ class FrameWorker:
             except CreatorKitError as exc:
                 self.signals.failed.emit(str(exc))
             except Exception as exc:  # a broken frame must not kill the player thread
-                self.signals.failed.emit(f"preview failed: {exc}")
+                message = QCoreApplication.translate("Player", "The preview failed: {error}")
+                self.signals.failed.emit(message.replace("{error}", str(exc)))
         if self.session is not None:
             self.session.close()
 
