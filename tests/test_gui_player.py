@@ -236,3 +236,32 @@ def test_shutdown_leaves_no_ffmpeg(qtbot, project):
     assert _ffmpegs() - before  # decoding while playing
     widget.shutdown()
     assert _ffmpegs() - before == set()
+
+
+def test_a_missing_clip_is_reported_not_raised(qtbot, tmp_path):
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    missing = tmp_path / "gone.mp4"
+    with qtbot.waitSignal(widget.warnings_changed, timeout=10_000) as blocker:
+        widget.set_project(Project(clips=(ClipRef(str(missing)),)))
+    assert any("gone.mp4" in line for line in blocker.args[0])
+    assert widget.current_frame() is None and widget.duration() == 0.0
+    widget.shutdown()
+
+
+def test_a_clip_that_vanishes_while_shown_is_reported(qtbot, tmp_path, landscape_clip):
+    clear_caches()
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(landscape_clip.read_bytes())
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.set_project(Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill")))
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
+    session = widget.session()
+    with session._lock:
+        session._close_decoder()  # as after a long pause: the next jump starts a decoder
+    clip.unlink()
+    with qtbot.waitSignal(widget.warnings_changed, timeout=10_000) as blocker:
+        widget.seek(1.5)
+    assert any("clip.mp4" in line and "missing" in line for line in blocker.args[0])
+    widget.shutdown()
