@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import psutil
 import pytest
@@ -88,6 +89,15 @@ def test_seek_shows_the_engine_preview_frame(qtbot, player, project):
     assert shown.shape == expected.shape == (960, 540, 3)
     assert np.abs(shown.astype(int) - expected.astype(int)).max() <= 2
     assert player.position() == pytest.approx(0.5)
+    # And what is painted on the widget is that frame, scaled to the frame's rectangle.
+    grab = _rgb(player.grab().toImage())
+    dpr = grab.shape[1] / player.width()
+    r = player.frame_rect()
+    x0, y0 = int(round(r.x() * dpr)), int(round(r.y() * dpr))
+    w, h = int(round(r.width() * dpr)), int(round(r.height() * dpr))
+    painted = grab[y0 : y0 + h, x0 : x0 + w].astype(int)
+    scaled = cv2.resize(expected, (w, h), interpolation=cv2.INTER_AREA).astype(int)
+    assert np.abs(painted - scaled).mean() < 3
 
 
 def test_play_on_the_wall_clock_advances(qtbot, player):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from creator_kit.core.model import CaptionLayer, Placement, Project
 from creator_kit.core.presets import PROFILES, SafeZone
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message
-from creator_kit.gui.player_worker import FrameWorker, Shown
+from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 _HANDLE = 7.0  # handle half-size in logical pixels
@@ -205,8 +205,13 @@ class PlayerWidget(QWidget):
         self.update()
 
     def current_image(self) -> QImage:
-        """The frame shown now, without overlays (an empty image before the first frame)."""
-        return QImage(self._image) if self._image is not None else QImage()
+        """The frame shown now at the engine's size (540x960), without overlays.
+
+        An empty image before the first frame.
+        """
+        if self._frame is None:
+            return QImage()
+        return to_qimage(self._frame.rgb)
 
     def current_frame(self) -> PreviewFrame | None:
         """The engine frame shown now (layer and face boxes included)."""
@@ -375,6 +380,19 @@ class PlayerWidget(QWidget):
 
     # ------------------------------------------------------------------ geometry
 
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_display_size()
+
+    def _update_display_size(self) -> None:
+        r = self.frame_rect()
+        dpr = self.devicePixelRatioF()
+        size = (int(round(r.width() * dpr)), int(round(r.height() * dpr)))
+        if size != self._worker.display_size:
+            self._worker.display_size = size
+            if self._session is not None and not self._playing:
+                self._worker.request_still(self._session.index_at(self._position))
+
     def _canvas_size(self) -> tuple[int, int]:
         if self._session is not None:
             return self._session.size
@@ -436,6 +454,10 @@ class PlayerWidget(QWidget):
                 p.setClipRect(r)
                 p.drawImage(target, self._image)
                 p.restore()
+            elif (self._image.width(), self._image.height()) == self._worker.display_size:
+                # Already scaled by the worker to these device pixels: a plain copy.
+                self._image.setDevicePixelRatio(self.devicePixelRatioF())
+                p.drawImage(target.topLeft(), self._image)
             else:
                 p.drawImage(target, self._image)
         else:

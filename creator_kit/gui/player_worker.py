@@ -82,6 +82,8 @@ class FrameWorker:
         self.session: PreviewSession | None = None
         self.queue: deque[Shown] = deque()
         self.skipped = 0  # frames the worker did not make because their time had passed
+        # Device pixels the frame is painted on (None: the engine's size); set by the widget.
+        self.display_size: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._run, name="ck-player", daemon=True)
         self._thread.start()
 
@@ -224,7 +226,13 @@ class FrameWorker:
         session = self.session
         assert session is not None
         frame = session.frame(index, allow_proxy=allow_proxy)
-        image = to_qimage(frame.rgb)
+        rgb = frame.rgb
+        size = self.display_size
+        if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:
+            # Scaled here to the pixels it will cover, so the GUI thread only blits it.
+            interp = cv2.INTER_AREA if size[0] < rgb.shape[1] else cv2.INTER_LINEAR
+            rgb = np.asarray(cv2.resize(rgb, size, interpolation=interp), np.uint8)
+        image = to_qimage(rgb)
         with self._cond:
             if gen != self._generation:
                 return False  # a newer request came in: this frame is stale
