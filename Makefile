@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_player.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
