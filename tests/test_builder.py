@@ -421,3 +421,19 @@ def test_export_refuses_a_hand_built_project_out_of_range(tmp_path: Path) -> Non
     with pytest.raises(InputError, match=r"output\.crf: must be at most 51"):
         export(bad, tmp_path / "out.mp4")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.mp4"]
+
+
+@pytest.mark.parametrize("template", [None, "maskup"])
+def test_relative_paths_keep_meaning_the_same_files_in_a_saved_project(
+    tmp_path: Path, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+    template: str | None,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    args = ["render", "-i", "clip.mp4", "--sticker", "badge.png@x=0.3", "--music", "music.wav",
+            "--save-project", "sub/p.ckproj"]
+    assert main([*args, *(["--template", template] if template else [])]) == 0
+    p = load_project(tmp_path / "sub" / "p.ckproj")  # read against its own folder, sub/
+    assert Path(p.clips[0].source) == files["clip"]
+    assert Path(p.audio.music or "") == files["music"]
+    assert any(isinstance(x, ImageLayer) and Path(x.path) == files["png"] for x in p.layers)

@@ -115,7 +115,7 @@ def build_project(
     elif template is not None:
         project = _from_template(options, checked, template, cues)
     else:
-        project = Project(clips=tuple(ClipRef(source=c) for c in options.clips))
+        project = Project(clips=tuple(ClipRef(source=_absolute(c)) for c in options.clips))
     project = _apply(options, checked, project, cues, templated=base is None and
                      template is not None)
     return validate_project(project)
@@ -210,6 +210,11 @@ def _path(o: ProjectOptions, option: str, value: str) -> str:
     return value
 
 
+def _absolute(path: str) -> str:
+    """A user's path made absolute: a project keeps meaning the same files wherever it goes."""
+    return str(Path(path).absolute())
+
+
 def _number(o: ProjectOptions, option: str, text: str, what: str) -> float:
     try:
         return float(text)
@@ -277,7 +282,7 @@ def parse_sticker(spec: str, options: ProjectOptions | None = None) -> ImageLaye
     anim = merged.get("anim", "pop")
     try:
         return ImageLayer(
-            path=path,
+            path=_absolute(path),
             start=merged["from"],
             end=merged.get("to"),
             opacity=merged["opacity"],
@@ -304,7 +309,7 @@ def parse_background(spec: str, options: ProjectOptions | None = None) -> Backgr
                           colour2=_colour(o, "card_background", bottom or "#1fa2a6"))
     if spec.startswith("#"):
         return Background(kind="colour", colour=_colour(o, "card_background", spec))
-    return Background(kind="image", image=_path(o, "card_background", spec))
+    return Background(kind="image", image=_absolute(_path(o, "card_background", spec)))
 
 
 def _tracks(o: ProjectOptions) -> tuple[int, ...] | None:
@@ -341,7 +346,7 @@ def _from_template(o: ProjectOptions, c: _Checked, loaded: LoadedTemplate,
                    cues: tuple[Cue, ...] | None) -> Project:
     language = o.language or loaded.template.languages[0]
     return apply_template(
-        loaded, list(o.clips), dict(o.variables), language=language,  # type: ignore[arg-type]
+        loaded, [_absolute(c) for c in o.clips], dict(o.variables), language=language,  # type: ignore[arg-type]
         caption=o.caption, cues=cues, logos=list(o.card_logos),
         preset=o.preset,  # type: ignore[arg-type]
         reframe=o.reframe,  # type: ignore[arg-type]
@@ -451,7 +456,7 @@ def _card(o: ProjectOptions, c: _Checked, card: ClosingCard | None, *,
         n = len(o.card_logos)
         logos = tuple(
             ImageLayer(
-                path=logo,
+                path=_absolute(logo),
                 placement=Placement(x=(i + 1) / (n + 1), y=0.5, width=min(0.4, 0.8 / n)),
                 enter=Animation(kind="pop"),
             )
