@@ -90,7 +90,7 @@ def build_project(
     template that cannot be used, always before anything is rendered.
     """
     warn = on_warning or (lambda _m: None)
-    checked = check_options(options)
+    checked = check_options(options, clip_count=None if base is None else len(base.clips))
     if base is not None and options.clips:
         raise InputError("give either a project file or clips, not both")
     if base is not None and (options.template or template is not None):
@@ -124,13 +124,17 @@ def build_project(
 # ------------------------------------------------------------------------------ checking
 
 
-def check_options(options: ProjectOptions) -> _Checked:
+def check_options(options: ProjectOptions, *, clip_count: int | None = None) -> _Checked:
     """Check every value of ``options`` against the model's ranges; OptionError on the first.
 
     Nothing is read from disk here except to tell a sticker path containing ``@`` from a
-    path with options, so a bad value is reported at once.
+    path with options, so a bad value is reported at once. ``clip_count`` is how many clips
+    trims may refer to (default: ``options.clips``; a loaded project's clips are checked
+    when the options are applied to it).
     """
     o = options
+    # Without clips yet (a project file not read), a trim's clip number is checked later.
+    clips = (len(o.clips) or None) if clip_count is None else clip_count
 
     def field(option: str, cls: type, name: str, value: Any) -> Any:
         if value is None:
@@ -182,7 +186,7 @@ def check_options(options: ProjectOptions) -> _Checked:
         except InputError as exc:
             raise o.error("encoding", exc.problem) from None
     return _Checked(
-        trims=parse_trims(o, len(o.clips)) if o.trims else {},
+        trims=parse_trims(o, clips) if o.trims else {},
         stickers=tuple(parse_sticker(spec, o) for spec in o.stickers),
         tracks=_tracks(o),
         style=style,
@@ -222,8 +226,12 @@ def _number(o: ProjectOptions, option: str, text: str, what: str) -> float:
         raise o.error(option, f"{what} must be a number, not {text[:40]!r}") from None
 
 
-def parse_trims(o: ProjectOptions, clips: int) -> dict[int, tuple[float, float | None]]:
-    """``[N:]START:END`` specs to {clip index: (start, end or None)}, each value checked."""
+def parse_trims(o: ProjectOptions, clips: int | None
+                ) -> dict[int, tuple[float, float | None]]:
+    """``[N:]START:END`` specs to {clip index: (start, end or None)}, each value checked.
+
+    ``clips`` is the number of clips N may name (``None``: not known yet).
+    """
     out: dict[int, tuple[float, float | None]] = {}
     for spec in o.trims:
         shown = repr(spec[:60])
@@ -245,7 +253,7 @@ def parse_trims(o: ProjectOptions, clips: int) -> dict[int, tuple[float, float |
                 check_field(ClipRef, "start", value)
             except SchemaError as exc:
                 raise o.error("trims", f"{shown}: {name} {exc.problem}") from None
-        if not 0 <= idx < clips:
+        if idx < 0 or (clips is not None and idx >= clips):
             raise o.error("trims", f"{shown}: there is no clip {idx} (clips are numbered from 0)")
         if end is not None and end <= start:
             raise o.error("trims", f"{shown}: END must be after START")
