@@ -259,9 +259,11 @@ def test_subtitle_reader(data: bytes, suffix: str, encoding: str | None) -> None
 
 # -------------------------------------------------------------------------- spreadsheets
 
-_CELLS = st.sampled_from(["input", "output", "template", "caption", "captions", "language",
-                          "logos", "var:creator", "INPUT", "=1+1", "a.mp4", "out", "maskup",
-                          "ar", "../x.mp4", ""]) | st.text(max_size=20)
+_CELLS = (st.sampled_from(["input", "output", "template", "caption", "captions", "language",
+                           "logos", "var:creator", "INPUT", "=1+1", "a.mp4", "out", "maskup",
+                           "ar", "../x.mp4", "", "fps", "crf", "trim", "stickers", "music",
+                           "bar-colour", "nan", "1e9", "0:1:2", "s.png@w=100"])
+          | st.text(max_size=20))
 
 
 def _xlsx_bytes() -> bytes:
