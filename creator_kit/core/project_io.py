@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from creator_kit.core.errors import InputError, OutputError
-from creator_kit.core.model import SCHEMA_VERSION, Project
+from creator_kit.core.model import SCHEMA_VERSION, Project, SourceLayer
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.schema import SchemaError, from_data, load_json_document, to_data
 
@@ -75,6 +75,13 @@ def save_project(project: Project, path: str | Path) -> None:
     """Write ``project`` atomically: a crash mid-save leaves the previous file intact."""
     target = Path(path).absolute()
     base = target.parent
+    for layer in project.layers:
+        if isinstance(layer, SourceLayer):
+            raise OutputError(
+                f"the project holds a {layer.label}, which is drawn by Python code and cannot "
+                "be saved in a project file; remove it before saving",
+                target,
+            )
     doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     try:

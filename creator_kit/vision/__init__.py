@@ -8,7 +8,14 @@ Typical use by the render engine::
     path = reframe_path(analysis, out_aspect=9 / 16)   # per-frame crop windows
 """
 
-from creator_kit.vision.analysis import Face, FaceAnalysis, FaceTrack, analyse, cache_dir
+from creator_kit.vision.analysis import (
+    Face,
+    FaceAnalysis,
+    FaceTrack,
+    analyse,
+    analyse_frames,
+    cache_dir,
+)
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.masks import mask_image
 from creator_kit.vision.overlay import (
@@ -36,6 +43,7 @@ __all__ = [
     "SourceToCanvas",
     "affine_mapping",
     "analyse",
+    "analyse_frames",
     "cache_dir",
     "fill_mapping",
     "fit_mapping",
