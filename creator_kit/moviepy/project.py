@@ -155,7 +155,14 @@ class _ClipSource:
         return [Sprite(rgba, x, y, self.opacity, None)]
 
 
-class MoviepyLayer(SourceLayer):
+def MoviepyLayer(  # noqa: N802 - reads as the layer kind it makes
+    clip: Any,
+    *,
+    position: tuple[Any, Any] = ("center", "center"),
+    start: float = 0.0,
+    opacity: float = 1.0,
+    id: str = "",  # noqa: A002 - the name every layer's id field has
+) -> SourceLayer:
     """A moviepy clip as a layer of a creator_kit project (Python only, never saved).
 
     ``position`` is the clip's top-left corner on the canvas in pixels, or ``"center"``
@@ -163,25 +170,12 @@ class MoviepyLayer(SourceLayer):
     on the project's timeline, and it plays for its duration (to the end of the clips when it
     has none). Its mask, when it has one, is its transparency. Add it with
     ``project.replace(layers=(*project.layers, MoviepyLayer(clip)))``; the engine composites
-    it like any RGBA layer. A project holding one cannot be saved (a project file must never
-    execute code): ``save_project`` refuses with a clear message.
+    it like any RGBA layer. The result is a :class:`~creator_kit.core.model.SourceLayer`
+    labelled ``MoviepyLayer`` (its ``source.clip`` is the clip). A project holding one
+    cannot be saved (a project file must never execute code): ``save_project`` refuses.
     """
-
-    def __init__(
-        self,
-        clip: Any,
-        *,
-        position: tuple[Any, Any] = ("center", "center"),
-        start: float = 0.0,
-        opacity: float = 1.0,
-    ) -> None:
-        if not 0.0 <= float(opacity) <= 1.0:
-            raise ValueError(f"MoviepyLayer: opacity must be between 0 and 1, not {opacity}")
-        if float(start) < 0:
-            raise ValueError(f"MoviepyLayer: start must not be negative, not {start}")
-        super().__init__(_ClipSource(clip, position, start, opacity), "MoviepyLayer")
-
-    @property
-    def clip(self) -> Any:
-        """The moviepy clip this layer shows."""
-        return self.source.clip  # type: ignore[attr-defined]
+    if not 0.0 <= float(opacity) <= 1.0:
+        raise ValueError(f"MoviepyLayer: opacity must be between 0 and 1, not {opacity}")
+    if float(start) < 0:
+        raise ValueError(f"MoviepyLayer: start must not be negative, not {start}")
+    return SourceLayer(_ClipSource(clip, position, start, opacity), "MoviepyLayer", id)
