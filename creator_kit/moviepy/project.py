@@ -42,22 +42,18 @@ class ProjectClip(VideoClip):  # type: ignore[misc]
         # What an unmodified clip looks like: moviepy's with_* and effects replace at least one.
         self._engine_state = self._state()
 
-    def _state(self) -> tuple[Any, ...]:
-        return (
-            self.frame_function,
-            self.duration,
-            tuple(self.size),
-            self.fps,
-            self.audio,
-            self.mask,
-        )
+    def _state(self) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        # Objects that effects, cuts and with_audio/with_mask replace, compared by identity;
+        # values that with_duration/with_fps/resizing change, compared by value.
+        objects = (self.frame_function, self.audio, self.mask)
+        values = (self.duration, tuple(self.size), self.fps, getattr(self, "start", 0) or 0)
+        return objects, values
 
     @property
     def unmodified(self) -> bool:
         """True when this clip still shows exactly the project (no effect, cut or new sound)."""
-        return self._state() == self._engine_state and all(
-            a is b for a, b in zip(self._state(), self._engine_state, strict=True)
-        )
+        (objects, values), (objects0, values0) = self._state(), self._engine_state
+        return values == values0 and all(a is b for a, b in zip(objects, objects0, strict=True))
 
     def _frame(self, t: float) -> np.ndarray[Any, Any]:
         with self._lock:
