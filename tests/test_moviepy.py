@@ -182,6 +182,20 @@ def test_exported_composition_passes_check_and_shows_its_layers(tmp_path, capsys
     assert leftovers(tmp_path) == [] and ffmpeg_children(tmp_path) == []
 
 
+@pytest.mark.slow
+def test_a_landscape_clip_is_fitted_inside_the_canvas(tmp_path):
+    clip = ColorClip((640, 360), color=(240, 200, 20), duration=1.0).with_fps(30)
+    out = tmp_path / "wide.mp4"
+    export(clip, out, **FAST)
+    frame = frames_rgb(out, [5])[0]
+    assert frame.shape == (1920, 1080, 3)
+    # 640x360 scaled to 1080x608, centred: yellow across the middle band, black above it.
+    middle, top = frame[960, 540].astype(int), frame[300, 540].astype(int)
+    assert middle[0] > 200 and middle[1] > 170 and middle[2] < 70
+    assert top.max() < 30
+    assert main(["check", str(out)]) == 0
+
+
 def test_export_refuses_a_target_that_exists_or_is_a_symlink(tmp_path):
     out = tmp_path / "out.mp4"
     out.write_bytes(b"keep me")
