@@ -406,7 +406,9 @@ def _rgb24(picture: RGB, w: int, h: int, what: str, t: float) -> RGB:
         )
     if arr.dtype != np.uint8:
         arr = np.clip(arr, 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(arr)
+    # Always a copy of our own: the frame waits in the writer's queue while the caller draws
+    # the next one, and a caller may reuse its buffer.
+    return np.array(arr, dtype=np.uint8, order="C", copy=True)
 
 
 class _Background:
