@@ -8,6 +8,7 @@ and no-clobber move (see :mod:`creator_kit.render.export`); moviepy only draws t
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 from typing import Any
@@ -36,15 +37,16 @@ def export(
     fps: float | None = None,
     crf: int | None = None,
     x264_preset: str | None = None,
-    normalise: bool = True,
-    loudness_lufs: float = -14.0,
+    normalise: bool | None = None,
+    loudness_lufs: float | None = None,
 ) -> ExportResult:
     """Write ``clip`` (video and sound) to ``path`` as an upload-ready MP4 for ``preset``.
 
     The clip is drawn frame by frame at ``fps`` (default: the clip's own rate when the
     platform accepts it, else the preset's) and encoded like ``creator-kit render``: H.264
-    High, BT.709, closed GOPs, AAC 48 kHz, sound normalised to ``loudness_lufs`` (unless
-    ``normalise`` is False). A clip whose size is not the preset's 1080x1920 is fitted inside
+    High, BT.709, closed GOPs, AAC 48 kHz, sound normalised to ``loudness_lufs`` (default
+    -14 LUFS; ``normalise=False`` keeps the level). For a project clip both default to the
+    project's own settings. A clip whose size is not the preset's 1080x1920 is fitted inside
     it, centred on black. An existing ``path`` (or a symlink there) is kept unless
     ``overwrite``; a symlink is never followed. ``on_progress`` receives
     :class:`~creator_kit.core.cancel.Progress` values; setting ``cancel`` (a
@@ -54,6 +56,8 @@ def export(
     engine directly (faster, and exactly ``creator-kit render``'s output).
     """
     profile = get_profile(preset)
+    if loudness_lufs is not None and not -36.0 <= loudness_lufs <= -6.0:
+        raise ValueError(f"export: loudness_lufs must be between -36 and -6, not {loudness_lufs}")
     output = OutputSettings(
         preset=profile.name,  # type: ignore[arg-type]
         fps=fps,
@@ -61,7 +65,13 @@ def export(
         x264_preset=x264_preset,  # type: ignore[arg-type]
     )
     if isinstance(clip, ProjectClip) and clip.unmodified:
+        own = clip.project.audio
         project = clip.project.replace(
+            audio=dataclasses.replace(
+                own,
+                normalise=own.normalise if normalise is None else normalise,
+                loudness_lufs=own.loudness_lufs if loudness_lufs is None else loudness_lufs,
+            ),
             output=OutputSettings(
                 preset=output.preset,
                 fps=fps if fps is not None else clip.project.output.fps,
@@ -91,9 +101,12 @@ def export(
     audio_clip = getattr(clip, "audio", None)
 
     def sound(target: Path) -> bool:
-        return _write_sound(audio_clip, duration, target)
+        return _write_sound(audio_clip, duration, target, cancel)
 
-    audio = AudioSettings(normalise=normalise, loudness_lufs=loudness_lufs)
+    audio = AudioSettings(
+        normalise=True if normalise is None else normalise,
+        loudness_lufs=-14.0 if loudness_lufs is None else loudness_lufs,
+    )
     return export_frames(
         frame_at,
         count,
@@ -138,7 +151,7 @@ def _rate(
     return default
 
 
-def _write_sound(audio: Any, duration: float, target: Path) -> bool:
+def _write_sound(audio: Any, duration: float, target: Path, cancel: CancelToken | None) -> bool:
     """Write ``audio`` as raw 48 kHz stereo float32 to ``target``; False when it is silent."""
     audio_duration = getattr(audio, "duration", None)
     length = min(duration, float(audio_duration)) if audio_duration is not None else duration
@@ -148,6 +161,8 @@ def _write_sound(audio: Any, duration: float, target: Path) -> bool:
     chunk = RATE  # a second at a time: memory stays flat however long the clip
     with open(target, "wb") as fh:
         for first in range(0, total, chunk):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             tt = np.arange(first, min(first + chunk, total), dtype=np.float64) / RATE
             block = np.asarray(audio.get_frame(tt), dtype=np.float32)
             if block.ndim == 1:

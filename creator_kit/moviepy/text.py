@@ -110,8 +110,7 @@ class CaptionsClip(VideoClip):  # type: ignore[misc]
         self.mask.size = (w, h)
 
     def _canvas(self, t: float) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        w, h = self.size if getattr(self, "size", None) else (0, 0)
-        size = (int(w), int(h)) if w else self._source.size
+        size = self._source.size
         sprites = self._source.sprites_at(float(t), size)
         key = tuple((s.key, s.x, s.y, round(s.opacity, 3)) for s in sprites)
         if self._last is not None and self._last[0] == key:
