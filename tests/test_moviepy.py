@@ -100,17 +100,20 @@ def test_arabic_text_is_the_engines_caption_pixel_for_pixel(style):
     assert ArabicText(TEXT, duration=2).duration == 2
 
 
-def test_arabic_text_in_a_moviepy_composition_reads_back():
+@pytest.mark.slow
+def test_arabic_text_in_an_exported_moviepy_composition_reads_back(tmp_path):
     reason = ocr_skip_reason()
     if reason:
         pytest.skip(reason)
     text = "لا تنسوا الكمامة"
-    title = ArabicText(text, style="clean", width=1000, duration=1)
-    bg = ColorClip((1080, 600), color=(20, 20, 20), duration=1)
-    video = CompositeVideoClip([bg, title.with_position(("center", 200))], size=(1080, 600))
-    frame = video.get_frame(0.5)
+    title = ArabicText(text, style="bold-box", width=1000, duration=1)
+    bg = ColorClip((1080, 1920), color=(20, 20, 20), duration=1)
+    video = CompositeVideoClip([bg, title.with_position(("center", 800))], size=(1080, 1920))
+    out = tmp_path / "title.mp4"
+    export(video.with_fps(30), out, **FAST)
+    frame = frames_rgb(out, [15])[0]
     x0 = (1080 - title.w) // 2
-    crop = frame[200 : 200 + title.h, x0 : x0 + title.w]
+    crop = frame[800 : 800 + title.h, x0 : x0 + title.w]
     got = ocr_arabic(crop)
     assert similar(got, text) >= 0.85, got
 
