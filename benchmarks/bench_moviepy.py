@@ -38,7 +38,7 @@ from creator_kit.core.model import (  # noqa: E402
 )
 from creator_kit.core.project_io import save_project  # noqa: E402
 from creator_kit.render.encode import video_codec_args  # noqa: E402
-from creator_kit.render.plan import build_plan  # noqa: E402
+from creator_kit.render.timeline import build_plan  # noqa: E402
 from scripts.make_sample import make_badge, make_clip  # noqa: E402
 
 TITLE = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp"

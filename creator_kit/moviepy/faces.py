@@ -8,15 +8,10 @@ from typing import Any
 
 from moviepy import Effect
 
-from creator_kit.core.faces import MASK_STYLES, FaceMaskSettings
+from creator_kit.core.face_settings import MASK_STYLES, FaceMaskSettings
+from creator_kit.graphics.face_masks import FaceMaskSource, affine_mapping
 from creator_kit.moviepy._clips import blend_rgb, clip_name, require_duration, require_size
-from creator_kit.vision import (
-    FaceAnalysis,
-    FaceMaskSource,
-    affine_mapping,
-    analyse,
-    analyse_frames,
-)
+from creator_kit.vision import FaceAnalysis, analyse, analyse_frames
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from creator_kit.core.project_io import load_project
 from creator_kit.media import ffmpeg
 from creator_kit.moviepy._clips import require_size, rgba_frame
 from creator_kit.render.audio import RATE, build_audio, has_sound, normalise_gain
-from creator_kit.render.plan import RenderPlan, build_plan
 from creator_kit.render.preview import Previewer
+from creator_kit.render.timeline import RenderPlan, build_plan
 
 
 class ProjectClip(VideoClip):  # type: ignore[misc]

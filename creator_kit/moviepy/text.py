@@ -17,7 +17,8 @@ from moviepy import ImageClip, VideoClip
 from creator_kit.core.captions import STYLES, CaptionStyle, Cue, get_style
 from creator_kit.core.model import CaptionLayer
 from creator_kit.core.presets import get_profile
-from creator_kit.render.captions import CaptionSource
+from creator_kit.graphics.captions import CaptionSource
+from creator_kit.graphics.context import DrawContext
 from creator_kit.text.engine import CaptionImage, render_caption
 from creator_kit.text.subs import fix_with_notes, load_subs
 
@@ -102,7 +103,9 @@ class CaptionsClip(VideoClip):  # type: ignore[misc]
             style=_style(style),
             highlight="words" if highlight == "words" else "none",
         )
-        self._source = CaptionSource(layer, (w, h), get_profile(preset), end)
+        self._source = CaptionSource(
+            layer, DrawContext(size=(w, h), default_end=end, profile=get_profile(preset))
+        )
         self._last: tuple[Any, np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         super().__init__(frame_function=self._rgb, duration=end)
         self.size = (w, h)
