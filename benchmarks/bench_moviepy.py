@@ -9,9 +9,12 @@
    same clip (fill reframe, an Arabic caption, the sticker), each in a fresh process. Goal:
    within 5 % of the CLI.
 
-Prints wall times and the ratios. ``--seconds N`` changes the clip length (default 15).
+Prints wall times and the ratios. ``--seconds N`` changes the clip length (default 15);
+``--rounds N`` repeats the project comparison N times in alternating order and keeps each
+side's fastest run (on a shared machine the load drifts more than 5 % within a minute);
+``--only composition|project`` runs one comparison.
 
-    python benchmarks/bench_moviepy.py [--seconds 15]
+    python benchmarks/bench_moviepy.py [--seconds 15] [--rounds 2] [--only project]
 """
 
 from __future__ import annotations
@@ -95,10 +98,16 @@ def timed(cmd: list[str]) -> float:
     return elapsed
 
 
+def _runs(times: list[float]) -> str:
+    return ", ".join(f"{x:.1f}" for x in times)
+
+
 def main() -> None:
     """Run both comparisons and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--only", choices=("composition", "project"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ck-bench-moviepy-"))
     src = make_clip(work / "in.mp4", duration=args.seconds, crf=20)
@@ -117,20 +126,32 @@ def main() -> None:
     x264 = video_codec_args(build_plan(project))[2:]
     py = sys.executable
 
-    ck = timed([py, "-c", CK_EXPORT, str(src), str(badge), str(work / "ck.mp4")])
-    mp = timed(
-        [py, "-c", MOVIEPY_WRITE, str(src), str(badge), str(work / "mp.mp4"), json.dumps(x264)]
-    )
-    pc = timed([py, "-c", PROJECT_EXPORT, str(proj), str(work / "pc.mp4")])
-    cli = timed(
-        [str(Path(py).with_name("creator-kit")), "render", str(proj), "-o", str(work / "cli.mp4"),
-         "--progress", "none"]
-    )
     print(f"clip: {args.seconds:g} s 1920x1080 30 fps -> 1080x1920, work folder {work}")
-    print(f"export(composition)          {ck:7.1f} s")
-    print(f"write_videofile(composition) {mp:7.1f} s   export/write_videofile = {ck / mp:.2f}")
-    print(f"export(project_clip(p))      {pc:7.1f} s")
-    print(f"creator-kit render p         {cli:7.1f} s   ratio export/CLI = {pc / cli:.3f}")
+    if args.only in (None, "composition"):
+        ck = timed([py, "-c", CK_EXPORT, str(src), str(badge), str(work / "ck.mp4")])
+        mp = timed(
+            [py, "-c", MOVIEPY_WRITE, str(src), str(badge), str(work / "mp.mp4"),
+             json.dumps(x264)]
+        )
+        print(f"export(composition)          {ck:7.1f} s")
+        print(f"write_videofile(composition) {mp:7.1f} s   export/write_videofile = {ck / mp:.2f}")
+    if args.only in (None, "project"):
+        pcs: list[float] = []
+        clis: list[float] = []
+        for r in range(args.rounds):
+            for side in (("cli", "pc") if r % 2 == 0 else ("pc", "cli")):
+                out = work / f"{side}{r}.mp4"
+                if side == "pc":
+                    pcs.append(timed([py, "-c", PROJECT_EXPORT, str(proj), str(out)]))
+                else:
+                    clis.append(timed(
+                        [str(Path(py).with_name("creator-kit")), "render", str(proj),
+                         "-o", str(out), "--progress", "none"]
+                    ))
+        pc, cli = min(pcs), min(clis)
+        print(f"export(project_clip(p))      {pc:7.1f} s   (runs: {_runs(pcs)})")
+        print(f"creator-kit render p         {cli:7.1f} s   (runs: {_runs(clis)})")
+        print(f"export(project_clip(p)) / creator-kit render = {pc / cli:.3f}")
 
 
 if __name__ == "__main__":

@@ -10,14 +10,26 @@ moviepy is not one of creator_kit's dependencies (moviepy 2.2.1 pins an old Pill
 it with ``pip install --no-deps moviepy==2.2.1`` plus its small dependencies (README).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from creator_kit.moviepy._require import require_moviepy
 
 require_moviepy()
 
-from creator_kit.moviepy.export import export  # noqa: E402
-from creator_kit.moviepy.faces import FaceMask  # noqa: E402
-from creator_kit.moviepy.project import MoviepyLayer, ProjectClip, project_clip  # noqa: E402
-from creator_kit.moviepy.text import ArabicText, CaptionsClip  # noqa: E402
+# Each name loads its module on first use: a script that only exports a project pays for
+# neither the text engine nor the face detector at import time.
+_HOME = {
+    "ArabicText": "text",
+    "CaptionsClip": "text",
+    "FaceMask": "faces",
+    "MoviepyLayer": "project",
+    "ProjectClip": "project",
+    "project_clip": "project",
+    "export": "export",
+}
 
 __all__ = [
     "ArabicText",
@@ -29,3 +41,16 @@ __all__ = [
     "project_clip",
     "require_moviepy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from moviepy import AudioClip, VideoClip
@@ -15,8 +15,10 @@ from creator_kit.core.project_io import load_project
 from creator_kit.media import ffmpeg
 from creator_kit.moviepy._clips import require_size, rgba_frame
 from creator_kit.render.audio import RATE, build_audio, has_sound, normalise_gain
-from creator_kit.render.preview import Previewer
 from creator_kit.render.timeline import RenderPlan, build_plan
+
+if TYPE_CHECKING:
+    from creator_kit.render.preview import Previewer
 
 
 class ProjectClip(VideoClip):  # type: ignore[misc]
@@ -58,6 +60,10 @@ class ProjectClip(VideoClip):  # type: ignore[misc]
     def _frame(self, t: float) -> np.ndarray[Any, Any]:
         with self._lock:
             if self._previewer is None:
+                # Loaded on the first frame: an export that takes the engine's fast path
+                # never needs the preview machinery (and OpenCV with it).
+                from creator_kit.render.preview import Previewer
+
                 self._previewer = Previewer(self.plan)
             return self._previewer.frame(float(t)).to_rgb()
 
