@@ -29,7 +29,7 @@ def export(
     clip: Any,
     path: str | Path,
     *,
-    preset: str = "tiktok",
+    preset: str | None = None,
     overwrite: bool = False,
     on_progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
@@ -41,6 +41,9 @@ def export(
     loudness_lufs: float | None = None,
 ) -> ExportResult:
     """Write ``clip`` (video and sound) to ``path`` as an upload-ready MP4 for ``preset``.
+
+    ``preset`` is ``tiktok`` (the default), ``reels`` or ``shorts``; a project clip defaults
+    to its project's own preset.
 
     The clip is drawn frame by frame at ``fps`` (default: the clip's own rate when the
     platform accepts it, else the preset's) and encoded like ``creator-kit render``: H.264
@@ -55,7 +58,9 @@ def export(
     ffmpeg keeps running. A :func:`project_clip` passed unmodified is rendered by the
     engine directly (faster, and exactly ``creator-kit render``'s output).
     """
-    profile = get_profile(preset)
+    if isinstance(clip, ProjectClip) and preset is None:
+        preset = clip.project.output.preset
+    profile = get_profile(preset or OutputSettings().preset)
     if loudness_lufs is not None and not -36.0 <= loudness_lufs <= -6.0:
         raise ValueError(f"export: loudness_lufs must be between -36 and -6, not {loudness_lufs}")
     output = OutputSettings(
