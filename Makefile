@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_player.py
 	$(PY) benchmarks/bench_moviepy.py
 
 lint: $(STAMP)

@@ -28,6 +28,16 @@ settings.register_profile("fuzz", max_examples=3000, deadline=None,
 settings.load_profile(os.environ.get("CK_HYPOTHESIS_PROFILE", "ck"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def qt_application() -> Iterator[object]:
+    """One QApplication for the run, made before the text engine would make a bare
+    QGuiApplication: widget tests that run after engine tests would otherwise abort."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["creator-kit-tests"])
+    yield app
+
+
 @pytest.fixture(autouse=True)
 def no_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Any ERROR (or worse) log record from creator_kit fails the test that caused it."""
