@@ -101,9 +101,15 @@ def validate_project(project: Project) -> Project:
     A Project built in code (from flags, a batch row, an editor) is a frozen dataclass whose
     ranges are only checked when a file is loaded; this runs the load-time checks on it, so
     nothing the loader would refuse (NaN, an fps of 1e9, a protocol as a path) reaches a
-    render or a saved file. Returns the project unchanged.
+    render or a saved file. Layers drawn by Python code (:class:`SourceLayer`) have no file
+    form and are left out of the check. Returns the project unchanged.
     """
-    project_from_data(to_data(project))
+    checked = project
+    if any(isinstance(layer, SourceLayer) for layer in project.layers):
+        checked = project.replace(
+            layers=tuple(x for x in project.layers if not isinstance(x, SourceLayer))
+        )
+    project_from_data(to_data(checked))
     return project
 
 
