@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TextIO
 
 from creator_kit.core.cancel import Progress
+from creator_kit.render.job import write_event
 
 
 def _clock(seconds: float | None) -> str:
@@ -44,17 +44,19 @@ class BarReporter:
 
 
 class JsonReporter:
-    """One JSON object per line on stdout: ``{"stage", "fraction", "eta_s"}``."""
+    """Progress events of the render protocol, one JSON object per line on stdout.
+
+    ``{"v": 1, "event": "progress", "stage", "fraction", "eta_s"}`` (see
+    ``docs/render-protocol.md``).
+    """
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
 
     def __call__(self, p: Progress) -> None:
         eta = None if p.eta_s is None else round(p.eta_s, 2)
-        self.stream.write(
-            json.dumps({"stage": p.stage, "fraction": round(p.fraction, 4), "eta_s": eta}) + "\n"
-        )
-        self.stream.flush()
+        write_event(self.stream, "progress", stage=p.stage, fraction=round(p.fraction, 4),
+                    eta_s=eta)
 
     def close(self) -> None:
         """Nothing to finish."""

@@ -14,7 +14,7 @@ from types import FrameType
 from creator_kit.cli.progress import make_reporter
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.captions import STYLES
-from creator_kit.core.errors import InputError
+from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
 from creator_kit.core.faces import FaceMaskSettings
 from creator_kit.core.model import (
     Animation,
@@ -30,9 +30,10 @@ from creator_kit.core.model import (
     Project,
     Reframe,
 )
-from creator_kit.core.presets import PROFILES
+from creator_kit.core.presets import PROFILES, get_profile
 from creator_kit.core.project_io import load_project, save_project
 from creator_kit.render.export import export
+from creator_kit.render.job import watch_for_cancel, write_event
 
 _STICKER_KEYS = {"x", "y", "w", "from", "to", "anim", "anchor", "opacity"}
 
@@ -180,6 +181,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=["bar", "json", "none"],
         default=None,
         help="progress display (default: bar on a terminal, else none)",
+    )
+    p.add_argument(
+        "--control",
+        choices=["stdin"],
+        help="stdin: read commands from standard input ('cancel'; end of input also cancels), "
+        "for programs that run renders (see docs/render-protocol.md)",
+    )
+    p.add_argument(
+        "--cancel-file", metavar="PATH", help="cancel the render when this file appears"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="run the pre-flight check on the finished file (exit 1 when it breaks a rule)",
     )
     p.add_argument(
         "--save-project", metavar="CKPROJ", help="also save the project built from flags"
@@ -405,6 +420,24 @@ def template_build(args: argparse.Namespace) -> Project:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``creator-kit render``."""
+    if args.progress != "json":
+        return _run(args)
+    # Programs reading the JSON protocol get every outcome as an event, not only as stderr.
+    try:
+        return _run(args)
+    except Cancelled:
+        write_event(sys.stdout, "error", code="cancelled", message="cancelled")
+        raise
+    except CreatorKitError as exc:
+        code = {InputError: "input", OutputError: "output"}.get(type(exc), "render")
+        write_event(sys.stdout, "error", code=code, message=exc.message)
+        raise
+    except Exception as exc:
+        write_event(sys.stdout, "error", code="internal", message=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.project:
         if args.input:
             raise InputError("give either a project file or -i clips, not both")
@@ -426,11 +459,19 @@ def run(args: argparse.Namespace) -> int:
         project = build_project(args)
     if args.save_project:
         save_project(project, args.save_project)
+    json_mode = args.progress == "json"
     reporter = make_reporter(args.progress)
     token = CancelToken()
+    watch_for_cancel(
+        token.cancel,
+        stdin=sys.stdin if args.control == "stdin" else None,
+        cancel_file=args.cancel_file,
+    )
 
     def warn(message: str) -> None:
         sys.stderr.write(f"warning: {message}\n")
+        if json_mode:
+            write_event(sys.stdout, "warning", message=message)
 
     try:
         with cancel_on_signals(token):
@@ -444,6 +485,22 @@ def run(args: argparse.Namespace) -> int:
             )
     finally:
         reporter.close()
-    if args.progress != "json":
+    code = 0
+    check: dict[str, object] | None = None
+    if args.check:
+        from creator_kit.cli.check_cmd import format_report
+        from creator_kit.media.preflight import check_file
+
+        report = check_file(result.path, get_profile(project.output.preset))
+        check = {**report.to_dict(), "lines": format_report(report)}
+        code = 0 if report.ok else 1
+        if not json_mode:
+            sys.stderr.write("".join(f"{line}\n" for line in format_report(report)))
+    if json_mode:
+        write_event(
+            sys.stdout, "result", path=str(result.path), frames=result.frames,
+            duration=round(result.duration, 3), warnings=list(result.warnings), check=check,
+        )
+    else:
         sys.stderr.write(f"wrote {result.path} ({result.duration:.1f} s, {result.frames} frames)\n")
-    return 0
+    return code
