@@ -33,6 +33,7 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
     if files:
         window.open_paths(files)
     window.show()
+    window.resize(*size)  # docks may have grown the window while it was laid out
     if screenshot:
         if window.project is None:
             sys.stderr.write(f"error: {files[0]}: could not be opened\n")

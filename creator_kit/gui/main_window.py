@@ -138,10 +138,15 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel()
         self.timeline = TimelineWidget()
         self.jobs_panel = JobsPanel(self.jobs)
-        self._dock(tr("Main", "Library"), self.library, Qt.DockWidgetArea.LeftDockWidgetArea,
-                   "library")
-        self._dock(tr("Main", "Inspector"), self.inspector,
-                   Qt.DockWidgetArea.RightDockWidgetArea, "inspector")
+        # Dock areas are physical sides: the library goes on the leading side (the right in
+        # Arabic) and the inspector on the trailing side, so the window mirrors as a whole.
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        leading, trailing = Qt.DockWidgetArea.LeftDockWidgetArea, \
+            Qt.DockWidgetArea.RightDockWidgetArea
+        if rtl:
+            leading, trailing = trailing, leading
+        self._dock(tr("Main", "Library"), self.library, leading, "library")
+        self._dock(tr("Main", "Inspector"), self.inspector, trailing, "inspector")
         self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline,
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
         jobs_dock = self._dock(tr("Main", "Exports"), self.jobs_panel,
@@ -372,7 +377,6 @@ class MainWindow(QMainWindow):
             return
         mark = "*" if self.model.modified else ""
         self.setWindowTitle(f"{mark}{doc.name} — creator-kit")
-        self.setWindowModified(self.model.modified)
 
     # ------------------------------------------------------------------------- open / new
     def open_paths(self, paths: Sequence[str | Path]) -> None:

@@ -267,7 +267,8 @@ class TimelineWidget(QWidget):
                 p.fillRect(QRectF(r.right() - 3, r.top(), 3, r.height()), QColor("#cfe3f7"))
             p.setPen(QColor("#ffffff"))
             text = fm.elidedText(b.label, Qt.TextElideMode.ElideRight, int(r.width()) - 8)
-            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter
+                       | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute, text)
         x = self.t_to_x(self.playhead)
         p.setPen(QPen(QColor("#ff4d4d"), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
