@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from creator_kit.core import catalogue
-from creator_kit.core.faces import MASK_STYLES
+from creator_kit.core.face_settings import MASK_STYLES
 from creator_kit.core.model import STICKER_NAMES, TIP_NAMES
+from creator_kit.graphics import catalogue
 
 
 def test_catalogue_lists_every_kind_in_both_languages():
@@ -26,7 +26,7 @@ def test_catalogue_lists_every_kind_in_both_languages():
 
 def test_listing_imports_no_engine():
     code = ("import json, sys\n"
-            "from creator_kit.core import catalogue as c\n"
+            "from creator_kit.graphics import catalogue as c\n"
             "c.stickers(); c.tip_cards(); c.masks(); c.templates(); c.fonts()\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('cv2', 'PySide6', 'av', 'numpy') or m.startswith('creator_kit.render'))))")

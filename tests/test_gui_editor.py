@@ -205,11 +205,11 @@ def test_reframe_change_shows_and_undoes(qtbot, window, landscape_clip):
 
 def test_dragging_a_sticker_on_the_preview_moves_it_as_one_step(qtbot, window, landscape_clip):
     w = window
-    open_clip(qtbot, w, landscape_clip)
+    plain = open_clip(qtbot, w, landscape_clip)
     lid = w._add_layer("Add sticker", StickerLayer(
         name="mask-up", placement=Placement(x=0.5, y=0.5, width=0.4)))
     assert lid == "sticker-1" and w.model.selection == lid
-    before = wait_frame(qtbot, w, lambda _f: True)
+    before = wait_frame(qtbot, w, lambda f: differ(f, plain))  # the sticker is on screen
     steps = w.model.undo_stack.count()
     centre = w.player.rect().center()
     qtbot.mousePress(w.player, Qt.MouseButton.LeftButton, pos=centre)
@@ -443,11 +443,11 @@ def test_screenshot_command(tmp_path, landscape_clip):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CREATOR_KIT_DATA_DIR=str(tmp_path / "d"))
     cli = [sys.executable, "-m", "creator_kit.cli.main", "gui"]
     res = subprocess.run([*cli, str(project), "--screenshot", str(shot), "--lang", "ar",
-                          "--size", "900x600", "--at", "0.5"], env=env, cwd=ROOT,
+                          "--size", "1100x700", "--at", "0.5"], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=180)
     assert res.returncode == 0, res.stderr
     image = QImage(str(shot))
-    assert (image.width(), image.height()) == (900, 600)
+    assert (image.width(), image.height()) == (1100, 700)
     bad = tmp_path / "bad.ckproj"
     bad.write_text('{"schema_version": 2, "clips": []}', encoding="utf-8")
     res = subprocess.run([*cli, str(bad), "--screenshot", str(tmp_path / "x.png")], env=env,

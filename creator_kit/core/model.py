@@ -12,8 +12,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, TypeVar
 
-from creator_kit.core.captions import STYLES, CaptionStyle, Cue, parse_colour
-from creator_kit.core.faces import FaceMaskSettings, FaceReframeSettings
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue
+from creator_kit.core.colour import check_colours
+from creator_kit.core.face_settings import FaceMaskSettings, FaceReframeSettings
 from creator_kit.core.schema import ranged
 
 SCHEMA_VERSION = 2
@@ -167,6 +168,9 @@ class Reframe:
     dim: float = ranged(0.35, 0.0, 1.0)
     face: FaceReframeSettings = field(default_factory=FaceReframeSettings)
 
+    def __post_init__(self) -> None:
+        check_colours(self, "bar_colour")
+
 
 @dataclass(frozen=True)
 class Background:
@@ -178,6 +182,9 @@ class Background:
     image: str | None = None
     blur: float = ranged(0.6, 0.0, 1.0)
     dim: float = ranged(0.3, 0.0, 1.0)
+
+    def __post_init__(self) -> None:
+        check_colours(self, "colour", "colour2")
 
 
 @dataclass(frozen=True)
@@ -328,7 +335,7 @@ class StickerLayer:
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
-        parse_colour(self.colour)
+        check_colours(self, "colour")
 
 
 @dataclass(frozen=True)
@@ -360,7 +367,7 @@ class TipCardLayer:
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
-        parse_colour(self.colour)
+        check_colours(self, "colour")
 
 
 Layer = ImageLayer | CaptionLayer | FaceMaskLayer | StickerLayer | TipCardLayer

@@ -15,9 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import check_file
 from creator_kit.core.model import SCHEMA_VERSION, Project
 from creator_kit.core.paths import check_local_path
-from creator_kit.core.schema import SchemaError, from_data, load_json_document, to_data
+from creator_kit.core.schema import (
+    MAX_DOCUMENT_BYTES,
+    SchemaError,
+    from_data,
+    load_json_document,
+    to_data,
+)
 
 # Migrations take the document of version N and return version N+1. Version 0 is the
 # pre-release draft whose reframe setting was a bare string.
@@ -71,7 +78,15 @@ def project_from_data(doc: Any, path: Path | None = None) -> Project:
         raise InputError(f"invalid project: {exc}", path) from None
     base = path.parent if path is not None else None
     resolved: Project = map_paths(project, lambda p: _resolve(p, base, path))
+    # A caption style's font file keeps its path as written, but is checked all the same.
+    map_paths(resolved, lambda p: _check_as_is(p, path), frozenset({"font_file"}))
     return resolved
+
+
+def _check_as_is(p: str, doc_path: Path | None) -> str:
+    check_local_path(p, doc_path)
+    check_named_file(Path(p), p, doc_path)
+    return p
 
 
 def load_project(path: str | Path) -> Project:
@@ -80,12 +95,40 @@ def load_project(path: str | Path) -> Project:
     return project_from_data(load_json_document(p, "project"), p.absolute())
 
 
-def save_project(project: Project, path: str | Path) -> None:
-    """Write ``project`` atomically: a crash mid-save leaves the previous file intact."""
+def validate_project(project: Project) -> Project:
+    """``project`` checked against the same schema as a project file; InputError if it fails.
+
+    A Project built in code (from flags, a batch row, an editor) is a frozen dataclass whose
+    ranges are only checked when a file is loaded; this runs the load-time checks on it, so
+    nothing the loader would refuse (NaN, an fps of 1e9, a protocol as a path) reaches a
+    render or a saved file. Returns the project unchanged.
+    """
+    project_from_data(to_data(project))
+    return project
+
+
+def save_project(project: Project, path: str | Path, *, overwrite: bool = True) -> None:
+    """Write ``project`` atomically: a crash mid-save leaves the previous file intact.
+
+    The document is checked with the loader's own rules first (:class:`InputError` when it
+    would not load back, so creator_kit never writes a project it refuses to open). With
+    ``overwrite`` False an existing file or symlink at ``path`` is not replaced
+    (:class:`OutputError`), as for exports; a symlink is always replaced, never followed.
+    """
     target = Path(path).absolute()
     base = target.parent
+    if target.is_dir() and not target.is_symlink():
+        raise OutputError("project path is a folder", target)
+    if not overwrite and os.path.lexists(target):
+        what = "a symlink" if target.is_symlink() else "a file"
+        raise OutputError(f"project file already exists ({what}); use --overwrite to replace it",
+                          target)
     doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
+    project_from_data(doc, target)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"project is too large to save ({len(text)} characters; a project "
+                         f"file may be at most {MAX_DOCUMENT_BYTES} bytes)", target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=base)
     except OSError as exc:
@@ -95,25 +138,53 @@ def save_project(project: Project, path: str | Path) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        # mkstemp makes the file private (0600); a saved project is an ordinary user file.
+        os.chmod(tmp, 0o644)
+        if overwrite:
+            os.replace(tmp, target)  # replaces a symlink itself, never what it points to
+        else:
+            _link_into_place(Path(tmp), target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write project ({exc.strerror})", target) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # after a success it was already moved
 
 
-def map_paths(obj: Any, fn: Callable[[str], str]) -> Any:
-    """Apply ``fn`` to every file path field (``source``, ``path``, ``music``, ``image``)."""
+def _link_into_place(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target`` only if nothing is there (atomic where links exist)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputError("project file already exists; use --overwrite to replace it",
+                          target) from None
+    except OSError:
+        if os.path.lexists(target):  # a file system without hard links: check, then rename
+            raise OutputError("project file already exists; use --overwrite to replace it",
+                              target) from None
+        os.rename(tmp, target)
+        return
+    tmp.unlink()
+
+
+def map_paths(
+    obj: Any, fn: Callable[[str], str], fields: frozenset[str] | None = None
+) -> Any:
+    """Apply ``fn`` to every file path field (``source``, ``path``, ``music``, ``image``...).
+
+    ``fields`` replaces the set of field names treated as paths (default :data:`PATH_FIELDS`).
+    """
+    names = PATH_FIELDS if fields is None else fields
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {}
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if f.name in PATH_FIELDS and isinstance(value, str):
+            if f.name in names and isinstance(value, str):
                 changes[f.name] = fn(value)
             elif dataclasses.is_dataclass(value) or isinstance(value, tuple):
-                changes[f.name] = map_paths(value, fn)
+                changes[f.name] = map_paths(value, fn, names)
         return dataclasses.replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
-        return tuple(map_paths(v, fn) for v in obj)
+        return tuple(map_paths(v, fn, names) for v in obj)
     return obj
 
 
@@ -125,7 +196,21 @@ def _resolve(p: str, base: Path | None, doc_path: Path | None) -> str:
     q = Path(p)
     if base is not None and not q.is_absolute():
         q = base / q
+    check_named_file(q, p, doc_path)
     return str(q)
+
+
+def check_named_file(path: Path, ref: str, doc_path: str | Path | None) -> None:
+    """Refuse a path inside a project or template that names a FIFO, device or folder.
+
+    A missing file is allowed here (a project may be relinked later; the render reports it),
+    but anything present must be a regular file, checked the same way every read is checked.
+    The message names the document and the path as written in it.
+    """
+    try:
+        check_file(path, "file", allow_missing=True)
+    except InputError as exc:
+        raise InputError(f"{ref[:200]!r}: {exc.problem}", doc_path or path) from None
 
 
 def _relativise(p: str, base: Path) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import read_file
 
 T = TypeVar("T")
 
@@ -41,28 +42,34 @@ def _reject_constant(name: str) -> float:
     raise SchemaError("", f"{name} is not allowed in this file")
 
 
+# No setting needs more digits than this; Python would refuse beyond 4300 with a bare
+# ValueError, and converting a huge number costs time quadratic in its length.
+MAX_NUMBER_CHARS = 40
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise SchemaError("", f"a number with {len(text)} digits is not allowed in this file")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS * 2:
+        raise SchemaError("", f"a number {len(text)} characters long is not allowed in this file")
+    return float(text)
+
+
 def load_json_document(path: Path, kind: str) -> Any:
     """Read and parse a JSON file defensively, raising :class:`InputError` naming ``path``.
 
-    Caps the size, rejects NaN/Infinity, and limits nesting before the parser can recurse.
+    Reads through the guarded reader (a regular file, a bounded read: never a FIFO or a
+    device), rejects NaN/Infinity, and limits nesting before the parser can recurse.
     """
+    raw = read_file(path, f"{kind} file", MAX_DOCUMENT_BYTES)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{kind} file not found", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {kind} file ({exc.strerror})", path) from None
-    if size > MAX_DOCUMENT_BYTES:
-        raise InputError(
-            f"{kind} file is too large ({size} bytes; limit {MAX_DOCUMENT_BYTES})", path
-        )
-    try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{kind} file is not UTF-8 text", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {kind} file ({exc.strerror})", path) from None
     return parse_json_text(text, kind, path)
 
 
@@ -72,7 +79,9 @@ def parse_json_text(text: str, kind: str, path: Path | str | None = None) -> Any
     if depth > MAX_NESTING:
         raise InputError(f"{kind} file is nested too deeply ({depth} levels)", path)
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(
+            text, parse_constant=_reject_constant, parse_int=_parse_int, parse_float=_parse_float
+        )
     except SchemaError as exc:
         raise InputError(f"{kind} file is invalid: {exc.problem}", path) from None
     except json.JSONDecodeError as exc:
@@ -115,6 +124,20 @@ def from_data(cls: type[T], data: Any, where: str = "") -> T:
     Raises :class:`SchemaError` naming the location of the first value that does not fit.
     """
     return typing.cast(T, _convert(cls, data, where, None))
+
+
+def check_field(cls: type, name: str, value: Any) -> Any:
+    """``value`` converted and checked as field ``name`` of dataclass ``cls`` would be on load.
+
+    The same types, ranges and lengths as a project or template file, for a value that comes
+    from somewhere else (a command-line flag, a spreadsheet cell, an editor widget), so every
+    source of a setting is held to one rule. Raises :class:`SchemaError` (``where`` empty).
+    """
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if name not in fields:
+        raise TypeError(f"{cls.__name__} has no field {name!r}")  # a programming error
+    return _convert(hints[name], value, "", fields[name].metadata)
 
 
 def to_data(obj: Any) -> Any:
@@ -207,7 +230,7 @@ def _convert_tagged(kinds: list[Any], value: Any, where: str) -> Any:
         raise SchemaError(where, f"must be an object, not {_type_name(value)}")
     by_kind = {k.KIND: k for k in kinds}
     kind = value.get("kind")
-    if kind not in by_kind:
+    if not isinstance(kind, str) or kind not in by_kind:
         shown = ", ".join(sorted(by_kind))
         raise SchemaError(f"{where}.kind", f"must be one of {shown}, not {kind!r}"[:300])
     return _convert_dataclass(by_kind[kind], value, where)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creator_kit.core import catalogue
+from creator_kit.graphics import catalogue
 from creator_kit.gui.app import tr
 from creator_kit.render.job import cli_command, parse_event
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creator_kit.core import catalogue, edits
+from creator_kit.core import edits
 from creator_kit.core.captions import STYLES, Cue
 from creator_kit.core.model import (
     CaptionLayer,
@@ -48,6 +48,7 @@ from creator_kit.core.model import (
     StickerLayer,
     TipCardLayer,
 )
+from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
 
 Getter = Callable[[Project, Any], Any]

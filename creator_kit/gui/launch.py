@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -46,7 +47,22 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
             return 2
         window.model.document = None  # nothing to ask about on close
         window.close()
-        return 0
+        _exit_now(0)
     if window.recoveries:
         window.offer_recovery()
-    return int(app.exec())
+    _exit_now(int(app.exec()))
+    return 0  # not reached
+
+
+def _exit_now(code: int) -> None:
+    """Leave without Python's interpreter teardown once the window has shut down.
+
+    Everything is saved and every worker joined by then, but daemon helper threads (pipe
+    readers of the engine's ffmpegs) may still be parked in native code; CPython 3.11 ends
+    such threads with a forced unwind at finalisation, which aborts the process ("exception
+    not rethrown") when the unwind crosses Qt's C++ frames. Exiting here avoids that abort
+    and the wrong exit status it would give.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

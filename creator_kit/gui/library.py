@@ -1,6 +1,6 @@
 """The library panel: the project's media, templates, stickers, tip cards and mask styles.
 
-Items are listed at once from :mod:`creator_kit.core.catalogue`; thumbnails of stickers, tip
+Items are listed at once from :mod:`creator_kit.graphics.catalogue`; thumbnails of stickers, tip
 cards and templates are drawn by the engine on a background thread and filled in as they
 arrive. Double-click (or Enter) adds an item; items can also be dragged onto the preview.
 Run alone: ``python -m creator_kit.gui.library``.
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creator_kit.core import catalogue
 from creator_kit.core.model import Project
+from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
 
 MIME = "application/x-creator-kit-library"
@@ -46,14 +46,14 @@ def rgba_to_image(rgba: np.ndarray) -> QImage:
 
 def _sticker_thumb(name: str, lang: str) -> QImage:
     from creator_kit.core.model import StickerLayer
-    from creator_kit.render.stickers import draw_sticker
+    from creator_kit.graphics.stickers import draw_sticker
 
     return rgba_to_image(draw_sticker(StickerLayer(name=name, language=lang), 192))  # type: ignore[arg-type]
 
 
 def _tip_thumb(name: str, lang: str) -> QImage:
     from creator_kit.core.model import TipCardLayer
-    from creator_kit.render.stickers import compose_tip, draw_tip_parts
+    from creator_kit.graphics.tip_cards import compose_tip, draw_tip_parts
 
     parts = draw_tip_parts(TipCardLayer(tip=name, language=lang), 240)  # type: ignore[arg-type]
     return rgba_to_image(compose_tip(parts, [1.0] * 8))

@@ -57,12 +57,8 @@ from creator_kit.gui.export_dialog import ExportDialog, JobQueue, JobsPanel
 from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
 from creator_kit.gui.model import EditorModel
+from creator_kit.gui.player import PlayerWidget
 from creator_kit.gui.timeline import TimelineWidget
-
-try:  # the real player; a stand-in until it is there
-    from creator_kit.gui.player import PlayerWidget
-except ImportError:  # pragma: no cover - depends on which branch is merged
-    from creator_kit.gui._player_standin import PlayerWidget
 
 VIDEO = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
@@ -314,9 +310,9 @@ class MainWindow(QMainWindow):
             lambda playing: self.play_btn.setText("❚❚" if playing else "▶"))
         self.player.warnings_changed.connect(self._warnings_changed)
         self.player.placement_edited.connect(self._placement_edited)
-        self.player.fill_offset_edited.connect(
-            lambda v: m.apply(tr("Main", "Fill offset"),
-                              lambda p: edits.set_reframe(p, offset_x=max(-1.0, min(1.0, v)))))
+        self.player.fill_offsets_edited.connect(
+            lambda x, y: m.apply(tr("Main", "Fill offset"), lambda p: edits.set_reframe(
+                p, offset_x=max(-1.0, min(1.0, x)), offset_y=max(-1.0, min(1.0, y)))))
         self.player.faces_progress.connect(self._faces_progress)
         self.jobs.warning.connect(self.show_message)
 
@@ -327,7 +323,8 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project: Project | None) -> None:
         self.stack.setCurrentIndex(0 if project is None else 1)
-        self.player.set_project(project)
+        if project is not None:
+            self.player.set_project(project)
         self.inspector.set_project(project)
         self.timeline.set_project(project)
         self.library.set_project(project)
@@ -471,7 +468,7 @@ class MainWindow(QMainWindow):
         suffix = path.suffix.lower()
         if suffix in IMAGES:
             try:
-                from creator_kit.render.stills import load_still
+                from creator_kit.graphics.stills import load_still
 
                 load_still(path, 64)
             except CreatorKitError as exc:
@@ -535,7 +532,7 @@ class MainWindow(QMainWindow):
                                  lambda p: edits.update_face_mask(p, lid, style=name))
                 self.model.select(lid)
             else:
-                from creator_kit.core.faces import FaceMaskSettings
+                from creator_kit.core.face_settings import FaceMaskSettings
 
                 self._add_layer(tr("Main", "Add face mask"),
                                 FaceMaskLayer(settings=FaceMaskSettings(style=name)))  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from creator_kit.core.document import Document
@@ -74,7 +74,9 @@ class EditorModel(QObject):
         super().__init__(parent)
         self.document: Document | None = None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._emit_modified())
+        # A bound slot (not a lambda): Qt drops the connection when the model is destroyed,
+        # so the stack's last signals during teardown reach nothing.
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.selection: str | None = None
 
     # -- document ------------------------------------------------------------------------
@@ -102,6 +104,10 @@ class EditorModel(QObject):
     @property
     def modified(self) -> bool:
         return self.document is not None and self.document.modified
+
+    @Slot(bool)
+    def _clean_changed(self, _clean: bool) -> None:
+        self._emit_modified()
 
     def _emit_modified(self) -> None:
         self.modified_changed.emit(self.modified)

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from creator_kit.core import catalogue
 from creator_kit.core.errors import CreatorKitError
+from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
 
 

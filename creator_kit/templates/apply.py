@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from creator_kit.core.captions import Cue
+from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import open_file
 from creator_kit.core.model import (
     AudioSettings,
     CaptionLayer,
@@ -37,8 +38,8 @@ from creator_kit.core.model import (
 )
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.presets import get_profile
+from creator_kit.graphics.stills import is_svg, still_size
 from creator_kit.media.images import MAX_PIXELS, load_rgba
-from creator_kit.render.stills import is_svg, still_size
 from creator_kit.templates.format import (
     MAX_VALUE_CHARS,
     LoadedTemplate,
@@ -137,7 +138,7 @@ def _refuse_bomb(path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
+            with open_file(path, "logo") as fh, Image.open(fh) as im:
                 w, h = im.size
     except Image.DecompressionBombError:
         raise InputError("logo is too large: its header claims more pixels than any logo "
@@ -223,6 +224,8 @@ def apply_template(
     end_card: bool = True,
     output: OutputSettings | None = None,
     folder: str | Path | None = None,
+    caption_style: CaptionStyle | None = None,
+    highlight: Literal["none", "words"] = "none",
 ) -> Project:
     """The Project ``template`` makes of ``clips`` (played in order).
 
@@ -230,10 +233,12 @@ def apply_template(
     languages) picks the words of its texts, stickers and tip cards. ``caption`` (text, in
     which declared ``{variables}`` are filled too) or ``cues`` (timed subtitles) add the
     user's own caption in the template's caption style. ``logos`` (1-4 images) go on the
-    end card. The other keywords override the template's defaults; ``end_card`` False
-    leaves the card out. A bare :class:`Template` needs ``folder`` when it names assets.
-    Raises :class:`InputError` for an unknown language, a variable without a value, an
-    unusable logo or an asset outside the template folder.
+    end card. ``caption_style`` replaces the template's caption style for that caption and
+    ``highlight`` ``words`` lights its words up as they are spoken. The other keywords
+    override the template's defaults; ``end_card`` False leaves the card out. A bare
+    :class:`Template` needs ``folder`` when it names assets. Raises :class:`InputError`
+    for an unknown language, a variable without a value, an unusable logo or an asset
+    outside the template folder.
     """
     if isinstance(template, LoadedTemplate):
         base: Path | None = template.folder
@@ -270,14 +275,15 @@ def apply_template(
     if face_mask if face_mask is not None else settings.face_mask:
         layers.append(FaceMaskLayer(settings=settings.face_mask_settings))
     layers.extend(finish(layer) for layer in tpl.overlays)
-    style = tpl.caption_style
+    style = caption_style if caption_style is not None else tpl.caption_style
     if style.font_file is None and style.font_family in fonts:
         style = style.replace(font_file=fonts[style.font_family])
     if caption is not None and caption.strip():
         text = substitute(caption, values, strict=False) if placeholders(caption) else caption
-        layers.append(CaptionLayer(text=text, style=style, placement=tpl.caption_placement))
+        layers.append(CaptionLayer(text=text, style=style, highlight=highlight,
+                                   placement=tpl.caption_placement))
     elif cues:
-        layers.append(CaptionLayer(cues=tuple(cues), style=style,
+        layers.append(CaptionLayer(cues=tuple(cues), style=style, highlight=highlight,
                                    placement=tpl.caption_placement))
 
     out = output or settings.output

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import check_file
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,9 @@ class VideoInfo:
 def video_info(path: str | Path) -> VideoInfo:
     """Probe ``path`` with PyAV; raise :class:`InputError` when it has no readable video."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found", p)
+    check_file(p, "file")
     try:
-        with av.open(str(p)) as container:
+        with av.open(str(p), metadata_errors="replace") as container:
             if not container.streams.video:
                 raise InputError("no video stream", p)
             stream = container.streams.video[0]
@@ -106,7 +106,7 @@ def iter_frames(
     step = 1.0 / rate
     next_t = 0.0
     try:
-        with av.open(str(p)) as container:
+        with av.open(str(p), metadata_errors="replace") as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             start = stream.start_time or 0

@@ -1,0 +1,150 @@
+"""Faces in the render: analysis per clip, the face-following crop and the tracked mask layer.
+
+The vision package finds and tracks faces (cached on disk per source file); this module
+connects its results to the timeline: which clip shows at time t, where a source pixel lands
+on the canvas in the chosen reframe mode, and the per-frame crop windows of ``face`` mode,
+which the decoding ffmpeg applies through ``sendcmd`` so the crop stays in C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from creator_kit.core.cancel import CancelToken, Progress
+from creator_kit.core.frames import Sprite
+from creator_kit.core.model import FaceMaskLayer
+from creator_kit.media.ingest import output_size
+from creator_kit.render.canvas_filters import source_to_canvas
+from creator_kit.render.timeline import RenderPlan, Segment, needs_faces
+
+if TYPE_CHECKING:
+    from creator_kit.render.layer_sources import LayerContext
+from creator_kit.graphics.face_masks import FaceMaskSource
+from creator_kit.vision import FaceAnalysis, ReframePath, analyse, reframe_path
+
+F64 = npt.NDArray[np.float64]
+
+
+def analyse_plan(
+    plan: RenderPlan,
+    cancel: CancelToken | None = None,
+    on_fraction: Callable[[float], None] | None = None,
+) -> dict[str, FaceAnalysis]:
+    """Face analysis of every distinct source in the plan (from the disk cache when fresh)."""
+    if not needs_faces(plan.project):
+        return {}
+    sources = list(dict.fromkeys(seg.clip.source for seg in plan.segments))
+    out: dict[str, FaceAnalysis] = {}
+    for i, source in enumerate(sources):
+
+        def progress(p: Progress, i: int = i) -> None:
+            if on_fraction is not None:
+                on_fraction((i + p.fraction) / len(sources))
+
+        out[source] = analyse(source, cancel=cancel, on_progress=progress)
+    return out
+
+
+def face_path(plan: RenderPlan, seg: Segment, analysis: FaceAnalysis) -> ReframePath:
+    """The face-following crop path of ``seg``, in the pixels of its ingested frames."""
+    w, h = output_size(seg.info)
+    return reframe_path(
+        analysis, w, h, out_aspect=plan.width / plan.height, settings=plan.project.reframe.face
+    )
+
+
+def face_crop_filters(plan: RenderPlan, seg: Segment, path: ReframePath, skip: int) -> str:
+    """``sendcmd`` + ``crop`` + ``scale`` moving the window frame by frame.
+
+    Frame k out of the decoder (which starts ``skip`` frames into the segment) shows source
+    time ``src_start + (skip + k) / fps``; commands are only sent when the window moves.
+    """
+    fps = plan.fps
+    count = seg.src_frames - skip
+    commands: list[str] = []
+    last: tuple[int, int] | None = None
+    first = path(seg.src_start + skip / fps)
+    for k in range(count):
+        x, y, _w, _h = path(seg.src_start + (skip + k) / fps)
+        if (x, y) != last:
+            commands.append(f"{k / fps:.6f} crop@ckface x {x}, crop@ckface y {y}")
+            last = (x, y)
+    x0, y0, w, h = first
+    send = f"sendcmd=c='{'; '.join(commands)}'," if len(commands) > 1 else ""
+    return f"{send}crop@ckface=w={w}:h={h}:x={x0}:y={y0},scale={plan.width}:{plan.height}"
+
+
+class FaceMaskLayerSource:
+    """A face-mask layer over all clips: one vision mask source per clip segment."""
+
+    def __init__(self, layer: FaceMaskLayer, ctx: LayerContext) -> None:
+        assert ctx.plan is not None, "a face-mask layer is drawn on a render plan"
+        plan, analyses, warn = ctx.plan, ctx.faces, ctx.warn
+        self._parts: list[FaceMaskSource] = []
+        fps = plan.fps
+        start = layer.start
+        end = plan.clips_end if layer.end is None else min(layer.end, plan.clips_end)
+        for seg in plan.segments:
+            analysis = analyses.get(seg.clip.source)
+            if analysis is None:
+                continue
+            t0 = seg.first_frame / fps
+            t1 = (seg.first_frame + seg.frames) / fps
+            last_src = seg.src_start + (seg.src_frames - 1) / fps
+
+            def time_map(
+                t: float,
+                t0: float = t0,
+                t1: float = t1,
+                s0: float = seg.src_start,
+                last: float = last_src,
+            ) -> float | None:
+                if not (t0 <= t < t1 and start <= t < end):
+                    return None
+                return min(s0 + (t - t0), last)  # a frozen tail keeps the last position
+
+            source = FaceMaskSource(
+                analysis, layer.settings, _mapping(plan, seg, analysis), time_map
+            )
+            if source.notice:
+                warn(source.notice)
+            self._parts.append(source)
+
+    def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:
+        """Masks on the faces visible at ``t``."""
+        out: list[Sprite] = []
+        for part in self._parts:
+            out.extend(part.sprites_at(t, size))
+        return out
+
+
+def _mapping(plan: RenderPlan, seg: Segment, analysis: FaceAnalysis) -> Callable[[F64, float], F64]:
+    """Analysis (displayed-source) pixels to canvas pixels for this segment's reframe."""
+    iw, ih = output_size(seg.info)
+    # Ingest may even out or square the size; analysis coordinates use the displayed size.
+    kx = iw / analysis.width if analysis.width else 1.0
+    ky = ih / analysis.height if analysis.height else 1.0
+    if plan.project.reframe.mode == "face":
+        path = face_path(plan, seg, analysis)
+
+        def moving(points: F64, t_src: float) -> F64:
+            x, y, w, h = path(t_src)
+            out = np.empty_like(points, dtype=np.float64)
+            out[:, 0] = (points[:, 0] * kx - x) * plan.width / w
+            out[:, 1] = (points[:, 1] * ky - y) * plan.height / h
+            return out
+
+        return moving
+    sx, sy, dx, dy = source_to_canvas(plan.project.reframe, iw, ih, plan.width, plan.height)
+
+    def static(points: F64, _t_src: float) -> F64:
+        out = np.empty_like(points, dtype=np.float64)
+        out[:, 0] = points[:, 0] * kx * sx + dx
+        out[:, 1] = points[:, 1] * ky * sy + dy
+        return out
+
+    return static
