@@ -275,3 +275,23 @@ def test_a_clip_that_vanishes_while_shown_is_reported(qtbot, tmp_path, landscape
         widget.seek(1.5)
     assert any("clip.mp4" in line and "missing" in line for line in blocker.args[0])
     widget.shutdown()
+
+
+def test_an_edit_while_playing_keeps_playing_the_new_project(qtbot, player, project):
+    player.seek(0.2)
+    player.play()
+    qtbot.wait(300)
+    badge = project.layers[0]
+    moved = project.replace(
+        layers=(type(badge)(path=badge.path, placement=Placement(0.5, 0.7, "center", 0.3)),)
+    )
+    player.set_project(moved)
+    qtbot.waitUntil(lambda: player.session() is not None and player.session().project is moved,
+                    timeout=10_000)
+    shown: list[int] = []
+    player.frame_shown.connect(shown.append)
+    qtbot.waitUntil(lambda: len(set(shown)) >= 3, timeout=10_000)
+    assert player.is_playing()
+    x, y, w, h = player.current_frame().layer_boxes[0]
+    assert y + h / 2 == pytest.approx(0.7 * 960, abs=2)  # the edited project is what plays
+    player.pause()

@@ -109,6 +109,11 @@ class PlayerWidget(QWidget):
             self._project = project  # the same drawing (ids aside): keep the open session
             return
         was_playing = self._playing
+        if was_playing:
+            # Resume where the sound was once the new session is open (the play button
+            # stays down: no playing_changed for the gap).
+            self._position = self._clock.now()
+            self._playing = False
         self._stop_playback()
         self._project = project
         self._failure = None
@@ -262,15 +267,20 @@ class PlayerWidget(QWidget):
             return
         self._clock.set_pcm(None)
         self._position = min(self._position, max(0.0, session.duration - 1 / session.fps))
-        if self._resume_after_open:
+        if self._resume_after_open or self._playing:  # play() asked before it was open
             self._resume_after_open = False
+            self._playing = False
             self.play()
         else:
             self._worker.request_still(session.index_at(self._position))
 
     def _on_sound(self, session: PreviewSession, pcm: bytes) -> None:
-        if session is self._session:
-            self._clock.set_pcm(pcm)
+        if session is not self._session:
+            return
+        self._clock.set_pcm(pcm)
+        if self._playing and self._clock.device and not self._clock.uses_audio:
+            # Playback began before the sound was ready: go on with it, now as the clock.
+            self._start_playback(self._clock.now())
 
     def _on_failed(self, message: str) -> None:
         self._failure = message
