@@ -269,7 +269,8 @@ def _colour(value: int, names: dict[int, str]) -> str:
 
 def _open(path: Path) -> av.container.InputContainer:
     try:
-        return av.open(ffmpeg_input_path(path), mode="r")
+        # Tags are free text in any encoding: a byte that is not UTF-8 must not stop the check.
+        return av.open(ffmpeg_input_path(path), mode="r", metadata_errors="replace")
     except av.error.FFmpegError as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise InputError(f"not a readable video file ({reason})", path) from None
