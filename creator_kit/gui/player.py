@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from creator_kit.core.model import CaptionLayer, Placement, Project
 from creator_kit.core.presets import PROFILES, SafeZone
-from creator_kit.gui.player_audio import PlaybackClock, no_audio_message
+from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
@@ -348,6 +348,12 @@ class PlayerWidget(QWidget):
         if not self._playing or session is None:
             return
         t = self._read_clock()
+        if self._clock.stalled:
+            self._clock.stalled = False
+            note = stalled_message()
+            if note not in self._notes:
+                self._notes.append(note)
+                self._emit_warnings()
         end = self._loop[1] if self._loop is not None else session.duration
         if t >= end:
             if self._loop is not None:
