@@ -11,9 +11,11 @@ The contract (the reason this wraps ffmpeg instead of using a library's one-call
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
+import stat
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -25,6 +27,7 @@ import av
 
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, OutputError, RenderError
+from creator_kit.core.files import describe_mode, os_problem
 from creator_kit.core.model import Project
 from creator_kit.render.audio import build_audio, normalise_gain
 from creator_kit.render.compositor import Frame
@@ -59,17 +62,51 @@ class ExportResult:
 
 
 def check_target(out: Path, overwrite: bool) -> None:
-    """Refuse a target we may not write, before any work is done."""
-    if out.is_dir() and not out.is_symlink():
-        raise OutputError("output path is a folder", out)
-    if os.path.lexists(out) and not overwrite:
-        what = "a symlink" if out.is_symlink() else "a file"
-        raise OutputError(f"output already exists ({what}); use --overwrite to replace it", out)
+    """Refuse a target we may not write, before any work is done.
+
+    Only a regular file or a symlink may be replaced (with ``overwrite``; the link itself, not
+    what it points to): a device node, FIFO, socket or folder at the target is refused even
+    with ``overwrite``, since renaming over ``/dev/null`` would replace the device itself.
+    """
+    st = _target_stat(out)
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError("output path is a folder", out)
+        is_link = stat.S_ISLNK(st.st_mode)
+        if not (is_link or stat.S_ISREG(st.st_mode)):
+            raise OutputError(
+                f"output path is {describe_mode(st.st_mode)}, not a regular file; refusing to "
+                "replace it",
+                out,
+            )
+        if not overwrite:
+            what = "a symlink" if is_link else "a file"
+            raise OutputError(
+                f"output already exists ({what}); use --overwrite to replace it", out
+            )
     parent = out.parent
-    if not parent.is_dir():
+    try:
+        parent_st = os.stat(parent)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise OutputError("output folder does not exist", parent) from None
+        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent) from None
+    if not stat.S_ISDIR(parent_st.st_mode):
         raise OutputError("output folder does not exist", parent)
     if not os.access(parent, os.W_OK):
         raise OutputError("output folder is not writable", parent)
+
+
+def _target_stat(out: Path) -> os.stat_result | None:
+    """``lstat`` of the target (links not followed); None when nothing is there."""
+    try:
+        return os.lstat(out)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            raise OutputError("output folder does not exist", out.parent) from None
+        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:
@@ -144,6 +181,8 @@ def verify_output(path: Path, plan: RenderPlan) -> None:
 
 def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
     if overwrite:
+        # Checked again: something other than a file or link may have appeared meanwhile.
+        check_target(out, overwrite)
         os.replace(tmp, out)  # replaces a symlink itself, never what it points to
         return
     try:
