@@ -25,6 +25,7 @@ class Renderer:
         plan: RenderPlan,
         warn: Callable[[str], None] | None = None,
         faces: Mapping[str, FaceAnalysis] | None = None,
+        cancel: CancelToken | None = None,
     ) -> None:
         self.plan = plan
         project = plan.project
@@ -55,7 +56,9 @@ class Renderer:
                     self.face_paths[seg.index] = path
                     if path.notice:
                         warn(f"{path.notice}; the frame stays centred")
-        ctx = SourceContext((plan.width, plan.height), plan.profile, warn, plan, self.faces)
+        ctx = SourceContext(
+            (plan.width, plan.height), plan.profile, warn, plan, self.faces, cancel
+        )
         self.clip_sources: list[FrameSource] = build_sources(
             project.layers, ctx, default_end=plan.clips_end
         )

@@ -220,7 +220,7 @@ def export(
     progress = on_progress or (lambda _p: None)
     check_target(out, overwrite)
     clean_leftovers(out.parent)
-    plan = build_plan(project, on_warning)
+    plan = build_plan(project, on_warning, cancel)
     # The loudness pass is an ffmpeg of its own: it runs while the faces load and the layers
     # draw, instead of after them (about 0.7 s less before the first frame).
     loudness = _Background(normalise_gain, plan) if project.audio.normalise else None
@@ -253,7 +253,7 @@ def _export(
     base = _W_FACES if faces else 0.0
     span = 1.0 - base
     # Loads every image and draws every caption: bad layers fail here, before any encoding.
-    renderer = Renderer(plan, on_warning, faces)
+    renderer = Renderer(plan, on_warning, faces, cancel)
     tmp = _reserve_temp(out)
     encoder: Encoder | None = None
     frames: Iterator[Frame] | None = None

@@ -181,14 +181,27 @@ class ImageSource:
     """A still image layer (sticker, logo, badge)."""
 
     def __init__(
-        self, layer: ImageLayer, size: tuple[int, int], default_end: float, offset: float = 0.0
+        self,
+        layer: ImageLayer,
+        size: tuple[int, int],
+        default_end: float,
+        offset: float = 0.0,
+        *,
+        cache: dict[tuple[str, int | None], RGBA] | None = None,
     ) -> None:
         self._anim = Animated.for_layer(layer, layer.placement, default_end, offset)
         width = None
         if layer.placement.width is not None:
             width = max(1, round(layer.placement.width * size[0]))
-        # An SVG is drawn at its final width; a bitmap is resized to it.
-        self._image = fit_width(load_still(layer.path, width), layer.placement, size)
+        key = (layer.path, width)
+        image = None if cache is None else cache.get(key)
+        if image is None:
+            # An SVG is drawn at its final width; a bitmap is resized to it.
+            image = fit_width(load_still(layer.path, width), layer.placement, size)
+            image.setflags(write=False)  # shared by every layer showing the same file
+            if cache is not None:
+                cache[key] = image
+        self._image = image
         self._key = ("image", layer.path, self._image.shape)
 
     def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:

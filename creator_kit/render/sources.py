@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from creator_kit.core.frames import FrameSource
+from creator_kit.core.cancel import CancelToken
+from creator_kit.core.errors import InputError
+from creator_kit.core.frames import RGBA, FrameSource
 from creator_kit.core.model import (
     CaptionLayer,
     FaceMaskLayer,
@@ -32,6 +34,15 @@ class SourceContext:
     warn: Callable[[str], None]
     plan: RenderPlan
     faces: Mapping[str, FaceAnalysis] = field(default_factory=dict)
+    cancel: CancelToken | None = None
+    # Still images already loaded, by (path, width): the same sticker many times costs once.
+    stills: dict[tuple[str, int | None], RGBA] = field(default_factory=dict)
+
+
+# The pixels all image layers together may keep, at the sizes they are shown (16 full
+# 1080x1920 canvases; 128 MB of RGBA): placement widths up to 4x the canvas would otherwise
+# let a few layers hold gigabytes.
+MAX_IMAGE_PIXELS = 32_000_000
 
 
 def build_sources(
@@ -44,15 +55,30 @@ def build_sources(
     """Runtime sources for ``layers``; times are shifted by ``offset`` seconds on the timeline."""
     sources: list[FrameSource] = []
     for layer in layers:
+        # Preparing a layer can take a while (an image to decode, captions to draw): a
+        # cancel takes effect between layers (and between a caption layer's cues).
+        if ctx.cancel is not None:
+            ctx.cancel.raise_if_cancelled()
         if isinstance(layer, ImageLayer):
-            sources.append(ImageSource(layer, ctx.size, default_end, offset))
+            sources.append(ImageSource(layer, ctx.size, default_end, offset, cache=ctx.stills))
+            kept = sum(image.shape[0] * image.shape[1] for image in ctx.stills.values())
+            if kept > MAX_IMAGE_PIXELS:
+                raise InputError(
+                    f"the image layers need {kept / 1e6:.0f} MP in total at the sizes they "
+                    f"are shown; the limit is {MAX_IMAGE_PIXELS / 1e6:.0f} MP (show fewer or "
+                    "smaller images)",
+                    layer.path,
+                )
         elif isinstance(layer, CaptionLayer):
             # Imported here: the Qt text engine costs start-up time and memory that a
             # render without captions need not pay.
             from creator_kit.render.captions import CaptionSource
 
             sources.append(
-                CaptionSource(layer, ctx.size, ctx.profile, default_end, offset, ctx.warn)
+                CaptionSource(
+                    layer, ctx.size, ctx.profile, default_end, offset, ctx.warn,
+                    fps=ctx.plan.fps, cancel=ctx.cancel,
+                )
             )
         elif isinstance(layer, StickerLayer):
             from creator_kit.render.stickers import StickerSource
