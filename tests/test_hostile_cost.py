@@ -15,11 +15,11 @@ from creator_kit.core.cancel import CancelToken
 from creator_kit.core.captions import Cue
 from creator_kit.core.errors import Cancelled
 from creator_kit.core.project_io import project_from_data
+from creator_kit.graphics.animation import Animated
+from creator_kit.graphics.captions import _Schedule
 from creator_kit.media import ffmpeg
-from creator_kit.render.captions import _Schedule
 from creator_kit.render.engine import Renderer
-from creator_kit.render.layers import Animated
-from creator_kit.render.plan import MAX_IMAGE_FILES, MAX_LAYERS, build_plan
+from creator_kit.render.timeline import MAX_IMAGE_FILES, MAX_LAYERS, build_plan
 from tests.hostile import assert_one_error, files_in, processes_under, run_cli
 from tests.mediagen import make_clip
 
@@ -204,7 +204,7 @@ def test_a_thousand_short_clips_render(tmp_path: Path) -> None:
 
 
 def test_too_many_caption_layers_refused(tmp_path: Path, clip: Path) -> None:
-    from creator_kit.render.plan import MAX_CAPTION_LAYERS
+    from creator_kit.render.timeline import MAX_CAPTION_LAYERS
 
     layers = [{"kind": "caption", "text": "x" * 100_000, "highlight": "words"}] * 50
     project = _project(tmp_path / "p.ckproj", clip, layers)

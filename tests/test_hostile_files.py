@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from creator_kit.batch.plan import MANIFEST_NAME
+from creator_kit.batch.jobs import MANIFEST_NAME
 from creator_kit.core.errors import InputError
 from creator_kit.core.files import check_file, open_file, read_file
 from tests.hostile import assert_one_error, files_in, processes_under, run_cli

@@ -47,7 +47,7 @@ from creator_kit.batch.executors import (
     RowTask,
     Status,
 )
-from creator_kit.batch.plan import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
+from creator_kit.batch.jobs import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
 from creator_kit.core.files import check_file, read_file

@@ -18,9 +18,10 @@ from typing import Any
 
 from creator_kit.builder.options import ProjectOptions
 from creator_kit.core.cancel import WarningCallback
-from creator_kit.core.captions import STYLES, CaptionStyle, Cue, parse_colour
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue
+from creator_kit.core.colour import parse_colour
 from creator_kit.core.errors import InputError
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.model import (
     Animation,
     AudioSettings,
@@ -92,6 +93,9 @@ def build_project(
     checked = check_options(options)
     if base is not None and options.clips:
         raise InputError("give either a project file or clips, not both")
+    if base is not None and (options.template or template is not None):
+        raise options.error("template", "a loaded project cannot take a template; give the "
+                            "clips instead of the project file")
     if base is None and not options.clips:
         raise options.error("clips", "nothing to render: give clips (or a project file)")
     if base is None and (options.template or template is not None) and \

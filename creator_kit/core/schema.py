@@ -230,7 +230,7 @@ def _convert_tagged(kinds: list[Any], value: Any, where: str) -> Any:
         raise SchemaError(where, f"must be an object, not {_type_name(value)}")
     by_kind = {k.KIND: k for k in kinds}
     kind = value.get("kind")
-    if kind not in by_kind:
+    if not isinstance(kind, str) or kind not in by_kind:
         shown = ", ".join(sorted(by_kind))
         raise SchemaError(f"{where}.kind", f"must be one of {shown}, not {kind!r}"[:300])
     return _convert_dataclass(by_kind[kind], value, where)

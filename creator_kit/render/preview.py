@@ -16,11 +16,13 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.model import Project
-from creator_kit.render.colour import yuv420_to_rgb
+from creator_kit.core.presets import get_profile
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
-from creator_kit.render.plan import RenderPlan, Segment, build_plan, needs_faces
+from creator_kit.render.preview_session import PreviewSession
+from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
+from creator_kit.render.yuv import yuv420_to_rgb
 
 # Reading on is cheaper than restarting ffmpeg for up to about this many frames.
 _READ_AHEAD = 45
@@ -43,7 +45,7 @@ class Previewer:
                 on_warning(message)
         faces = {}
         if needs_faces(self.plan.project):
-            from creator_kit.render.faces import analyse_plan
+            from creator_kit.render.face_timeline import analyse_plan
 
             faces = analyse_plan(self.plan)  # cached on disk: the export reuses it
         self.renderer = Renderer(self.plan, on_warning, faces=faces)
@@ -132,8 +134,16 @@ _cache: OrderedDict[Project, Previewer] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+_sessions: OrderedDict[tuple[Project, int], PreviewSession] = OrderedDict()
+
+
 def preview_frame(project: Project, t: float, width: int = 540) -> npt.NDArray[np.uint8]:
-    """The RGB frame export would produce at ``t``, downscaled to ``width`` pixels wide."""
+    """The RGB frame export would produce at ``t``, ``width`` pixels wide.
+
+    Narrower than the export, the frame is made as the editor's player makes it (a
+    :class:`~creator_kit.render.preview_session.PreviewSession` decoding and compositing at
+    that size, faces analysed first); at the export's width it is the export's frame itself.
+    """
     return preview_frame_and_warnings(project, t, width)[0]
 
 
@@ -141,6 +151,19 @@ def preview_frame_and_warnings(
     project: Project, t: float, width: int = 540
 ) -> tuple[npt.NDArray[np.uint8], tuple[str, ...]]:
     """:func:`preview_frame` and the warnings met so far (see :attr:`Previewer.warnings`)."""
+    if width < get_profile(project.output.preset).width:
+        with _cache_lock:
+            key = (project, width)
+            session = _sessions.get(key)
+            if session is None:
+                session = PreviewSession(project, width=width)
+                _sessions[key] = session
+                while len(_sessions) > 2:
+                    _sessions.popitem(last=False)[1].close()
+            else:
+                _sessions.move_to_end(key)
+            session.wait_for_faces()
+            return session.rgb(t), tuple(session.warnings)
     with _cache_lock:
         previewer = _cache.get(project)
         if previewer is None:

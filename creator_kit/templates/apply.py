@@ -38,8 +38,8 @@ from creator_kit.core.model import (
 )
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.presets import get_profile
+from creator_kit.graphics.stills import is_svg, still_size
 from creator_kit.media.images import MAX_PIXELS, load_rgba
-from creator_kit.render.stills import is_svg, still_size
 from creator_kit.templates.format import (
     MAX_VALUE_CHARS,
     LoadedTemplate,

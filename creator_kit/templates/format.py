@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
-from creator_kit.core.captions import STYLES, CaptionStyle, parse_colour
+from creator_kit.core.captions import STYLES, CaptionStyle
+from creator_kit.core.colour import check_colours
 from creator_kit.core.errors import InputError, OutputError
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.files import check_file, read_head
 from creator_kit.core.model import (
     Animation,
@@ -108,8 +109,7 @@ class Palette:
     background: str = "#0b3d4f"
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            parse_colour(getattr(self, f.name))
+        check_colours(self, *(f.name for f in dataclasses.fields(self)))
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from creator_kit.core.captions import CaptionStyle, Cue, parse_colour
+from creator_kit.core.captions import CaptionStyle, Cue
+from creator_kit.core.colour import parse_colour
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import read_file
 from creator_kit.text.bidi import bidi_safe_line, strip_marks

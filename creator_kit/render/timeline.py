@@ -13,6 +13,7 @@ from creator_kit.core.errors import InputError
 from creator_kit.core.files import check_file
 from creator_kit.core.model import CaptionLayer, ClipRef, FaceMaskLayer, ImageLayer, Project
 from creator_kit.core.presets import ExportProfile, get_profile
+from creator_kit.core.project_io import validate_project
 from creator_kit.media.probe import MediaInfo, probe
 
 
@@ -79,7 +80,7 @@ class RenderPlan:
 # What one render may ask for, so that its cost stays bounded per second of output: every
 # layer is prepared once and composited on every frame, so their number is capped; image
 # files are decoded once each (the same file at the same width is shared), and what they
-# keep in memory is capped in total (see render.sources). docs/project-format.md lists these.
+# keep in memory is capped in total (see graphics.stills). docs/project-format.md lists these.
 MAX_LAYERS = 64
 MAX_IMAGE_FILES = 32
 # A caption layer may draw its text again on every frame (word highlighting); the text
@@ -123,9 +124,11 @@ def build_plan(
 ) -> RenderPlan:
     """Probe every input of ``project`` and fix the output timeline.
 
-    Raises :class:`InputError` naming the first unusable file, or when the project asks
-    for more than the render limits allow; ``Cancelled`` when ``cancel`` is set meanwhile.
+    Raises :class:`InputError` naming the first value out of range (the project file's
+    rules, for a Project built in code), the first unusable file, or a project asking for
+    more than the render limits allow; ``Cancelled`` when ``cancel`` is set meanwhile.
     """
+    validate_project(project)
     check_cost(project)
     profile = get_profile(project.output.preset)
     fps = project.output.fps or profile.fps

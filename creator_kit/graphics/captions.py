@@ -1,4 +1,4 @@
-"""Caption layers at render time: text drawn by the text engine, timed, placed, highlighted.
+"""Caption layers as drawn sources: text drawn by the text engine, timed, placed, highlighted.
 
 The text engine caches every distinct caption image (and every highlighted variant), and the
 compositor caches each one's YUV form, so a caption costs one drawing per distinct look
@@ -7,16 +7,17 @@ however many frames it stays on screen.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from creator_kit.core.cancel import CancelToken
-from creator_kit.core.captions import Cue
+from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.frames import Sprite
-from creator_kit.core.model import CaptionLayer, Placement
-from creator_kit.core.presets import ExportProfile
-from creator_kit.render.layers import _ANCHOR_FRACTIONS, Animated
+from creator_kit.core.model import CaptionLayer, OutputSettings, Placement
+from creator_kit.core.presets import ExportProfile, get_profile
+from creator_kit.graphics.animation import ANCHOR_FRACTIONS, Animated
+from creator_kit.graphics.context import DrawContext
 from creator_kit.text.engine import CaptionImage, render_caption
 from creator_kit.text.placement import Rect, caption_area, covered_bands, place_in_area, zone_for
 from creator_kit.text.timing import active_word
@@ -25,22 +26,17 @@ from creator_kit.text.timing import active_word
 class CaptionSource:
     """One caption layer: a single text or a list of cues."""
 
-    def __init__(
-        self,
-        layer: CaptionLayer,
-        size: tuple[int, int],
-        profile: ExportProfile,
-        default_end: float,
-        offset: float = 0.0,
-        warn: Callable[[str], None] | None = None,
-        *,
-        fps: float | None = None,
-        cancel: CancelToken | None = None,
-    ) -> None:
+    def __init__(self, layer: CaptionLayer, ctx: DrawContext) -> None:
         self.layer = layer
-        self.size = size
-        self.profile = profile
-        self._warn = warn or (lambda _m: None)
+        self.size = ctx.size
+        # Captions keep clear of an interface band, so they need a preset: without one they
+        # use the default output's.
+        self.profile: ExportProfile = ctx.profile or get_profile(OutputSettings().preset)
+        # Style sizes are pixels of the export canvas; a smaller canvas (the editor's
+        # preview) draws the same caption scaled, so it wraps and sits as exported.
+        self.style = scaled_style(layer.style, self.size[0] / self.profile.width)
+        self._warn = ctx.warn
+        offset, default_end = ctx.offset, ctx.default_end
         start = layer.start + offset
         end = default_end if layer.end is None else min(layer.end + offset, default_end)
         if layer.cues:
@@ -62,13 +58,13 @@ class CaptionSource:
         # Which cue each output frame shows (the first visible one, as sprites_at picks):
         # only those cues are ever drawn, so the work is bounded by the frames, however many
         # cues a file holds, and sprites_at finds its cue without scanning them all.
-        self._fps = fps
-        self._schedule = _Schedule(self.cues, fps) if fps else None
+        self._fps = ctx.fps
+        self._schedule = _Schedule(self.cues, ctx.fps) if ctx.fps else None
         shown = self._schedule.shown() if self._schedule else range(len(self.cues))
         # Draw each shown cue once up front: bad text or fonts are reported before the render.
         for i in shown:
-            if cancel is not None:
-                cancel.raise_if_cancelled()
+            if ctx.cancel is not None:
+                ctx.cancel.raise_if_cancelled()
             self._image(i, self.cues[i], None)
 
     def _width(self, rtl: bool) -> float:
@@ -78,9 +74,9 @@ class CaptionSource:
 
     def _image(self, i: int, cue: Cue, word: int | None) -> CaptionImage:
         # The wrap width depends on direction (mirrored safe zone), known after a first draw.
-        img = render_caption(cue.text, self.layer.style, self._width(False), highlight_word=word)
+        img = render_caption(cue.text, self.style, self._width(False), highlight_word=word)
         if img.direction == "rtl" and self._width(True) != self._width(False):
-            img = render_caption(cue.text, self.layer.style, self._width(True), highlight_word=word)
+            img = render_caption(cue.text, self.style, self._width(True), highlight_word=word)
         if i not in self._warned:
             self._warned.add(i)
             for w in img.warnings:
@@ -95,7 +91,7 @@ class CaptionSource:
             area = caption_area(self.profile, rtl, canvas=self.size)
             return place_in_area(img.content, area, "bottom")
         cx, cy, cw, ch = img.content
-        ax, ay = _ANCHOR_FRACTIONS[placement.anchor]
+        ax, ay = ANCHOR_FRACTIONS[placement.anchor]
         x = placement.x * self.size[0] - ax * cw - cx
         y = placement.y * self.size[1] - ay * ch - cy
         return round(x), round(y)
@@ -140,6 +136,30 @@ class CaptionSource:
             key = ("caption", id(self), i, word)
             return (Sprite(img.rgba, x + round(st.dx), y + round(st.dy), opacity, key),)
         return ()
+
+
+def scaled_style(style: CaptionStyle, factor: float) -> CaptionStyle:
+    """``style`` with every pixel measure multiplied by ``factor`` (itself when 1)."""
+    if abs(factor - 1.0) < 1e-9:
+        return style
+    shadow = style.shadow
+    if shadow is not None:
+        shadow = dataclasses.replace(
+            shadow,
+            offset_x=shadow.offset_x * factor,
+            offset_y=shadow.offset_y * factor,
+            blur=shadow.blur * factor,
+        )
+    box = style.box
+    if box is not None:
+        box = dataclasses.replace(box, padding=box.padding * factor, radius=box.radius * factor)
+    return dataclasses.replace(
+        style,
+        size_px=style.size_px * factor,
+        outline_width=style.outline_width * factor,
+        shadow=shadow,
+        box=box,
+    )
 
 
 class _Schedule:
