@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "creator_kit.cli.faces_cmd",
     "creator_kit.cli.templates_cmd",
     "creator_kit.cli.batch_cmd",
+    "creator_kit.cli.gui_cmd",
 )
 
 

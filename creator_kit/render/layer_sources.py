@@ -18,6 +18,7 @@ from creator_kit.core.model import (
     FaceMaskLayer,
     ImageLayer,
     Layer,
+    SourceLayer,
     StickerLayer,
     TipCardLayer,
 )
@@ -72,6 +73,9 @@ def build_sources(
             from creator_kit.render.face_timeline import FaceMaskLayerSource
 
             sources.append(FaceMaskLayerSource(layer, ctx))
+        elif isinstance(layer, SourceLayer):
+            # Drawn by the caller's code (a moviepy clip, ...): already a frame source.
+            sources.append(layer.source)
         else:  # pragma: no cover - the schema admits only known kinds
             raise TypeError(f"no renderer for layer {type(layer).__name__}")
     return sources
