@@ -199,6 +199,24 @@ def test_a_landscape_clip_is_fitted_inside_the_canvas(tmp_path):
     assert main(["check", str(out)]) == 0
 
 
+@pytest.mark.slow
+def test_a_clip_too_short_for_the_platform_is_warned_about_before_drawing(tmp_path):
+    heard: list[str] = []
+    exporting = []
+
+    def frame(t):
+        if exporting:
+            assert heard, "the warning must come before the first frame is drawn"
+        return np.full((1920, 1080, 3), 90, np.uint8)
+
+    clip = VideoClip(frame, duration=0.5).with_fps(30)  # moviepy draws t=0 here for the size
+    exporting.append(True)
+    result = export(clip, tmp_path / "short.mp4", on_warning=heard.append, **FAST)
+    assert len(heard) == 1 and "0.50 s" in heard[0] and "1 to 600 s" in heard[0]
+    assert result.warnings == tuple(heard)
+    assert main(["check", str(result.path)]) == 1  # the check agrees
+
+
 def test_export_refuses_a_target_that_exists_or_is_a_symlink(tmp_path):
     out = tmp_path / "out.mp4"
     out.write_bytes(b"keep me")
