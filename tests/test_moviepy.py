@@ -33,7 +33,7 @@ from tests.test_export_safety import ffmpeg_children, leftovers
 from tests.test_vision_footage import linear, make_face_clip
 from tests.videoread import audio_samples, frame_count, frames_rgb
 
-TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp"
+TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp 😷"
 FAST = dict(x264_preset="ultrafast")
 
 
