@@ -144,6 +144,9 @@ class ClipRef:
     start: float = ranged(0.0, 0.0, 86_400.0)
     end: float | None = ranged(None, 0.0, 86_400.0)
     tail: TailMode = "cut"
+    # ``<size>:<sha256 of the first and last MiB>`` of the source when last saved, so a moved
+    # or renamed file can be found again (see creator_kit.core.relink); not part of equality.
+    fingerprint: str | None = field(default=None, compare=False, metadata={"max_len": 200})
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)

@@ -227,8 +227,10 @@ def check_named_file(path: Path, ref: str, doc_path: str | Path | None) -> None:
 
 
 def _relativise(p: str, base: Path) -> str:
-    q = Path(p)
+    q = Path(p).absolute()
     try:
-        return q.absolute().relative_to(base).as_posix()
+        return q.relative_to(base).as_posix()
     except ValueError:
+        # Outside the project's folder: absolute, since a relative path would be read
+        # against the project's folder on load, not against today's working folder.
         return str(q)

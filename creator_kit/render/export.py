@@ -11,11 +11,13 @@ The contract (the reason this wraps ffmpeg instead of using a library's one-call
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import secrets
 import socket
+import stat
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -30,6 +32,7 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
+from creator_kit.core.files import describe_mode, os_problem
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
 from creator_kit.render.audio import (
@@ -76,17 +79,51 @@ class ExportResult:
 
 
 def check_target(out: Path, overwrite: bool) -> None:
-    """Refuse a target we may not write, before any work is done."""
-    if out.is_dir() and not out.is_symlink():
-        raise OutputError("output path is a folder", out)
-    if os.path.lexists(out) and not overwrite:
-        what = "a symlink" if out.is_symlink() else "a file"
-        raise OutputError(f"output already exists ({what}); use --overwrite to replace it", out)
+    """Refuse a target we may not write, before any work is done.
+
+    Only a regular file or a symlink may be replaced (with ``overwrite``; the link itself, not
+    what it points to): a device node, FIFO, socket or folder at the target is refused even
+    with ``overwrite``, since renaming over ``/dev/null`` would replace the device itself.
+    """
+    st = _target_stat(out)
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError("output path is a folder", out)
+        is_link = stat.S_ISLNK(st.st_mode)
+        if not (is_link or stat.S_ISREG(st.st_mode)):
+            raise OutputError(
+                f"output path is {describe_mode(st.st_mode)}, not a regular file; refusing to "
+                "replace it",
+                out,
+            )
+        if not overwrite:
+            what = "a symlink" if is_link else "a file"
+            raise OutputError(
+                f"output already exists ({what}); use --overwrite to replace it", out
+            )
     parent = out.parent
-    if not parent.is_dir():
+    try:
+        parent_st = os.stat(parent)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise OutputError("output folder does not exist", parent) from None
+        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent) from None
+    if not stat.S_ISDIR(parent_st.st_mode):
         raise OutputError("output folder does not exist", parent)
     if not os.access(parent, os.W_OK):
         raise OutputError("output folder is not writable", parent)
+
+
+def _target_stat(out: Path) -> os.stat_result | None:
+    """``lstat`` of the target (links not followed); None when nothing is there."""
+    try:
+        return os.lstat(out)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            raise OutputError("output folder does not exist", out.parent) from None
+        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:
@@ -166,6 +203,8 @@ def verify_output(path: Path, plan: RenderPlan) -> None:
 
 def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
     if overwrite:
+        # Checked again: something other than a file or link may have appeared meanwhile.
+        check_target(out, overwrite)
         os.replace(tmp, out)  # replaces a symlink itself, never what it points to
         return
     try:
@@ -203,7 +242,7 @@ def export(
     progress = on_progress or (lambda _p: None)
     check_target(out, overwrite)
     clean_leftovers(out.parent)
-    plan = build_plan(project, on_warning)
+    plan = build_plan(project, on_warning, cancel)
     # The loudness pass is an ffmpeg of its own: it runs while the faces load and the layers
     # draw, instead of after them (about 0.7 s less before the first frame).
     loudness = _Background(normalise_gain, plan) if project.audio.normalise else None
@@ -236,7 +275,7 @@ def _export(
     base = _W_FACES if faces else 0.0
     span = 1.0 - base
     # Loads every image and draws every caption: bad layers fail here, before any encoding.
-    renderer = Renderer(plan, on_warning, faces)
+    renderer = Renderer(plan, on_warning, faces, cancel)
     tmp = _reserve_temp(out)
     encoder: Encoder | None = None
     frames: Iterator[Frame] | None = None

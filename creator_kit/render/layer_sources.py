@@ -49,6 +49,10 @@ def build_sources(
     ctx = dataclasses.replace(ctx, default_end=default_end, offset=offset)
     sources: list[FrameSource] = []
     for layer in layers:
+        # Preparing a layer can take a while (an image to decode, captions to draw): a
+        # cancel takes effect between layers (and between a caption layer's cues).
+        if ctx.cancel is not None:
+            ctx.cancel.raise_if_cancelled()
         if isinstance(layer, ImageLayer):
             sources.append(ImageSource(layer, ctx))
         elif isinstance(layer, CaptionLayer):
