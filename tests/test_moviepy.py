@@ -45,11 +45,14 @@ def _cache(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _no_write_videofile(monkeypatch):
     """export() must never fall back on moviepy's writer (which overwrites and never checks)."""
+    import moviepy.video.io.ffmpeg_writer as writer
 
     def refuse(*_a, **_k):
-        raise AssertionError("moviepy's write_videofile was called")
+        raise AssertionError("moviepy's video writer was called")
 
     monkeypatch.setattr(VideoClip, "write_videofile", refuse)
+    monkeypatch.setattr(writer, "ffmpeg_write_video", refuse)
+    monkeypatch.setattr(writer.FFMPEG_VideoWriter, "__init__", refuse)
 
 
 def tone(duration: float, freq: float = 440.0) -> AudioClip:
