@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz bench lint sysdeps clean
+.PHONY: demo gui test fuzz bench lint sysdeps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ sysdeps:
 demo: $(STAMP)
 	$(PY) scripts/make_demo.py
 
+# The editor on the sample project (made on first use from generated media).
+gui: $(STAMP)
+	$(PY) scripts/make_gui_sample.py
+
 test: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/lint-imports
@@ -44,6 +48,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_player.py
+	$(PY) benchmarks/bench_editor.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts

@@ -39,9 +39,21 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
         if window.project is None:
             sys.stderr.write(f"error: {files[0]}: could not be opened\n")
             return 2
+        def faces_done() -> bool:
+            session = window.player.session()
+            return session is not None and bool(session.faces_ready)
+
+        # Face analysis runs in the background; the picture is final once it is done, so the
+        # frame at ``at`` is asked for only then.
+        settle(180.0, faces_done)
         window.player.seek(at)
-        settle(30.0, lambda: not window.player.current_image().isNull())
-        settle(0.5)
+        def shown() -> bool:
+            frame, session = window.player.current_frame(), window.player.session()
+            return (frame is not None and session is not None and not frame.approximate
+                    and frame.index == session.index_at(at))
+
+        settle(30.0, shown)
+        settle(1.0)
         if not window.grab().save(str(Path(screenshot).absolute()), "PNG"):
             sys.stderr.write(f"error: {screenshot}: cannot write the screenshot\n")
             return 2

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -58,7 +59,7 @@ from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
-from creator_kit.gui.timeline import TimelineWidget
+from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
 
 VIDEO = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
@@ -141,14 +142,24 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.RightDockWidgetArea
         if rtl:
             leading, trailing = trailing, leading
-        self._dock(tr("Main", "Library"), self.library, leading, "library")
-        self._dock(tr("Main", "Inspector"), self.inspector, trailing, "inspector")
-        self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline,
+        self.library_dock = self._dock(tr("Main", "Library"), self.library, leading, "library")
+        self.inspector_dock = self._dock(tr("Main", "Inspector"), self.inspector, trailing,
+                                         "inspector")
+        # The timeline scrolls up and down when a project has more layers than fit.
+        self.timeline_scroll = QScrollArea()
+        self.timeline_scroll.setWidgetResizable(True)
+        self.timeline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_scroll.setWidget(self.timeline)
+        self.timeline_scroll.setMinimumHeight(RULER_H + 3 * ROW_H + 10)
+        self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline_scroll,
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
         jobs_dock = self._dock(tr("Main", "Exports"), self.jobs_panel,
                                Qt.DockWidgetArea.BottomDockWidgetArea, "jobs")
         self.tabifyDockWidget(self.timeline_dock, jobs_dock)
         self.timeline_dock.raise_()
+        self.resizeDocks([self.library_dock, self.inspector_dock], [380, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeline_dock], [230], Qt.Orientation.Vertical)
 
         # -- status line ---------------------------------------------------------------------
         self.status_label = QLabel()
@@ -156,7 +167,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.faces_bar = QProgressBar()
         self.faces_bar.setRange(0, 100)
-        self.faces_bar.setMaximumWidth(160)
+        self.faces_bar.setMinimumWidth(220)
         self.faces_bar.setFormat(tr("Main", "Analysing faces %p%"))
         self.faces_bar.setVisible(False)
         self.statusBar().addPermanentWidget(self.faces_bar)
