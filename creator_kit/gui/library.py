@@ -66,8 +66,10 @@ def _template_thumb(name: str, clip: str | None, lang: str) -> QImage:
 
     if clip is None:
         return QImage()
+    # No face analysis for a thumbnail (seconds of work competing with the player): the
+    # look of a template shows as well on a plain crop.
     project = apply_template(find_template(name), [clip], language=lang,  # type: ignore[arg-type]
-                             face_mask=False, end_card=False,
+                             face_mask=False, end_card=False, reframe="fill",
                              caption=tr("Library", "Your caption"))
     rgb = np.ascontiguousarray(preview_frame(project, 1.0, 108))
     h, w = rgb.shape[:2]
