@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo gui test fuzz bench lint sysdeps clean
+.PHONY: demo gui test fuzz bench lint sysdeps clean moviepy
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +13,19 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(MAKE) moviepy
 	touch $(STAMP)
 
-# Optional system tools for the test suite (OCR of rendered Arabic, a virtual screen).
+# creator_kit.moviepy and its tests need moviepy 2. moviepy 2.2.1 pins Pillow below 12, which
+# lacks image-decoding security fixes we require (pillow>=12.3), so it is installed without its
+# pins: its other dependencies by hand, then moviepy itself with --no-deps. Users do the same
+# (README, "creator_kit for moviepy users") until moviepy releases without the pin.
+MOVIEPY_DEPS := "decorator>=4.0.2,<6" "imageio>=2.5,<3" "proglog<=1.0.0" "python-dotenv>=0.10" tqdm
+moviepy: | $(PY)
+	$(PY) -m pip install --quiet $(MOVIEPY_DEPS)
+	$(PY) -m pip install --quiet --no-deps moviepy==2.2.1
+
+# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor.
 # Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -23,13 +33,20 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ara >/dev/null) \
 	      || echo "note: could not install tesseract-ocr-ara; OCR tests will skip"; \
 	  fi; \
+	  if ! dpkg -s libxcb-cursor0 libxkbcommon-x11-0 >/dev/null 2>&1; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxcb-cursor0 libxcb-icccm4 \
+	      libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
+	      libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 >/dev/null) \
+	      || echo "note: could not install Qt's X11 libraries; the editor needs them on a display"; \
+	  fi; \
 	fi
 
 demo: $(STAMP)
 	$(PY) scripts/make_demo.py
 
-# The editor on the sample project (made on first use from generated media).
-gui: $(STAMP)
+# The editor on the sample project (made on first use from generated media). Qt's X11 plugin
+# needs a few xcb libraries that a bare Debian lacks; sysdeps installs them when it can.
+gui: $(STAMP) sysdeps
 	$(PY) scripts/make_gui_sample.py
 
 test: $(STAMP) sysdeps
@@ -48,6 +65,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_player.py
+	$(PY) benchmarks/bench_moviepy.py
 	$(PY) benchmarks/bench_editor.py
 
 lint: $(STAMP)

@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("batch", help="render one clip per spreadsheet row (CSV or XLSX)",
                        description="Render one clip per row of a CSV or XLSX sheet. Columns: "
                        "input, output, template, caption or captions, language, logos, "
-                       "var:NAME.")
+                       "var:NAME, and any render flag that sets a value (fps, "
+                       "caption-style, music-volume...).")
     p.add_argument("sheet", metavar="SHEET.csv|.xlsx")
     p.add_argument("--out-dir", required=True, metavar="DIR", help="where the clips go")
     p.add_argument("--template", metavar="NAME", help="template for rows that name none")
