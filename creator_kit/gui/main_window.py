@@ -91,10 +91,12 @@ class Welcome(QWidget):
         self.open_clip.clicked.connect(window.open_clips_dialog)
         self.open_project = QPushButton(tr("Welcome", "Open project…"))
         self.open_project.clicked.connect(window.open_project_dialog)
+        self.from_template = QPushButton(tr("Welcome", "Start from a template…"))
+        self.from_template.clicked.connect(window.start_from_template)
         self.recover = QPushButton(tr("Welcome", "Restore unsaved work"))
         self.recover.clicked.connect(window.offer_recovery)
         self.recover.setVisible(False)
-        for b in (self.open_clip, self.open_project, self.recover):
+        for b in (self.open_clip, self.from_template, self.open_project, self.recover):
             b.setMinimumHeight(40)
             row.addWidget(b)
         row.addStretch(1)
@@ -756,6 +758,19 @@ class MainWindow(QMainWindow):
 
         dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
+            self.apply_template(dlg.choice, dlg.values(), dlg.language())
+
+    def start_from_template(self) -> None:
+        """Pick a template (with its variables), then the clips it is applied to."""
+        from creator_kit.gui.templates_dialog import TemplateDialog
+
+        dlg = TemplateDialog(self, self.library.template_images)
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.choice is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, tr("Main", "Clips for the template"), "",
+            tr("Main", "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"))
+        if paths and self.new_project(paths):
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
 
     def apply_template(self, name: str, variables: dict[str, str] | None = None,
