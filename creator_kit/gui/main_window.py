@@ -258,6 +258,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = f.addMenu(tr("Main", "Open recent"))
         self._action(f, tr("Main", "Add media…"), self.add_media_dialog, "Ctrl+I",
                      tr("Main", "Add clips, images, music or subtitles"))
+        self._action(f, tr("Main", "Relink missing media…"), self.relink_current, None,
+                     tr("Main", "Find files that were moved, renamed or unplugged"))
         f.addSeparator()
         self.save_action = self._action(f, tr("Main", "Save"), self.save,
                                         QKeySequence.StandardKey.Save)
@@ -461,6 +463,19 @@ class MainWindow(QMainWindow):
 
         dlg = RelinkDialog(project, self)
         return dlg.run()
+
+    def relink_current(self) -> bool:
+        """Relink the open project's missing files (one undoable step); False if none."""
+        if self.project is None:
+            return False
+        if not missing_files(self.project):
+            self.show_message(tr("Main", "No media is missing"))
+            return False
+        relinked = self.relink(self.project)
+        if relinked is None or relinked == self.project:
+            return False
+        self.model.replace_project(tr("Main", "Relink media"), relinked)
+        return True
 
     def add_clips(self, clips: Sequence[Path]) -> None:
         good = self._check_clips(clips)
