@@ -59,7 +59,7 @@ from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import output_size
 from creator_kit.render.audio import RATE, build_audio, normalise_gain
 from creator_kit.render.canvas_filters import fill_crop
-from creator_kit.render.compositor import Frame
+from creator_kit.render.compositor import Compositor, Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
 from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
@@ -75,7 +75,8 @@ _RESTART_FRAMES = 12
 _READ_AHEAD = 45
 # A seek to one of the very last frames can land past the end of the stream: start earlier.
 _TAIL = 8
-_CACHE_BYTES = 64 * 1024 * 1024
+_CACHE_BYTES = 32 * 1024 * 1024
+_SPRITE_CACHE_BYTES = 12 * 1024 * 1024
 
 Box = tuple[int, int, int, int]  # x, y, w, h in preview canvas pixels
 F64 = npt.NDArray[np.float64]
@@ -427,7 +428,11 @@ class PreviewSession:
     def _make_renderer(self) -> Renderer:
         self._render_warnings = []
         self._mappings: dict[int, Callable[[F64, float], F64]] = {}
-        return Renderer(self.plan, self._note_warning, self._faces)
+        renderer = Renderer(self.plan, self._note_warning, self._faces)
+        # Sprites are a quarter of export's size here, and a face mask makes a new one every
+        # frame: a smaller conversion cache holds the same captions and stickers.
+        renderer.compositor = Compositor(cache_bytes=_SPRITE_CACHE_BYTES)
+        return renderer
 
     def _note_warning(self, message: str) -> None:
         # Called while layers are prepared and whenever drawing meets a new problem (a cue
