@@ -26,6 +26,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication, QPainterPath
@@ -43,9 +44,13 @@ def _has_display() -> bool:
     return True  # Windows and macOS always have a window system
 
 
-def ensure_qt() -> QGuiApplication:
+def ensure_qt(
+    factory: Callable[[list[str]], QGuiApplication] | None = None,
+) -> QGuiApplication:
     """Return the running Qt application, creating a ``QGuiApplication`` if there is none.
 
+    ``factory`` makes the application instead (the editor passes ``QApplication``, which
+    this module may not import), so the editor's application gets the same set-up.
     Raises RuntimeError when there is none yet and this is not the main thread.
     """
     global _app
@@ -67,7 +72,8 @@ def ensure_qt() -> QGuiApplication:
                 "captions from worker threads"
             )
         # Only the program name: Qt would otherwise read options such as -platform from argv.
-        _app = QGuiApplication([sys.argv[0] if sys.argv and sys.argv[0] else "creator-kit"])
+        argv = [sys.argv[0] if sys.argv and sys.argv[0] else "creator-kit"]
+        _app = (factory or QGuiApplication)(argv)
         return _app
 
 
