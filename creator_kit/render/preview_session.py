@@ -578,7 +578,9 @@ class PreviewSession:
         before = kf[max(i, 0)]
         return _RESTART_FRAMES + max(0, int((t - before) * self.plan.fps))
 
-    def _picture(self, seg: Segment, local: int, allow_proxy: bool = False) -> Frame:
+    def _picture(
+        self, seg: Segment, local: int, allow_proxy: bool = False, proxy_after: int = _PROXY_AFTER
+    ) -> Frame:
         """The decoded picture (before layers) of ``seg`` at ``local`` frames in.
 
         With ``allow_proxy``, a picture that is far to decode comes from the jump proxies
@@ -598,7 +600,8 @@ class PreviewSession:
             if dec is not None and dec.seg.index == seg.index and dec.position <= local
             else None
         )
-        if allow_proxy and min(restart, read_on if read_on is not None else restart) > _PROXY_AFTER:
+        cost = min(restart, read_on if read_on is not None else restart)
+        if allow_proxy and cost > proxy_after:
             proxy = self._proxy_picture(seg, local)
             if proxy is not None:
                 self._approximate = True
@@ -618,14 +621,20 @@ class PreviewSession:
         return self._decoded
 
     def frame(
-        self, index: int, allow_proxy: bool = False, lift: int | None = None
+        self,
+        index: int,
+        allow_proxy: bool = False,
+        lift: int | None = None,
+        proxy_after: int = _PROXY_AFTER,
     ) -> PreviewFrame:
         """The composited frame at timeline ``index`` with its layer and face boxes.
 
         ``allow_proxy`` lets a picture that would take long to decode come from the jump
         proxies (the frame is then marked ``approximate``; ask again without it for the
-        exact one). ``lift`` leaves that layer out of the picture and hands it over
-        separately (``PreviewFrame.lifted``), so a player can move it live while dragging.
+        exact one) when more than ``proxy_after`` frames would have to be decoded for it (a
+        scrubbing player asks for proxies sooner). ``lift`` leaves that layer out of the
+        picture and hands it over separately (``PreviewFrame.lifted``), so a player can move
+        it live while dragging.
         """
         with self._lock:
             if self._closed:
@@ -635,7 +644,8 @@ class PreviewSession:
             seg = plan.segment_at(index)
             self._approximate = False
             if seg is not None:
-                out = self._picture(seg, index - seg.first_frame, allow_proxy).copy()
+                local = index - seg.first_frame
+                out = self._picture(seg, local, allow_proxy, proxy_after).copy()
             else:
                 last = None
                 card = plan.project.card
