@@ -298,6 +298,10 @@ class PlayerWidget(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._failure = message
+        if self._playing:  # no more frames will come: stop rather than run a silent clock
+            self._stop_playback()
+            self._playing = False
+            self.playing_changed.emit(False)
         self._emit_warnings()
 
     def _on_warnings(self, warnings: list[str]) -> None:

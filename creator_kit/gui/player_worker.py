@@ -198,14 +198,22 @@ class FrameWorker:
                     finally:
                         self.session.set_busy(False)
             except Cancelled:
+                self._drop_play(gen)
                 continue
             except CreatorKitError as exc:
+                self._drop_play(gen)  # or the same error would come back at once, forever
                 self.signals.failed.emit(str(exc))
             except Exception as exc:  # a broken frame must not kill the player thread
+                self._drop_play(gen)
                 message = QCoreApplication.translate("Player", "The preview failed: {error}")
                 self.signals.failed.emit(message.replace("{error}", str(exc)))
         if self.session is not None:
             self.session.close()
+
+    def _drop_play(self, gen: int) -> None:
+        with self._cond:
+            if gen == self._generation:
+                self._play_from = None
 
     def _has_work(self) -> bool:
         if self._project is not None or self._still is not None:
