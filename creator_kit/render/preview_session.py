@@ -31,7 +31,6 @@ callbacks run on the session's background threads.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import threading
 from collections import OrderedDict
@@ -152,36 +151,48 @@ def preview_plan(plan: RenderPlan, width: int = PREVIEW_WIDTH) -> RenderPlan:
     return dataclasses.replace(plan, width=w, height=h)
 
 
-@functools.lru_cache(maxsize=64)
-def _keyframes(path: str, mtime: float, size: int) -> tuple[float, ...]:
-    import av
-
-    times: list[float] = []
-    try:
-        with av.open(path) as container:
-            stream = container.streams.video[0]
-            base = float(stream.time_base or 0)
-            start = stream.start_time or 0
-            for packet in container.demux(stream):
-                if packet.is_keyframe and packet.pts is not None:
-                    times.append((packet.pts - start) * base)
-    except (av.error.FFmpegError, IndexError):
-        return ()
-    return tuple(sorted(times))
+_KEYFRAMES: OrderedDict[tuple[str, int, int], tuple[float, ...]] = OrderedDict()
+_KEYFRAMES_LOCK = threading.Lock()
 
 
-def keyframe_times(path: str | Path) -> tuple[float, ...]:
+def keyframe_times(path: str | Path, cancel: CancelToken | None = None) -> tuple[float, ...]:
     """Times (seconds from the stream's start) of the video keyframes of ``path``.
 
     Read from the container's packets without decoding anything; cached per file version.
-    An unreadable file gives an empty tuple (the caller then guesses).
+    An unreadable file gives an empty tuple (the caller then guesses). ``cancel`` stops a
+    long file's scan (raising ``Cancelled``).
     """
     p = str(path)
     try:
         st = os.stat(p)
     except OSError:
         return ()
-    return _keyframes(p, st.st_mtime, st.st_size)
+    key = (p, st.st_mtime_ns, st.st_size)
+    with _KEYFRAMES_LOCK:
+        hit = _KEYFRAMES.get(key)
+    if hit is not None:
+        return hit
+    import av
+
+    times: list[float] = []
+    try:
+        with av.open(p) as container:
+            stream = container.streams.video[0]
+            base = float(stream.time_base or 0)
+            start = stream.start_time or 0
+            for n, packet in enumerate(container.demux(stream)):
+                if cancel is not None and n % 256 == 0:
+                    cancel.raise_if_cancelled()
+                if packet.is_keyframe and packet.pts is not None:
+                    times.append((packet.pts - start) * base)
+    except (av.error.FFmpegError, IndexError):
+        return ()
+    result = tuple(sorted(times))
+    with _KEYFRAMES_LOCK:
+        _KEYFRAMES[key] = result
+        while len(_KEYFRAMES) > 64:
+            _KEYFRAMES.popitem(last=False)
+    return result
 
 
 class _PictureCache:
@@ -553,7 +564,7 @@ class PreviewSession:
     def _index_keyframes(self) -> None:
         for seg in self.plan.segments:
             self._cancel.raise_if_cancelled()
-            self._keyframes[seg.index] = keyframe_times(seg.clip.source)
+            self._keyframes[seg.index] = keyframe_times(seg.clip.source, self._cancel)
 
     # ------------------------------------------------------------------ frames
 
