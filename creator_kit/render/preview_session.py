@@ -31,6 +31,7 @@ callbacks run on the session's background threads.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -66,6 +67,8 @@ from creator_kit.render.yuv import KB, KG, KR
 
 if TYPE_CHECKING:
     from creator_kit.vision import FaceAnalysis
+
+log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 540
 # Starting ffmpeg and its filter graph costs about as much as decoding this many frames.
@@ -432,6 +435,12 @@ class PreviewSession:
             except CreatorKitError as exc:
                 if not self._cancel.cancelled:
                     self._render_warnings.append(str(exc))
+                    self._report_warnings()
+            except Exception as exc:  # a helper pass must never take the preview down
+                if not self._cancel.cancelled:
+                    log.warning("preview %s failed", target.__name__, exc_info=True)
+                    self._render_warnings.append(f"preview: {target.__name__.strip('_')} "
+                                                 f"failed ({exc})")
                     self._report_warnings()
 
         return run
