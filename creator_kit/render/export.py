@@ -33,6 +33,7 @@ import numpy.typing as npt
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
 from creator_kit.core.files import describe_mode, os_problem
+from creator_kit.core.memory import release_free_memory
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
 from creator_kit.render.audio import (
@@ -296,6 +297,8 @@ def _export(
         frames = renderer.frames(pool, cancel)
         for i, frame in enumerate(frames):
             encoder.write(frame)
+            if i % 8 == 7:
+                release_free_memory()  # keeps the process near its live data (core.memory)
             now = time.monotonic()
             if now - last_report >= 0.25 or i == total - 1:
                 last_report = now
