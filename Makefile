@@ -64,6 +64,7 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
 	$(PY) benchmarks/bench_faces.py
+	$(PY) benchmarks/bench_memory.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_player.py
 	$(PY) benchmarks/bench_moviepy.py

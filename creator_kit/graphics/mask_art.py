@@ -83,9 +83,19 @@ def _premultiply(img: RGBA) -> F32:
 
 
 def _unpremultiply(pre: F32) -> RGBA:
-    alpha = np.clip(pre[:, :, 3], 0, 255)
-    rgb = pre[:, :, :3] / np.maximum(alpha[:, :, None] / 255.0, 1e-3)
-    return np.dstack([np.clip(rgb, 0, 255), alpha]).round().astype(np.uint8)
+    """Straight-alpha RGBA from premultiplied ``pre``, which is consumed (used as scratch).
+
+    Worked in place: on a 1080x1920 canvas a close face's mask is drawn anew most frames, and
+    the temporaries of the plain expression (a dozen float planes) cost 80 MB of peak memory.
+    """
+    np.clip(pre, 0, 255, out=pre)  # clipping the colour before dividing changes nothing
+    scale = pre[:, :, 3] / np.float32(255.0)
+    np.maximum(scale, np.float32(1e-3), out=scale)
+    rgb = pre[:, :, :3]
+    np.divide(rgb, scale[:, :, None], out=rgb)
+    np.clip(rgb, 0, 255, out=rgb)
+    np.rint(pre, out=pre)
+    return pre.astype(np.uint8)
 
 
 def _resize_rgba(img: RGBA, w: int, h: int) -> RGBA:
