@@ -8,7 +8,7 @@ alone (``creator-kit faces``). They run on a generated selfie (1920x1080 landsca
 and on the real phone clip ``selfie-two-people-rot90.mp4`` of the shared media folder when it
 is there (skipped with a note otherwise). Memory figures do not depend on machine load.
 
-    python benchmarks/bench_memory.py [--quick] [--only NAME]
+    python benchmarks/bench_memory.py [--quick] [--only NAME] [--real-only]
 """
 
 from __future__ import annotations
@@ -115,8 +115,10 @@ def main() -> None:
     quick = "--quick" in sys.argv
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     work = Path(tempfile.mkdtemp(prefix="ck-bench-mem-"))
-    generated = make_selfie(work / "selfie-generated.mp4", duration=5.0 if quick else 15.0)
-    table: dict[str, dict[str, float]] = {"generated": measure(generated, work, only)}
+    table: dict[str, dict[str, float]] = {}
+    if "--real-only" not in sys.argv:
+        generated = make_selfie(work / "selfie-generated.mp4", duration=5.0 if quick else 15.0)
+        table["generated"] = measure(generated, work, only)
     if REAL_CLIP.exists():
         table["real"] = measure(REAL_CLIP, work, only)
     else:

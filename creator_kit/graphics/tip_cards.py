@@ -8,6 +8,7 @@ language and :class:`TipCardSource` reveals the steps over the card's time.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -146,7 +147,9 @@ class TipCardSource:
         self._gap = min(1.0, max(0.05, (span * 0.7 - lead) / max(n, 1)))
         self._first = self._anim.start + lead
         self._fade = min(0.3, self._gap * 0.8)
-        self._images: dict[tuple[int, ...], RGBA] = {}
+        # Only the last few reveal states: a render walks them in order once, and every state
+        # kept costs a full card bitmap (about 0.8 MB; a six-step card has 25 states).
+        self._images: OrderedDict[tuple[int, ...], RGBA] = OrderedDict()
 
     def reveal_at(self, t: float) -> tuple[int, ...]:
         """Each step's quantised opacity level (0..4) at time ``t``."""
@@ -164,6 +167,10 @@ class TipCardSource:
             img = compose_tip(self._parts, [lv / self._LEVELS for lv in state])
             img.flags.writeable = False
             self._images[state] = img
+            if len(self._images) > 4:
+                self._images.popitem(last=False)
+        else:
+            self._images.move_to_end(state)
         return img
 
     def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:
