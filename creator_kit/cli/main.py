@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -31,6 +32,7 @@ COMMAND_MODULES = (
     "creator_kit.cli.faces_cmd",
     "creator_kit.cli.templates_cmd",
     "creator_kit.cli.batch_cmd",
+    "creator_kit.cli.cache_cmd",
 )
 
 
@@ -77,6 +79,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``creator-kit``; returns the process exit code."""
+    # In a frozen app a batch worker is this same executable started by multiprocessing's
+    # spawn; freeze_support() runs the worker and exits there (a no-op when not frozen).
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)

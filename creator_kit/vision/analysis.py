@@ -4,7 +4,8 @@
 on each analysed frame, links the detections into tracks and smooths them. The result, a
 :class:`FaceAnalysis`, answers :meth:`FaceAnalysis.faces_at` for any time by interpolating
 between analysed frames, in the source's displayed pixels. It is cached as JSON per source
-file and settings, so a preview and every later render reuse it.
+file and settings, so a preview and every later render reuse it; the cache is trimmed to the
+user's limit (``core.settings``), least recently used first (``core.cache``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.cache import cache_root, touch, trim_cache
 from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError
+from creator_kit.core.settings import load_settings
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
@@ -276,12 +279,17 @@ def analyse(
     if use_cache:
         cached = _load_cache(cache_file, key.identity)
         if cached is not None:
+            touch(cache_file)  # recently used: trimmed last
             if on_progress:
                 on_progress(Progress("faces", 1.0, 0.0))
             return cached
     result = _run(p, info, rate, max_side, cancel, on_progress)
     if use_cache:
         _save_cache(cache_file, key.identity, result)
+        # The cache is capped by the user's setting; the entry just written is the newest, so
+        # it is the last to go. move_corrupt=False: a bad settings file is reported by the app.
+        limit = load_settings(move_corrupt=False).settings.cache_limit_mb
+        trim_cache(limit * 1024**2)
     return result
 
 
@@ -427,15 +435,8 @@ def _prefetch(frames: Iterator[tuple[float, Any]], depth: int = 4) -> Iterator[t
 
 
 def cache_dir() -> Path:
-    """Where analyses are cached: ``$CREATOR_KIT_CACHE_DIR/faces`` or the user cache dir."""
-    override = os.environ.get("CREATOR_KIT_CACHE_DIR")
-    if override:
-        base = Path(override)
-    else:
-        import platformdirs
-
-        base = Path(platformdirs.user_cache_dir("creator-kit", appauthor=False))
-    return base / "faces"
+    """Where analyses are cached: ``faces/`` in the cache folder (:func:`core.cache.cache_root`)."""
+    return cache_root() / "faces"
 
 
 @dataclass(frozen=True)
