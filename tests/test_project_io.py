@@ -71,6 +71,34 @@ def test_old_version_is_migrated(tmp_path):
     assert load_project(p).reframe.mode == "fill"
 
 
+def test_every_layer_gets_a_stable_unique_id(tmp_path):
+    # A version-1 file has no ids: they are filled in document order, the same on every load,
+    # unique across the clip layers and the closing card's layers, and kept once saved.
+    doc = {
+        "schema_version": 1,
+        "clips": [{"source": "a.mp4"}],
+        "layers": [{"kind": "caption", "text": "a"}, {"kind": "caption", "text": "b"},
+                   {"kind": "face-mask"}],
+        "card": {"layers": [{"kind": "caption", "text": "c"}]},
+    }
+    p = write(tmp_path / "v1.ckproj", json.dumps(doc))
+    first, second = load_project(p), load_project(p)
+    ids = [layer.id for layer in first.layers]
+    assert ids == ["caption-1", "caption-2", "face-mask-1"]
+    assert first.card is not None and first.card.layers[0].id == "caption-3"
+    assert [layer.id for layer in second.layers] == ids
+    save_project(first, tmp_path / "v2.ckproj")
+    saved = json.loads((tmp_path / "v2.ckproj").read_text(encoding="utf-8"))
+    assert saved["schema_version"] == 2
+    assert [layer["id"] for layer in saved["layers"]] == ids
+    # Ids chosen by hand survive; a duplicate id is renamed rather than shared.
+    doc["schema_version"] = 2
+    doc["layers"] = [{"kind": "caption", "text": "a", "id": "title"},
+                     {"kind": "caption", "text": "b", "id": "title"}]
+    dup = load_project(write(tmp_path / "dup.ckproj", json.dumps(doc)))
+    assert [layer.id for layer in dup.layers] == ["title", "caption-1"]
+
+
 @pytest.mark.parametrize(
     ("doc", "expect"),
     [

@@ -29,13 +29,13 @@ from typing import Any
 
 from creator_kit import __version__
 from creator_kit.batch.sheet import Sheet, SheetRow, read_sheet
+from creator_kit.builder import OptionError, ProjectOptions, build_project
 from creator_kit.core.captions import Cue
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import Language, Project
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.schema import to_data
 from creator_kit.media.probe import MediaInfo, probe
-from creator_kit.templates.apply import apply_template
 from creator_kit.templates.format import VARIABLE_PATTERN, LoadedTemplate
 from creator_kit.templates.store import find_template
 
@@ -43,6 +43,11 @@ KNOWN_COLUMNS = ("input", "output", "template", "caption", "captions", "language
 REQUIRED_COLUMNS = ("input", "output")
 MANIFEST_NAME = ".creator-kit-batch.json"
 SUMMARY_NAME = "batch-summary.csv"
+# Which column fills each project option, for messages about a row.
+_ROW_COLUMNS = {"clips": "input", "caption": "caption", "cues": "captions",
+                "captions": "captions", "language": "language", "card_logos": "logos",
+                "template": "template", "variables": "template"}
+_ROW_LABELS = {option: f"column {column!r}" for option, column in _ROW_COLUMNS.items()}
 _FILE_FIELDS = frozenset({"source", "path", "music", "image", "font_file"})
 
 
@@ -343,10 +348,14 @@ class _RowChecker:
 
         if problems or loaded is None or name is None:
             return None, problems
+        options = ProjectOptions(
+            clips=tuple(clips), variables=variables, language=language, caption=caption,
+            cues=cues, card_logos=tuple(logos), labels=_ROW_LABELS)
         try:
-            project = apply_template(loaded, clips, variables, language=language or
-                                     loaded.template.languages[0], caption=caption, cues=cues,
-                                     logos=logos)
+            project = build_project(options, template=loaded)
+        except OptionError as exc:
+            problem(_ROW_COLUMNS.get(exc.option), exc.detail)
+            return None, problems
         except InputError as exc:
             column = "logos" if logos and "image" in exc.problem else None
             problem(column, exc.message)

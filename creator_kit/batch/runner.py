@@ -1,23 +1,26 @@
-"""Running a checked batch: parallel worker processes, resume, clean cancel, a summary.
+"""Running a checked batch: workers, resume, clean cancel, a summary.
 
-* **Workers.** Each output is rendered by :func:`creator_kit.render.export.export` in a
-  worker process (started with ``spawn``, so no Qt or thread state is inherited by
-  forking). Processes, not threads: compositing is Python and would hold the GIL, and a
-  crash in one render cannot take the batch down. :func:`auto_jobs` sizes the pool from
-  the cores and the free memory.
+* **Where rows run** is an executor's business (:mod:`creator_kit.batch.executors`): local
+  worker processes by default, or a Dask cluster (:mod:`creator_kit.batch.cluster`). What
+  follows is the same for both. :func:`auto_jobs` sizes the local pool from the cores and
+  the free memory.
 * **Resume.** A manifest beside the outputs (``.creator-kit-batch.json``) records, for
   each output made, a hash of its project (template, texts, settings, creator_kit's
   version) and the size and modification time of every file it read. Run the sheet again
   and rows whose output is still there and whose inputs and settings are unchanged are
   skipped; touching one input re-renders only its rows.
 * **Existing files.** An output the manifest does not know is never replaced without
-  ``overwrite``; a stale output this batch made earlier is replaced.
+  ``overwrite``; a stale output this batch made earlier is replaced. An output whose
+  folder is a symbolic link leading outside the output folder is refused.
 * **Cancel.** Setting the cancel token (the CLI does on SIGINT/SIGTERM) stops starting
   rows and tells every worker to cancel its export, which removes its temporary file:
   no partial output is ever left at an output path. :class:`Cancelled` is raised after
   the manifest and summary are written.
 * **Failures** are recorded and the batch goes on; ``batch-summary.csv`` lists every row
-  as made, skipped, failed or cancelled, with the reason.
+  as made, skipped, failed or cancelled, with the reason, the worker and the number of
+  attempts (a cluster re-runs a row whose worker was lost). Cells that a spreadsheet would
+  read as a formula are escaped. Whether the summary can be written is checked before
+  any row renders.
 """
 
 from __future__ import annotations
@@ -25,37 +28,41 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing as mp
 import os
-import signal
+import re
 import tempfile
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import psutil
 
+from creator_kit.batch.executors import (
+    LocalPoolExecutor,
+    RowExecutor,
+    RowOutcome,
+    RowTask,
+    Status,
+)
 from creator_kit.batch.plan import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
-from creator_kit.core.model import Project
+from creator_kit.core.paths import confine
 
-Status = Literal["made", "skipped", "failed", "cancelled"]
 MANIFEST_VERSION = 1
 # Memory one 1080x1920 render may need at its peak, whole process tree (the render engine
 # keeps it under 600 MB: frame pool, x264 lookahead, decoder, Qt text); a margin on top.
 RENDER_MEMORY = 700 * 1024 * 1024
+# Temporary files of an export (render/export.py names them so), for the final sweep.
+_PART = re.compile(r"^\..+\.ck-.+\.part$")
 
 
 @dataclass(frozen=True)
 class RowResult:
-    """What happened to one row."""
+    """What happened to one row (``worker`` and ``attempts`` for rows that ran)."""
 
     row: int
     output: str
@@ -63,6 +70,26 @@ class RowResult:
     reason: str = ""
     seconds: float = 0.0
     warnings: tuple[str, ...] = ()
+    worker: str = ""
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class WorkerCount:
+    """Rows one worker has finished and is running now."""
+
+    worker: str
+    done: int
+    running: int
+
+
+@dataclass(frozen=True)
+class BatchProgress(Progress):
+    """Batch progress: the overall fraction and ETA, rows done, and per-worker counts."""
+
+    rows_done: int = 0
+    rows_total: int = 0
+    workers: tuple[WorkerCount, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,113 +190,84 @@ def up_to_date(job: Job, entry: Any) -> bool:
             and entry.get("output") is not None)
 
 
+# A cell starting with one of these is a formula to a spreadsheet application (OWASP's
+# CSV-injection list: = + - @, tab and carriage return).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` made safe to open in a spreadsheet: a leading formula character is escaped.
+
+    As the OWASP guidance says: prefix such a cell with a single quote, which the
+    applications show as text and do not evaluate. The csv module quotes the cell.
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+SUMMARY_COLUMNS = ("row", "output", "status", "reason", "seconds", "warnings", "worker",
+                   "attempts")
+
+
 def write_summary(path: Path, results: list[RowResult]) -> None:
     """The summary CSV (UTF-8 with BOM so spreadsheet apps show Arabic correctly)."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["row", "output", "status", "reason", "seconds", "warnings"])
+    w.writerow(SUMMARY_COLUMNS)
     for r in sorted(results, key=lambda r: r.row):
-        w.writerow([r.row, r.output, r.status, r.reason, f"{r.seconds:.1f}",
-                    " | ".join(r.warnings)])
+        w.writerow([r.row, csv_cell(r.output), r.status, csv_cell(r.reason),
+                    f"{r.seconds:.1f}", csv_cell(" | ".join(r.warnings)), csv_cell(r.worker),
+                    r.attempts])
     _atomic_write(path, buf.getvalue(), encoding="utf-8-sig")
 
 
-# ------------------------------------------------------------------------------- workers
+def check_writable(folder: Path) -> None:
+    """Refuse a folder where the manifest or summary could not be written, before any render.
 
-_token: CancelToken | None = None
-_queue: Any = None
-
-
-def _init_worker(event: Any, queue: Any, parent: int) -> None:
-    """Worker start-up: cancel follows the parent's event (or the parent's death)."""
-    global _token, _queue
-    # The parent decides about Ctrl-C: a terminal sends SIGINT to the whole process group.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _token = CancelToken()
-    _queue = queue
-    token = _token
-
-    def watch() -> None:
-        while not event.wait(0.5):
-            if os.getppid() != parent:
-                break
-        token.cancel()
-
-    threading.Thread(target=watch, name="batch-cancel-watch", daemon=True).start()
-    # Fonts and the Qt application belong on the main thread, once.
-    from creator_kit.text.fonts import ensure_fonts
-
-    ensure_fonts()
-
-
-def _render(row: int, project: Project, output: str, overwrite: bool
-            ) -> tuple[Status, str, float, tuple[str, ...]]:
-    """Render one row in a worker; never raises for a failed render."""
-    from creator_kit.render.export import export
-
-    assert _token is not None
-    started = time.monotonic()
-    if _token.cancelled:
-        return "cancelled", "cancelled before it started", 0.0, ()
-    warnings: list[str] = []
-
-    def progress(p: Progress) -> None:
-        if _queue is not None:
-            _queue.put((row, p.fraction))
-
+    Creating (and removing) a file is the only reliable test: permissions say nothing of a
+    read-only mount, an ACL or a full disk.
+    """
     try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        export(project, output, overwrite=overwrite, on_progress=progress,
-               on_warning=warnings.append, cancel=_token)
-    except Cancelled:
-        return "cancelled", "cancelled", time.monotonic() - started, tuple(warnings)
-    except CreatorKitError as exc:
-        return "failed", exc.message, time.monotonic() - started, tuple(warnings)
-    except Exception as exc:  # a bug must fail its row, not the batch
-        return ("failed", f"{type(exc).__name__}: {exc}"[:500], time.monotonic() - started,
-                tuple(warnings))
-    return "made", "", time.monotonic() - started, tuple(warnings)
+        fd, tmp = tempfile.mkstemp(prefix=".creator-kit-check.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write in this folder ({exc.strerror})", folder) from None
+    os.close(fd)
+    os.unlink(tmp)
 
 
-# -------------------------------------------------------------------------------- runner
+def sweep_leftovers(out_dir: Path, names: list[str]) -> list[Path]:
+    """Remove temporary files that exports of these outputs left (a worker killed mid-row).
 
-class _Pool:
-    """A spawn-context process pool that can be rebuilt after a worker crash."""
-
-    def __init__(self, size: int) -> None:
-        self.ctx = mp.get_context("spawn")
-        self.event = self.ctx.Event()
-        self.queue = self.ctx.Queue()
-        self.size = size
-        self.executor = self._make()
-
-    def _make(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.size, mp_context=self.ctx,
-                                   initializer=_init_worker,
-                                   initargs=(self.event, self.queue, os.getpid()))
-
-    def rebuild(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = self._make()
-
-    def drain(self) -> list[tuple[int, float]]:
-        out = []
-        while True:
+    Called once no row of this batch runs any more, so every such file is a leftover,
+    whichever machine's process made it.
+    """
+    removed: list[Path] = []
+    folders: dict[Path, set[str]] = {}
+    for name in names:
+        path = out_dir / name
+        folders.setdefault(path.parent, set()).add(path.name[:120])
+    for folder, stems in folders.items():
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if not _PART.match(entry.name):
+                continue
+            if not any(entry.name.startswith(f".{stem}.ck-") for stem in stems):
+                continue
             try:
-                out.append(self.queue.get_nowait())
-            except Exception:  # queue.Empty, or a closed queue at shutdown
-                return out
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        self.queue.close()
-        self.queue.join_thread()
+                entry.unlink()
+                removed.append(entry)
+            except OSError:
+                pass
+    return removed
 
 
 def run_batch(
     plan: BatchPlan,
     *,
     jobs: int | None = None,
+    executor: RowExecutor | None = None,
     overwrite: bool = False,
     on_progress: ProgressCallback | None = None,
     on_row: Callable[[RowResult], None] | None = None,
@@ -278,10 +276,23 @@ def run_batch(
 ) -> BatchResult:
     """Make every output of ``plan`` (see the module docstring); returns each row's result.
 
-    ``jobs`` is the number of renders at once (None: :func:`auto_jobs`). Raises
-    :class:`Cancelled` when ``cancel`` is set, after recording what was made; a plan with
-    problems is refused with :class:`~creator_kit.core.errors.InputError`.
+    ``executor`` says where rows run (default: a :class:`LocalPoolExecutor` of ``jobs``
+    processes, None: :func:`auto_jobs`); run_batch closes it. ``on_progress`` receives
+    :class:`BatchProgress` reports. Raises :class:`Cancelled` when ``cancel`` is set, after
+    recording what was made; a plan with problems is refused with
+    :class:`~creator_kit.core.errors.InputError`, an output folder or summary that cannot be
+    written with :class:`OutputError`, both before anything renders.
     """
+    try:
+        return _run(plan, jobs, executor, overwrite, on_progress, on_row, cancel, summary)
+    finally:
+        if executor is not None:
+            executor.close()  # idempotent; also when nothing was left to run
+
+
+def _run(plan: BatchPlan, jobs: int | None, executor: RowExecutor | None, overwrite: bool,
+         on_progress: ProgressCallback | None, on_row: Callable[[RowResult], None] | None,
+         cancel: CancelToken | None, summary: str | Path | None) -> BatchResult:
     from creator_kit.core.errors import InputError
 
     if not plan.ok:
@@ -293,12 +304,24 @@ def run_batch(
     except OSError as exc:
         raise OutputError(f"cannot create the output folder ({exc.strerror})", out_dir) from None
     summary_path = Path(summary) if summary is not None else out_dir / SUMMARY_NAME
+    check_writable(out_dir)
+    if summary_path.parent != out_dir:
+        if not summary_path.parent.is_dir():
+            raise OutputError("the summary's folder does not exist", summary_path.parent)
+        check_writable(summary_path.parent)
+    if summary_path.is_dir():
+        raise OutputError("the summary path is a folder", summary_path)
     manifest = load_manifest(out_dir)
     report = on_progress or (lambda _p: None)
     results: dict[int, RowResult] = {}
+    done_by: dict[str, int] = {}
+    running_on: dict[int, str] = {}
 
     def finish(result: RowResult) -> None:
         results[result.row] = result
+        running_on.pop(result.row, None)
+        if result.worker and result.status != "skipped":
+            done_by[result.worker] = done_by.get(result.worker, 0) + 1
         if on_row is not None:
             on_row(result)
 
@@ -307,6 +330,11 @@ def run_batch(
         entry = manifest.get(job.name)
         if up_to_date(job, entry):
             finish(RowResult(job.row, job.name, "skipped", "up to date"))
+            continue
+        try:
+            confine(out_dir, job.name)
+        except CreatorKitError as exc:
+            finish(RowResult(job.row, job.name, "failed", exc.problem))
             continue
         replace = overwrite
         if os.path.lexists(job.output) and not overwrite:
@@ -332,57 +360,60 @@ def run_batch(
         ran = sum(weights[r] for r, res in results.items() if res.status != "skipped") + live
         elapsed = time.monotonic() - started
         eta = elapsed * (run_w - ran) / ran if ran > 0.03 * run_w else None
-        report(Progress("batch", fraction, eta))
+        names = sorted(set(done_by) | set(running_on.values()))
+        counts = tuple(WorkerCount(w, done_by.get(w, 0),
+                                   sum(1 for x in running_on.values() if x == w))
+                       for w in names)
+        report(BatchProgress("batch", fraction, eta, len(results), len(plan.jobs), counts))
 
     progress()
     if to_run:
-        pool = _Pool(jobs or auto_jobs(len(to_run)))
+        ex = executor if executor is not None else LocalPoolExecutor(
+            jobs or auto_jobs(len(to_run)))
+        by_row = {job.row: job for job, _ in to_run}
         pending = deque(to_run)
-        running: dict[Future[tuple[Status, str, float, tuple[str, ...]]], Job] = {}
+        in_flight: set[int] = set()
         fingerprints: dict[int, dict[str, list[int] | None]] = {}
         try:
-            while pending or running:
+            while pending or in_flight:
                 if cancel is not None and cancel.cancelled and not cancelled:
                     cancelled = True
-                    pool.event.set()
+                    ex.cancel()
                     while pending:
                         job, _ = pending.popleft()
                         finish(RowResult(job.row, job.name, "cancelled", "not started"))
-                while pending and len(running) < pool.size:
+                while pending and len(in_flight) < ex.slots:
                     job, replace = pending.popleft()
                     # Fingerprint before the render: an input edited meanwhile re-renders.
                     fingerprints[job.row] = fingerprint(job.inputs)
-                    fut = pool.executor.submit(_render, job.row, job.project, str(job.output),
-                                               replace)
-                    running[fut] = job
-                done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
-                for row, frac in pool.drain():
-                    fractions[row] = frac
-                broken = False
-                for fut in done:
-                    job = running.pop(fut)
-                    try:
-                        status, reason, secs, warns = fut.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        status, reason, secs, warns = ("failed", "the render process "
-                                                       "crashed", 0.0, ())
-                    if status == "made":
+                    ex.submit(RowTask(job.row, job.name, str(out_dir), job.project, replace))
+                    in_flight.add(job.row)
+                for update in ex.updates(0.25):
+                    if update.row not in in_flight:
+                        continue
+                    if update.outcome is None:
+                        fractions[update.row] = update.fraction
+                        if update.worker:
+                            running_on[update.row] = update.worker
+                        continue
+                    in_flight.discard(update.row)
+                    job = by_row[update.row]
+                    o: RowOutcome = update.outcome
+                    if o.status == "made":
                         manifest[job.name] = {"row": job.row, "settings": job.settings,
                                               "inputs": fingerprints[job.row],
                                               "output": _output_stamp(job.output)}
                         save_manifest(out_dir, manifest)
-                    finish(RowResult(job.row, job.name, status, reason, secs, warns))
-                if broken:
-                    for fut, job in list(running.items()):
-                        running.pop(fut)
-                        finish(RowResult(job.row, job.name, "failed",
-                                         "the render process crashed"))
-                    pool.rebuild()
+                    finish(RowResult(job.row, job.name, o.status, o.reason, o.seconds,
+                                     o.warnings, o.worker, o.attempts))
                 progress()
         finally:
-            pool.event.set()
-            pool.close()
+            if cancel is not None and cancel.cancelled:
+                ex.cancel()
+            ex.close()
+            # Nothing of this batch runs any more: a temporary file of one of its outputs
+            # is what a lost worker left.
+            sweep_leftovers(out_dir, [job.name for job, _ in to_run])
     write_summary(summary_path, list(results.values()))
     ordered = tuple(results[j.row] for j in plan.jobs if j.row in results)
     if cancelled:

@@ -7,17 +7,15 @@ add with :func:`add_template_options` and turn into a Project with :func:`templa
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from creator_kit.builder import ProjectOptions, build_project
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import Project, StickerLayer, TipCardLayer
-from creator_kit.templates.apply import apply_template
 from creator_kit.templates.format import (
-    LoadedTemplate,
     Template,
     compact_data,
 )
@@ -211,28 +209,23 @@ def template_project(args: argparse.Namespace, clips: Sequence[str]) -> Project 
 
     Reads, when the command has them: ``caption`` (text) or ``captions`` (subtitle file),
     ``logo``/``card_logo`` (end-card logos), ``preset``, ``reframe``, ``face_mask`` (a mask
-    style: the face mask on in that style) and ``music``; each overrides the template.
+    style: the face mask on in that style) and ``music``; each applies on top of the template
+    through the one project builder (:func:`creator_kit.builder.build_project`).
     """
     if not getattr(args, "template", None):
         return None
-    loaded: LoadedTemplate = find_template(args.template)
-    language = getattr(args, "language", None) or loaded.template.languages[0]
-    cues = None
-    if getattr(args, "captions", None):
-        from creator_kit.text.subs import fix, load_subs
-
-        cues = fix(load_subs(args.captions).cues)
-    logos = list(getattr(args, "logo", None) or getattr(args, "card_logo", None) or [])
-    mask_style = getattr(args, "face_mask", None)
-    project = apply_template(
-        loaded, list(clips), parse_vars(getattr(args, "var", None) or []), language=language,
-        caption=getattr(args, "caption", None), cues=cues, logos=logos,
-        preset=getattr(args, "preset", None), reframe=getattr(args, "reframe", None),
-        face_mask=True if mask_style else None, music=getattr(args, "music", None))
-    if mask_style:
-        from creator_kit.core.model import FaceMaskLayer
-
-        project = project.replace(layers=tuple(
-            dataclasses.replace(x, settings=dataclasses.replace(x.settings, style=mask_style))
-            if isinstance(x, FaceMaskLayer) else x for x in project.layers))
-    return project
+    options = ProjectOptions(
+        clips=tuple(clips),
+        template=args.template,
+        variables=parse_vars(getattr(args, "var", None) or []),
+        language=getattr(args, "language", None),
+        caption=getattr(args, "caption", None),
+        captions=getattr(args, "captions", None),
+        card_logos=tuple(getattr(args, "logo", None) or getattr(args, "card_logo", None) or []),
+        preset=getattr(args, "preset", None),
+        reframe=getattr(args, "reframe", None),
+        face_mask=getattr(args, "face_mask", None),
+        music=getattr(args, "music", None),
+        labels={"card_logos": "--logo"} if hasattr(args, "logo") else {},
+    )
+    return build_project(options)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 from creator_kit.core.captions import STYLES, CaptionStyle, Cue, parse_colour
 from creator_kit.core.faces import FaceMaskSettings, FaceReframeSettings
 from creator_kit.core.schema import ranged
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Anchor = Literal[
     "top-left",
@@ -33,6 +33,12 @@ AnimationKind = Literal["none", "fade", "slide", "pop"]
 Direction = Literal["left", "right", "up", "down"]
 ReframeMode = Literal["fill", "fit", "fit-blur", "face"]
 TailMode = Literal["cut", "freeze"]
+
+# Every layer carries a stable ``id`` (``caption-1``, ``sticker-2``...) so an editor, a script or
+# a test can name it across edits. It is left out of equality: two layers that draw the same
+# thing compare equal whatever they are called. An empty id is filled in by ``Project``.
+def _layer_id() -> str:
+    return field(default="", compare=False, metadata={"max_len": 64})
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class ImageLayer:
     enter: Animation = field(default_factory=Animation)
     exit: Animation = field(default_factory=Animation)
 
+    id: str = _layer_id()
+
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
 
@@ -97,6 +105,8 @@ class CaptionLayer:
     enter: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.25))
     exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.25))
 
+    id: str = _layer_id()
+
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
 
@@ -109,6 +119,8 @@ class FaceMaskLayer:
     settings: FaceMaskSettings = field(default_factory=FaceMaskSettings)
     start: float = ranged(0.0, 0.0, 86_400.0)
     end: float | None = ranged(None, 0.0, 86_400.0)
+
+    id: str = _layer_id()
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
@@ -152,6 +164,9 @@ class Reframe:
     dim: float = ranged(0.35, 0.0, 1.0)
     face: FaceReframeSettings = field(default_factory=FaceReframeSettings)
 
+    def __post_init__(self) -> None:
+        parse_colour(self.bar_colour)
+
 
 @dataclass(frozen=True)
 class Background:
@@ -163,6 +178,11 @@ class Background:
     image: str | None = None
     blur: float = ranged(0.6, 0.0, 1.0)
     dim: float = ranged(0.3, 0.0, 1.0)
+
+    def __post_init__(self) -> None:
+        # Checked here, when the project is built, not at render time after the clips.
+        parse_colour(self.colour)
+        parse_colour(self.colour2)
 
 
 @dataclass(frozen=True)
@@ -216,10 +236,44 @@ class Project:
     def __post_init__(self) -> None:
         if not self.clips:
             raise ValueError("a project needs at least one clip")
+        # Fill in missing layer ids and rename duplicates, so every layer (on the clips and on
+        # the closing card) has an id no other layer of the project has.
+        taken: set[str] = set()
+        layers = _with_layer_ids(self.layers, taken)
+        if layers is not None:
+            object.__setattr__(self, "layers", layers)
+        if self.card is not None:
+            card_layers = _with_layer_ids(self.card.layers, taken)
+            if card_layers is not None:
+                object.__setattr__(self, "card", dataclasses.replace(self.card, layers=card_layers))
 
     def replace(self, **changes: object) -> Project:
         """A copy of this project with some fields changed."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+_L = TypeVar("_L", bound="Layer")
+
+
+def new_layer_id(kind: str, taken: set[str] | frozenset[str]) -> str:
+    """The first ``<kind>-<n>`` id (``caption-1``, ``sticker-2``...) not in ``taken``."""
+    n = 1
+    while f"{kind}-{n}" in taken:
+        n += 1
+    return f"{kind}-{n}"
+
+
+def _with_layer_ids(layers: tuple[_L, ...], taken: set[str]) -> tuple[_L, ...] | None:
+    """``layers`` with every empty or already-taken id replaced; None when nothing changed."""
+    out: list[_L] = []
+    changed = False
+    for layer in layers:
+        if not layer.id or layer.id in taken:
+            layer = dataclasses.replace(layer, id=new_layer_id(layer.KIND, taken))
+            changed = True
+        taken.add(layer.id)
+        out.append(layer)
+    return tuple(out) if changed else None
 
 
 def _check_span(start: float, end: float | None) -> None:
@@ -275,6 +329,8 @@ class StickerLayer:
     enter: Animation = field(default_factory=lambda: Animation(kind="pop", duration=0.4))
     exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.3))
 
+    id: str = _layer_id()
+
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
         parse_colour(self.colour)
@@ -304,6 +360,8 @@ class TipCardLayer:
     enter: Animation = field(
         default_factory=lambda: Animation(kind="slide", duration=0.45, direction="up"))
     exit: Animation = field(default_factory=lambda: Animation(kind="fade", duration=0.3))
+
+    id: str = _layer_id()
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)

@@ -41,3 +41,26 @@ def ffmpeg_input_path(path: str | Path) -> str:
     p = Path(path)
     check_local_path(str(p))
     return "file:" + str(p.absolute())
+
+
+def confine(base: str | Path, name: str) -> Path:
+    """``base/name`` with every component resolved, refused unless it stays inside ``base``.
+
+    Comparing names is not enough: ``link/out.mp4`` where ``link`` is a symlink (or a
+    Windows junction) inside ``base`` leads wherever the link points. So the real paths
+    are compared: the existing part of ``base/name``'s folder chain is resolved, symlinks
+    and ``..`` included. The last component is returned unresolved, so that a symlink *at*
+    the output itself is replaced by the writer (never followed), as exports promise.
+    Raises :class:`OutputError`.
+    """
+    from creator_kit.core.errors import OutputError
+
+    root = Path(base).resolve()
+    parts = [p for p in name.replace("\\", "/").split("/") if p]
+    if not parts or any(p in (".", "..") for p in parts):
+        raise OutputError(f"{name!r} is not a file name inside the output folder", base)
+    folder = root.joinpath(*parts[:-1]).resolve()
+    if folder != root and root not in folder.parents:
+        raise OutputError(f"{name!r} leads outside the output folder (through a symbolic "
+                          f"link to {folder})", base)
+    return folder / parts[-1]

@@ -17,7 +17,13 @@ from typing import Any
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.model import SCHEMA_VERSION, Project
 from creator_kit.core.paths import check_local_path
-from creator_kit.core.schema import SchemaError, from_data, load_json_document, to_data
+from creator_kit.core.schema import (
+    MAX_DOCUMENT_BYTES,
+    SchemaError,
+    from_data,
+    load_json_document,
+    to_data,
+)
 
 # Migrations take the document of version N and return version N+1. Version 0 is the
 # pre-release draft whose reframe setting was a bare string.
@@ -32,7 +38,16 @@ def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 gives every layer a stable ``id``. Older files have none; the Project fills
+    # them in (``caption-1``, ``sticker-1``...) in document order, the same on every load.
+    doc = dict(doc)
+    doc["schema_version"] = 2
+    return doc
+
+
 MIGRATIONS[0] = _migrate_0_to_1
+MIGRATIONS[1] = _migrate_1_to_2
 
 
 def project_from_data(doc: Any, path: Path | None = None) -> Project:
@@ -71,12 +86,44 @@ def load_project(path: str | Path) -> Project:
     return project_from_data(load_json_document(p, "project"), p.absolute())
 
 
-def save_project(project: Project, path: str | Path) -> None:
-    """Write ``project`` atomically: a crash mid-save leaves the previous file intact."""
+def validate_project(project: Project) -> Project:
+    """``project`` checked against the same schema as a project file; InputError if it fails.
+
+    A Project built in code (from flags, a batch row, an editor) is a frozen dataclass whose
+    ranges are only checked when a file is loaded; this runs the load-time checks on it, so
+    nothing the loader would refuse (NaN, an fps of 1e9, a protocol as a path) reaches a
+    render or a saved file. Returns the project unchanged.
+    """
+    try:
+        doc = to_data(project)
+    except RecursionError:  # pragma: no cover - the model is a fixed, shallow tree
+        raise InputError("invalid project: nested too deeply") from None
+    project_from_data(doc)
+    return project
+
+
+def save_project(project: Project, path: str | Path, *, overwrite: bool = True) -> None:
+    """Write ``project`` atomically: a crash mid-save leaves the previous file intact.
+
+    The document is checked with the loader's own rules first (:class:`InputError` when it
+    would not load back, so creator_kit never writes a project it refuses to open). With
+    ``overwrite`` False an existing file or symlink at ``path`` is not replaced
+    (:class:`OutputError`), as for exports; a symlink is always replaced, never followed.
+    """
     target = Path(path).absolute()
     base = target.parent
+    if target.is_dir() and not target.is_symlink():
+        raise OutputError("project path is a folder", target)
+    if not overwrite and os.path.lexists(target):
+        what = "a symlink" if target.is_symlink() else "a file"
+        raise OutputError(f"project file already exists ({what}); use --overwrite to replace it",
+                          target)
     doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
+    project_from_data(doc, target)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"project is too large to save ({len(text)} characters; a project "
+                         f"file may be at most {MAX_DOCUMENT_BYTES} bytes)", target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=base)
     except OSError as exc:
@@ -86,10 +133,32 @@ def save_project(project: Project, path: str | Path) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        # mkstemp makes the file private (0600); a saved project is an ordinary user file.
+        os.chmod(tmp, 0o644)
+        if overwrite:
+            os.replace(tmp, target)  # replaces a symlink itself, never what it points to
+        else:
+            _link_into_place(Path(tmp), target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write project ({exc.strerror})", target) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # after a success it was already moved
+
+
+def _link_into_place(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target`` only if nothing is there (atomic where links exist)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputError("project file already exists; use --overwrite to replace it",
+                          target) from None
+    except OSError:
+        if os.path.lexists(target):  # a file system without hard links: check, then rename
+            raise OutputError("project file already exists; use --overwrite to replace it",
+                              target) from None
+        os.rename(tmp, target)
+        return
+    tmp.unlink()
 
 
 def map_paths(obj: Any, fn: Callable[[str], str]) -> Any:

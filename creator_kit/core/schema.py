@@ -41,6 +41,23 @@ def _reject_constant(name: str) -> float:
     raise SchemaError("", f"{name} is not allowed in this file")
 
 
+# No setting needs more digits than this; Python would refuse beyond 4300 with a bare
+# ValueError, and converting a huge number costs time quadratic in its length.
+MAX_NUMBER_CHARS = 40
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise SchemaError("", f"a number with {len(text)} digits is not allowed in this file")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS * 2:
+        raise SchemaError("", f"a number {len(text)} characters long is not allowed in this file")
+    return float(text)
+
+
 def load_json_document(path: Path, kind: str) -> Any:
     """Read and parse a JSON file defensively, raising :class:`InputError` naming ``path``.
 
@@ -72,7 +89,9 @@ def parse_json_text(text: str, kind: str, path: Path | str | None = None) -> Any
     if depth > MAX_NESTING:
         raise InputError(f"{kind} file is nested too deeply ({depth} levels)", path)
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(
+            text, parse_constant=_reject_constant, parse_int=_parse_int, parse_float=_parse_float
+        )
     except SchemaError as exc:
         raise InputError(f"{kind} file is invalid: {exc.problem}", path) from None
     except json.JSONDecodeError as exc:
@@ -115,6 +134,20 @@ def from_data(cls: type[T], data: Any, where: str = "") -> T:
     Raises :class:`SchemaError` naming the location of the first value that does not fit.
     """
     return typing.cast(T, _convert(cls, data, where, None))
+
+
+def check_field(cls: type, name: str, value: Any) -> Any:
+    """``value`` converted and checked as field ``name`` of dataclass ``cls`` would be on load.
+
+    The same types, ranges and lengths as a project or template file, for a value that comes
+    from somewhere else (a command-line flag, a spreadsheet cell, an editor widget), so every
+    source of a setting is held to one rule. Raises :class:`SchemaError` (``where`` empty).
+    """
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if name not in fields:
+        raise TypeError(f"{cls.__name__} has no field {name!r}")  # a programming error
+    return _convert(hints[name], value, "", fields[name].metadata)
 
 
 def to_data(obj: Any) -> Any:

@@ -28,7 +28,20 @@ class Renderer:
     ) -> None:
         self.plan = plan
         project = plan.project
-        warn = warn or (lambda _m: None)
+        # Every warning met while preparing or drawing (a caption in an interface band, a
+        # missing glyph, no faces), each once and in order: export returns them in its
+        # result and the preview exposes them, besides the callback.
+        self.warnings: list[str] = []
+        callback = warn
+
+        def note(message: str) -> None:
+            if message in self.warnings:
+                return
+            self.warnings.append(message)
+            if callback is not None:
+                callback(message)
+
+        warn = note
         self.faces = dict(faces or {})
         # Face-following crop paths, one per clip, when the project reframes by faces.
         self.face_paths: dict[int, ReframePath] = {}

@@ -45,7 +45,12 @@ _W_FACES = 0.15
 
 @dataclass(frozen=True)
 class ExportResult:
-    """What was written."""
+    """What was written; ``warnings`` lists, once each, every warning the export met.
+
+    That is the plan's (a clip end past the video, audio that outlasts the picture) and
+    the drawing's (a caption in an interface band, a missing glyph, no face found), the
+    same messages ``on_warning`` received as they happened.
+    """
 
     path: Path
     frames: int
@@ -244,7 +249,8 @@ def _export(
         verify_output(tmp, plan)
         _move_into_place(tmp, out, overwrite)
         progress(Progress("done", 1.0, 0.0))
-        return ExportResult(out, plan.total_frames, plan.duration, plan.warnings)
+        warnings = tuple(dict.fromkeys((*plan.warnings, *renderer.warnings)))
+        return ExportResult(out, plan.total_frames, plan.duration, warnings)
     except BaseException:
         # Close the frame generator now, not at garbage collection: its decoder ffmpeg
         # would otherwise keep running after a failed or cancelled export.

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.model import Project
 from creator_kit.render.colour import yuv420_to_rgb
 from creator_kit.render.compositor import Frame
@@ -27,20 +28,38 @@ _TAIL = 8
 
 
 class Previewer:
-    """Random-access frames of one project (not thread-safe; one per preview widget)."""
+    """Random-access frames of one project (not thread-safe; one per preview widget).
 
-    def __init__(self, project: Project | RenderPlan) -> None:
+    Warnings (the plan's, then each one met while drawing) go to ``on_warning`` as they
+    happen and are listed in :attr:`warnings`, the same messages an export reports.
+    """
+
+    def __init__(
+        self, project: Project | RenderPlan, on_warning: WarningCallback | None = None
+    ) -> None:
         self.plan = project if isinstance(project, RenderPlan) else build_plan(project)
+        if on_warning is not None:
+            for message in self.plan.warnings:
+                on_warning(message)
         faces = {}
         if needs_faces(self.plan.project):
             from creator_kit.render.faces import analyse_plan
 
             faces = analyse_plan(self.plan)  # cached on disk: the export reuses it
-        self.renderer = Renderer(self.plan, faces=faces)
+        self.renderer = Renderer(self.plan, on_warning, faces=faces)
         self._decoder: SegmentDecoder | None = None
         self._decoded = Frame(self.plan.width, self.plan.height)
         self._decoded_at: tuple[int, int] | None = None  # (segment index, local frame)
         self._last_plain: Frame | None = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning met so far, once each: the plan's, then the drawing's.
+
+        Drawing warnings appear as the frames that cause them are drawn (every caption is
+        drawn once when the preview opens, so bad text and fonts are listed at once).
+        """
+        return tuple(dict.fromkeys((*self.plan.warnings, *self.renderer.warnings)))
 
     def close(self) -> None:
         """Stop any running decoder."""
@@ -115,6 +134,13 @@ _cache_lock = threading.Lock()
 
 def preview_frame(project: Project, t: float, width: int = 540) -> npt.NDArray[np.uint8]:
     """The RGB frame export would produce at ``t``, downscaled to ``width`` pixels wide."""
+    return preview_frame_and_warnings(project, t, width)[0]
+
+
+def preview_frame_and_warnings(
+    project: Project, t: float, width: int = 540
+) -> tuple[npt.NDArray[np.uint8], tuple[str, ...]]:
+    """:func:`preview_frame` and the warnings met so far (see :attr:`Previewer.warnings`)."""
     with _cache_lock:
         previewer = _cache.get(project)
         if previewer is None:
@@ -124,4 +150,4 @@ def preview_frame(project: Project, t: float, width: int = 540) -> npt.NDArray[n
                 _cache.popitem(last=False)[1].close()
         else:
             _cache.move_to_end(project)
-        return previewer.rgb(t, width)
+        return previewer.rgb(t, width), previewer.warnings

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from creator_kit.core.captions import Cue
+from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import (
     AudioSettings,
@@ -223,6 +223,8 @@ def apply_template(
     end_card: bool = True,
     output: OutputSettings | None = None,
     folder: str | Path | None = None,
+    caption_style: CaptionStyle | None = None,
+    highlight: Literal["none", "words"] = "none",
 ) -> Project:
     """The Project ``template`` makes of ``clips`` (played in order).
 
@@ -230,10 +232,12 @@ def apply_template(
     languages) picks the words of its texts, stickers and tip cards. ``caption`` (text, in
     which declared ``{variables}`` are filled too) or ``cues`` (timed subtitles) add the
     user's own caption in the template's caption style. ``logos`` (1-4 images) go on the
-    end card. The other keywords override the template's defaults; ``end_card`` False
-    leaves the card out. A bare :class:`Template` needs ``folder`` when it names assets.
-    Raises :class:`InputError` for an unknown language, a variable without a value, an
-    unusable logo or an asset outside the template folder.
+    end card. ``caption_style`` replaces the template's caption style for that caption and
+    ``highlight`` ``words`` lights its words up as they are spoken. The other keywords
+    override the template's defaults; ``end_card`` False leaves the card out. A bare
+    :class:`Template` needs ``folder`` when it names assets. Raises :class:`InputError`
+    for an unknown language, a variable without a value, an unusable logo or an asset
+    outside the template folder.
     """
     if isinstance(template, LoadedTemplate):
         base: Path | None = template.folder
@@ -270,14 +274,15 @@ def apply_template(
     if face_mask if face_mask is not None else settings.face_mask:
         layers.append(FaceMaskLayer(settings=settings.face_mask_settings))
     layers.extend(finish(layer) for layer in tpl.overlays)
-    style = tpl.caption_style
+    style = caption_style if caption_style is not None else tpl.caption_style
     if style.font_file is None and style.font_family in fonts:
         style = style.replace(font_file=fonts[style.font_family])
     if caption is not None and caption.strip():
         text = substitute(caption, values, strict=False) if placeholders(caption) else caption
-        layers.append(CaptionLayer(text=text, style=style, placement=tpl.caption_placement))
+        layers.append(CaptionLayer(text=text, style=style, highlight=highlight,
+                                   placement=tpl.caption_placement))
     elif cues:
-        layers.append(CaptionLayer(cues=tuple(cues), style=style,
+        layers.append(CaptionLayer(cues=tuple(cues), style=style, highlight=highlight,
                                    placement=tpl.caption_placement))
 
     out = output or settings.output

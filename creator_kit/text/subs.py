@@ -151,21 +151,42 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def text_encoding(encoding: str, path: str | Path | None = None) -> str:
+    """The codec name of ``encoding`` when it is a text encoding; :class:`InputError` if not.
+
+    Python's codec registry also holds byte-to-byte transforms (``hex``, ``base64``,
+    ``rot13``, ``zlib``...) that cannot decode a subtitle file into text: they are refused
+    here, by name, like an unknown encoding.
+    """
+    shown = repr(encoding[:40])
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):
+        raise InputError(f"unknown text encoding {shown}", path) from None
+    # CodecInfo marks the bytes<->bytes and str<->str codecs as not text encodings.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_TEXT:
+        raise InputError(f"{shown} is not a text encoding (use e.g. utf-8 or cp1256)", path)
+    return info.name
+
+
+# Registered as text encodings, yet unable to decode an arbitrary subtitle file.
+_NOT_TEXT = frozenset({"undefined"})
+
+
 def decode_subtitle_bytes(
     data: bytes, path: str | Path | None = None, encoding: str | None = None
 ) -> tuple[str, str]:
     """Decode a subtitle file's bytes; return (text, encoding used). See the module docstring."""
     if encoding:
-        try:
-            name = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(f"unknown text encoding {encoding!r}", path) from None
+        name = text_encoding(encoding, path)
         try:
             return data.decode(name).lstrip("\ufeff"), name
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"file is not valid {encoding} text (byte {exc.start})", path
             ) from None
+        except (UnicodeError, ValueError):  # codecs such as idna or punycode raise these
+            raise InputError(f"file is not valid {encoding} text", path) from None
     boms = (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF32_LE, "utf-32"),
