@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint sysdeps clean
+.PHONY: demo test test-quick bench lint sysdeps clean package
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(PY):
 # Reinstall whenever the dependency list changes.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,package]'
 	touch $(STAMP)
 
 # Optional system tools for the test suite (OCR of rendered Arabic, a virtual screen).
@@ -23,6 +23,13 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ara >/dev/null) \
 	      || echo "note: could not install tesseract-ocr-ara; OCR tests will skip"; \
 	  fi; \
+	  for tool in readelf:binutils appstreamcli:appstream desktop-file-validate:desktop-file-utils update-mime-database:shared-mime-info; do \
+	    command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool#*:}"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "note: could not install$$missing; packaging checks need them"; \
+	  fi; \
 	fi
 
 demo: $(STAMP)
@@ -31,8 +38,17 @@ demo: $(STAMP)
 test: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
 	$(VENV)/bin/mypy
+
+# The same without the slow tests (real renders, the wheel and the app bundle): seconds, not minutes.
+test-quick: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+
+# The one-folder app in dist/creator-kit/ (see packaging/README.md); Linux here, recipes for
+# Windows and macOS in packaging/.
+package: $(STAMP) sysdeps
+	$(PY) packaging/build.py --dist dist --work build/pyinstaller
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
@@ -40,8 +56,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out build dist

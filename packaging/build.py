@@ -11,8 +11,8 @@ do by itself:
    needed (its libvpx, OpenSSL) goes with it.
 2. **Identical files once.** Libraries that several wheels bundle byte for byte (libdrm,
    libxcb, ...) become links to one copy.
-3. **No debug symbols.** Libraries shipped unstripped (libpython, OpenBLAS, ICU, PyAV) are
-   stripped of symbols they do not need at run time.
+3. **No debug symbols.** The interpreter's own libraries (libpython, built with symbols) are
+   stripped; wheels' libraries are not touched (see :func:`strip_symbols`).
 
 Then it records ``BUILD-INFO.json`` in the bundle: size on disk, the glibc floor (the highest
 ``GLIBC_x.y`` symbol version any bundled file needs) and which FFmpeg copies remain.
@@ -40,14 +40,25 @@ _SONAME = re.compile(r"^lib(?P<name>[A-Za-z0-9_+]+?)(?:-[0-9a-f]{8})?\.so\.(?P<m
 _GLIBC = re.compile(rb"GLIBC_(\d+)\.(\d+)(?:\.(\d+))?")
 
 
-def run_pyinstaller(dist: Path, work: Path) -> Path:
-    """Run PyInstaller on the spec; returns the bundle folder."""
-    subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(dist), "--workpath", str(work), str(SPEC)],
-        check=True, cwd=ROOT,
-    )
-    return dist / NAME
+def run_pyinstaller(dist: Path, work: Path, *, reuse: bool = False) -> Path:
+    """Run PyInstaller on the spec and copy its output to ``dist``; returns the bundle folder.
+
+    PyInstaller's own output stays in ``work/collect`` untouched, so ``reuse`` can slim a fresh
+    copy again without a new PyInstaller run (for work on these steps).
+    """
+    collected = work / "collect" / NAME
+    if not (reuse and collected.is_dir()):
+        subprocess.run(
+            [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+             "--distpath", str(work / "collect"), "--workpath", str(work), str(SPEC)],
+            check=True, cwd=ROOT,
+        )
+    bundle = dist / NAME
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    dist.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(collected, bundle, symlinks=True)
+    return bundle
 
 
 def is_elf(path: Path) -> bool:
@@ -186,14 +197,20 @@ def drop_unused_libs(internal: Path) -> list[str]:
 
 
 def strip_symbols(internal: Path) -> int:
-    """Strip unneeded symbols from unstripped shared libraries; returns bytes saved."""
+    """Strip the interpreter's own libraries (libpython, lib-dynload), built with symbols.
+
+    Only those: libraries from wheels were rewritten by auditwheel's patchelf, and ``strip``
+    rewrites program headers in a way that breaks such files ("ELF load command
+    address/offset not page-aligned", seen with numpy's OpenBLAS). Returns bytes saved.
+    """
     saved = 0
     for p in internal.rglob("*"):
-        if not is_elf(p) or ".so" not in p.name:
+        ours = p.name.startswith("libpython") or p.parent.name == "lib-dynload"
+        if not ours or not is_elf(p):
             continue
-        out = subprocess.run(["readelf", "-S", "-W", str(p)], capture_output=True, text=True,
-                             check=False).stdout
-        if ".symtab" not in out:
+        sections = subprocess.run(["readelf", "-S", "-W", str(p)], capture_output=True,
+                                  text=True, check=False).stdout
+        if ".symtab" not in sections:
             continue
         before = p.stat().st_size
         subprocess.run(["strip", "--strip-unneeded", str(p)], check=True)
@@ -201,14 +218,25 @@ def strip_symbols(internal: Path) -> int:
     return saved
 
 
-def glibc_floor(bundle: Path) -> str:
-    """The highest GLIBC_x.y symbol version any ELF file in the bundle needs."""
-    best: tuple[int, ...] = (0,)
+def glibc_needs(bundle: Path) -> dict[str, tuple[int, ...]]:
+    """For each ELF file in the bundle, the highest GLIBC_x.y symbol version it needs."""
+    needs: dict[str, tuple[int, ...]] = {}
     for p in bundle.rglob("*"):
         if is_elf(p):
-            for m in _GLIBC.finditer(p.read_bytes()):
-                best = max(best, tuple(int(g) for g in m.groups() if g is not None))
-    return ".".join(map(str, best))
+            found = [tuple(int(g) for g in m.groups() if g is not None)
+                     for m in _GLIBC.finditer(p.read_bytes())]
+            if found:
+                needs[str(p.relative_to(bundle))] = max(found)
+    return needs
+
+
+def glibc_floor(bundle: Path) -> tuple[str, list[str]]:
+    """The oldest glibc the bundle runs on, and the files that need exactly that one."""
+    needs = glibc_needs(bundle)
+    if not needs:
+        return "0", []
+    top = max(needs.values())
+    return ".".join(map(str, top)), sorted(f for f, v in needs.items() if v == top)
 
 
 def disk_usage(folder: Path) -> int:
@@ -223,6 +251,30 @@ def ffmpeg_copies(internal: Path) -> list[str]:
     return sorted(str(p.relative_to(internal)) for p in found)
 
 
+def add_desktop_files(bundle: Path) -> None:
+    """Lay out the menu entry, icons, AppStream metadata and file types under ``bundle/share``.
+
+    ``share/install.sh`` copies them into ``~/.local/share`` (or another prefix).
+    """
+    sys.path.insert(0, str(ROOT / "packaging" / "icons"))
+    from draw_icons import APP_ID, draw_all
+
+    linux = ROOT / "packaging" / "linux"
+    share = bundle / "share"
+    for sub, name, target in (
+        ("applications", f"{APP_ID}.desktop", f"{APP_ID}.desktop"),
+        ("metainfo", f"{APP_ID}.metainfo.xml", f"{APP_ID}.metainfo.xml"),
+        ("mime/packages", f"{APP_ID}.mime.xml", f"{APP_ID}.xml"),
+    ):
+        (share / sub).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(linux / name, share / sub / target)
+    draw_all(share / "icons" / "hicolor")
+    # The Windows and macOS icon files are inputs of those recipes, not of this bundle.
+    for extra in ("creator-kit.ico", "creator-kit.icns"):
+        (share / "icons" / "hicolor" / extra).unlink()
+    shutil.copy2(linux / "install.sh", share / "install.sh")
+
+
 def slim(bundle: Path) -> dict[str, object]:
     """Apply the Linux post-build steps to ``bundle``; returns the build information."""
     internal = bundle / "_internal"
@@ -233,7 +285,7 @@ def slim(bundle: Path) -> dict[str, object]:
         info["dropped_libraries"] = drop_unused_libs(internal)
         info["identical_bytes_linked"] = share_identical(internal)
         info["stripped_bytes"] = strip_symbols(internal)
-        info["glibc_floor"] = glibc_floor(bundle)
+        info["glibc_floor"], info["glibc_floor_set_by"] = glibc_floor(bundle)
     info["size"] = disk_usage(bundle)
     info["ffmpeg_copies"] = ffmpeg_copies(internal)
     (bundle / "BUILD-INFO.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
@@ -245,12 +297,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--dist", type=Path, default=ROOT / "dist")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
+    ap.add_argument("--reuse", action="store_true",
+                    help="slim the last PyInstaller output again instead of running it")
     args = ap.parse_args(argv)
     for tool in ("readelf", "nm", "strip") if sys.platform.startswith("linux") else ():
         if shutil.which(tool) is None:
             sys.stderr.write(f"error: {tool} not found; install binutils\n")
             return 2
-    bundle = run_pyinstaller(args.dist.resolve(), args.work.resolve())
+    bundle = run_pyinstaller(args.dist.resolve(), args.work.resolve(), reuse=args.reuse)
+    if sys.platform.startswith("linux"):
+        add_desktop_files(bundle)
     info = slim(bundle)
     mib = 1024**2
     print(f"{bundle}: {int(info['size']) / mib:.0f} MiB "  # type: ignore[call-overload]

@@ -22,6 +22,10 @@ EXCLUDED_MODULES = [
     "pandas",
     "pytest",
     "setuptools",
+    # The cluster extra: a cluster runs creator_kit from a Python install on its workers; the
+    # app's own batches use local worker processes.
+    "dask",
+    "distributed",
     "PySide6.QtNetwork",
     "PySide6.QtQml",
     "PySide6.QtQuick",
@@ -62,6 +66,8 @@ def _parts(dest: str) -> list[str]:
 def keep_binary(dest: str) -> bool:
     """Whether a shared library or plugin (its path inside the bundle) stays in the bundle."""
     parts = _parts(dest)
+    if parts[-1].startswith("opencv_videoio_ffmpeg"):
+        return False  # Windows: OpenCV's FFmpeg plugin DLL, loaded only for cv2 video I/O
     if "plugins" in parts:
         i = parts.index("plugins")
         stem = parts[-1].split(".", 1)[0]
@@ -72,7 +78,7 @@ def keep_binary(dest: str) -> bool:
 def keep_data(dest: str) -> bool:
     """Whether a data file (its path inside the bundle) stays in the bundle."""
     parts = _parts(dest)
-    if "translations" in parts and parts[-1].endswith(".qm") and "_assets" not in parts:
+    if parts[0] == "PySide6" and "translations" in parts and parts[-1].endswith(".qm"):
         # qtbase_ar.qm and friends; keep only the shipped languages.
         stem = parts[-1].removesuffix(".qm")
         return stem.rsplit("_", 1)[-1] in LANGUAGES
