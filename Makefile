@@ -4,13 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick bench lint sysdeps clean package
+.PHONY: demo test test-quick fuzz bench lint sysdeps clean package
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall whenever the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml setup.py | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,package]'
 	touch $(STAMP)
@@ -49,6 +49,11 @@ test-quick: $(STAMP)
 # Windows and macOS in packaging/.
 package: $(STAMP) sysdeps
 	$(PY) packaging/build.py --dist dist --work build/pyinstaller
+
+# The property-based tests of every parser with many more (and fresh, random) examples than
+# `make test` runs; failures found are kept in .hypothesis/ and replayed first next time.
+fuzz: $(STAMP)
+	QT_QPA_PLATFORM=offscreen CK_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py

@@ -33,36 +33,17 @@ sys.path.insert(0, str(ROOT))
 
 from creator_kit.batch import auto_jobs, plan_batch, run_batch  # noqa: E402
 from creator_kit.batch.runner import cpu_count  # noqa: E402
-from creator_kit.core.model import StickerLayer, TipCardLayer  # noqa: E402
 from creator_kit.render.export import export  # noqa: E402
 from creator_kit.templates import find_template, save_template  # noqa: E402
 from tests.mediagen import make_clip  # noqa: E402
 
 
-def stickers_supported() -> bool:
-    """True when render/sources.py dispatches sticker layers."""
-    import inspect
-
-    from creator_kit.render import sources
-
-    return "StickerLayer" in inspect.getsource(sources)
-
-
 def make_template(data_dir: Path) -> str:
-    """A ``bench`` template: maskup without the face mask (and without stickers if need be)."""
+    """A ``bench`` template: maskup without the face mask."""
     t = find_template("maskup").template
     t = t.replace(name="bench", defaults=t.defaults.__class__(
         output=t.defaults.output, reframe=t.defaults.reframe, face_mask=False,
         face_mask_settings=t.defaults.face_mask_settings, audio=t.defaults.audio))
-    if not stickers_supported():
-        keep = lambda layers: tuple(x for x in layers  # noqa: E731
-                                    if not isinstance(x, (StickerLayer, TipCardLayer)))
-        assert t.end_card is not None
-        t = t.replace(overlays=keep(t.overlays),
-                      end_card=t.end_card.__class__(
-                          duration=t.end_card.duration, background=t.end_card.background,
-                          layers=keep(t.end_card.layers), logos=t.end_card.logos))
-        print("note: the render engine does not draw stickers yet; using captions only")
     folder = data_dir / "templates" / "bench"
     folder.mkdir(parents=True)
     save_template(t, folder)

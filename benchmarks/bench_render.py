@@ -39,8 +39,8 @@ from creator_kit.core.model import (  # noqa: E402
 )
 from creator_kit.media.ffmpeg import ffmpeg_exe  # noqa: E402
 from creator_kit.render.encode import video_codec_args  # noqa: E402
-from creator_kit.render.plan import build_plan  # noqa: E402
 from creator_kit.render.preview import Previewer  # noqa: E402
+from creator_kit.render.timeline import build_plan  # noqa: E402
 from scripts.make_sample import make_clip, make_selfie  # noqa: E402
 
 CAPTION_LINES = (

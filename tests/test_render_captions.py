@@ -9,8 +9,8 @@ from creator_kit.cli.main import main
 from creator_kit.core.captions import STYLES, Cue
 from creator_kit.core.model import CaptionLayer, ClipRef, OutputSettings, Placement, Project
 from creator_kit.render.export import export
-from creator_kit.render.plan import build_plan
 from creator_kit.render.preview import Previewer
+from creator_kit.render.timeline import build_plan
 from tests.mediagen import make_colour_clip
 from tests.ocr import normalise_arabic, ocr_arabic, ocr_skip_reason
 from tests.videoread import frames_rgb

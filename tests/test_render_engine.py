@@ -20,8 +20,8 @@ from creator_kit.core.model import (
 )
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.export import export
-from creator_kit.render.plan import build_plan
 from creator_kit.render.preview import Previewer, preview_frame
+from creator_kit.render.timeline import build_plan
 from tests.mediagen import ffmpeg, make_clip, make_colour_clip
 from tests.videoread import audio_samples, frame_count, frames_rgb, stream_facts
 

@@ -7,10 +7,10 @@ import pytest
 from PIL import Image
 
 from creator_kit.cli.main import main
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.model import ClipRef, FaceMaskLayer, OutputSettings, Project, Reframe
+from creator_kit.render.canvas_filters import fill_crop
 from creator_kit.render.export import export
-from creator_kit.render.reframe import fill_crop
 from creator_kit.vision.detect import FaceDetector
 from creator_kit.vision.synthetic import draw_face
 from tests.mediagen import make_clip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,18 +17,12 @@ from creator_kit.core.model import (
     TipCardLayer,
 )
 from creator_kit.core.presets import PROFILES, get_profile
+from creator_kit.graphics.context import DrawContext
+from creator_kit.graphics.library import STICKERS, TIPS
+from creator_kit.graphics.slots import common_safe_zone, slot_placement
+from creator_kit.graphics.stickers import StickerSource, draw_sticker
+from creator_kit.graphics.tip_cards import TipCardSource, draw_tip_parts
 from creator_kit.render.export import export
-from creator_kit.render.stickers import (
-    STICKERS,
-    TIPS,
-    StickerSource,
-    TipCardSource,
-    common_safe_zone,
-    draw_sticker,
-    draw_tip_parts,
-    overlay_source,
-    slot_placement,
-)
 from creator_kit.templates import apply_template, find_template
 from tests.mediagen import make_colour_clip
 from tests.ocr import ocr_arabic, ocr_skip_reason, similar
@@ -37,34 +30,6 @@ from tests.videoread import frame_count, frames_rgb
 
 FAST = OutputSettings(x264_preset="ultrafast")
 SIZE = (1080, 1920)
-
-
-@pytest.fixture
-def overlay_dispatch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Route sticker and tip-card layers to their sources if render/sources.py does not yet.
-
-    ``render/sources.py`` belongs to the render engine; until it dispatches these kinds itself
-    (one ``elif`` per kind), the engine's ``build_sources`` is wrapped here.
-    """
-    import inspect
-
-    import creator_kit.render.engine as engine
-    from creator_kit.render import sources
-
-    original = sources.build_sources
-    handled = "StickerLayer" in inspect.getsource(sources)
-    if not handled:
-        def build(layers: Sequence[object], ctx: sources.SourceContext, *, default_end: float,
-                  offset: float = 0.0) -> list[object]:
-            out: list[object] = []
-            for layer in layers:
-                src = overlay_source(layer, ctx.size, default_end, offset, profile=ctx.profile)
-                out.extend([src] if src is not None else original(
-                    [layer], ctx, default_end=default_end, offset=offset))  # type: ignore[list-item]
-            return out
-
-        monkeypatch.setattr(engine, "build_sources", build)
-    yield
 
 
 @pytest.fixture(autouse=True)
@@ -138,7 +103,7 @@ def test_sticker_text_override_and_custom_colour() -> None:
 
 def test_tip_card_steps_appear_one_by_one() -> None:
     layer = TipCardLayer(tip="wear-mask", language="ar", start=0.0, end=6.0)
-    src = TipCardSource(layer, SIZE, default_end=10.0)
+    src = TipCardSource(layer, DrawContext(SIZE, default_end=10.0))
     dark = [int((src.image_at(t)[..., :3].max(axis=-1) < 80).sum()) for t in (0.2, 1.3, 2.4, 4.0)]
     assert dark[0] < dark[1] < dark[2] < dark[3]  # more step text at each reveal
     assert src.reveal_at(0.0) == (0, 0, 0) and src.reveal_at(5.0) == (4, 4, 4)
@@ -169,7 +134,7 @@ def test_slots_lie_inside_the_safe_zone_and_mirror(preset: str) -> None:
         for slot in ("top-start", "top", "top-end", "center", "bottom-start", "bottom",
                      "bottom-end"):
             layer = StickerLayer(name="mask-up", language=lang, slot=slot, start=0.0)  # type: ignore[arg-type]
-            src = StickerSource(layer, SIZE, 5.0, profile=profile)
+            src = StickerSource(layer, DrawContext(SIZE, 5.0, profile))
             s = src.sprites_at(1.0, SIZE)[0]
             h, w = s.rgba.shape[:2]
             assert s.x >= zone.left and s.x + w <= SIZE[0] - zone.right, (lang, slot)
@@ -181,7 +146,7 @@ def test_slots_lie_inside_the_safe_zone_and_mirror(preset: str) -> None:
 
 # ----------------------------------------------------------------------- rendered clips
 
-def test_overlays_in_an_exported_clip(tmp_path: Path, overlay_dispatch: None) -> None:
+def test_overlays_in_an_exported_clip(tmp_path: Path) -> None:
     clip = make_colour_clip(tmp_path / "grey.mp4", "gray", size="160x120", duration=1.5)
     layers = (StickerLayer(name="keep-distance", language="en", slot="top-start", start=0.5),
               TipCardLayer(tip="avoid-crowds", language="en", slot="center", start=0.3,
@@ -204,8 +169,7 @@ BUILTINS = ("maskup", "be-responsible", "thank-you-heroes", "together-against-co
 
 
 @pytest.mark.parametrize("name", BUILTINS)
-def test_builtin_template_renders_a_finished_clip(tmp_path: Path, name: str,
-                                                  overlay_dispatch: None) -> None:
+def test_builtin_template_renders_a_finished_clip(tmp_path: Path, name: str) -> None:
     clip = make_colour_clip(tmp_path / "grey.mp4", "gray", size="160x120", duration=1.5)
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (200, 100), (230, 20, 20, 255)).save(logo)

@@ -13,8 +13,8 @@ from creator_kit.core.captions import (
     Cue,
     Shadow,
     get_style,
-    parse_colour,
 )
+from creator_kit.core.colour import parse_colour
 from creator_kit.core.presets import PROFILES
 from creator_kit.core.schema import SchemaError, from_data, to_data
 from creator_kit.text.bidi import (
@@ -114,7 +114,7 @@ def test_cue_with_word_times_round_trips() -> None:
     [
         {"size_px": 0},
         {"size_px": 10_000},
-        {"fill": "white"},
+        {"fill": "chalk"},
         {"align": "justify"},
         {"direction": "up"},
         {"box": {"opacity": 2}},

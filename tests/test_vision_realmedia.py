@@ -63,9 +63,9 @@ def test_real_person_cutout_moved_along_a_known_path_is_tracked_and_masked(
     """A photographed person (used in place, never copied into the repo) slides across."""
     from PIL import Image
 
-    from creator_kit.core.faces import FaceMaskSettings
+    from creator_kit.core.face_settings import FaceMaskSettings
+    from creator_kit.graphics.face_masks import FaceMaskSource, affine_mapping, identity_time
     from creator_kit.vision.analysis import analyse
-    from creator_kit.vision.overlay import FaceMaskSource, affine_mapping, identity_time
     from creator_kit.vision.synthetic import SyntheticFace
     from tests.test_vision_footage import linear, make_face_clip
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from creator_kit.render.colour import yuv420_to_rgb
+from creator_kit.render.yuv import yuv420_to_rgb
 
 
 def frames_rgb(path: Path, indices: list[int] | None = None) -> list[np.ndarray]:

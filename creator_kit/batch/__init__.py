@@ -1,14 +1,14 @@
 """Batch rendering from a spreadsheet: one row per output.
 
 * :mod:`.sheet`: reading CSV/XLSX defensively;
-* :mod:`.plan`: :func:`plan_batch` checks every row and builds the jobs (or the problems);
+* :mod:`.jobs`: :func:`plan_batch` checks every row and builds the jobs (or the problems);
 * :mod:`.runner`: :func:`run_batch` renders them, with resume, cancel and a summary CSV;
 * :mod:`.executors`: where rows run (local worker processes by default);
 * :mod:`.cluster`: the same rows on a Dask cluster (the optional ``creator-kit[cluster]``).
 """
 
 from creator_kit.batch.executors import LocalPoolExecutor, RowExecutor
-from creator_kit.batch.plan import BatchPlan, Job, Problem, plan_batch
+from creator_kit.batch.jobs import BatchPlan, Job, Problem, plan_batch
 from creator_kit.batch.runner import (
     BatchProgress,
     BatchResult,

@@ -18,9 +18,10 @@ from typing import Any
 
 from creator_kit.builder.options import ProjectOptions
 from creator_kit.core.cancel import WarningCallback
-from creator_kit.core.captions import STYLES, CaptionStyle, Cue, parse_colour
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue
+from creator_kit.core.colour import parse_colour
 from creator_kit.core.errors import InputError
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.model import (
     Animation,
     AudioSettings,

@@ -11,10 +11,10 @@ Colours are ``#rrggbb`` or ``#rrggbbaa`` strings (``aa`` is opacity, ``ff`` opaq
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from creator_kit.core.colour import check_colours
 from creator_kit.core.schema import ranged
 
 Align = Literal["start", "center", "end", "left", "right"]
@@ -24,18 +24,6 @@ BoxMode = Literal["block", "lines"]
 
 # One word (or karaoke syllable) timing: (start seconds, end seconds, text).
 WordTiming = tuple[float, float, str]
-
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-
-
-def parse_colour(value: str) -> tuple[int, int, int, int]:
-    """``#rrggbb`` or ``#rrggbbaa`` as an (r, g, b, a) tuple of 0-255 ints; ValueError otherwise."""
-    if not isinstance(value, str) or not _COLOUR.match(value):
-        raise ValueError(f"colour {value!r:.40} must look like #rrggbb or #rrggbbaa")
-    r, g, b = (int(value[i : i + 2], 16) for i in (1, 3, 5))
-    a = int(value[7:9], 16) if len(value) == 9 else 255
-    return r, g, b, a
-
 
 @dataclass(frozen=True)
 class Shadow:
@@ -47,7 +35,7 @@ class Shadow:
     colour: str = "#000000b3"
 
     def __post_init__(self) -> None:
-        parse_colour(self.colour)
+        check_colours(self, "colour")
 
 
 @dataclass(frozen=True)
@@ -65,7 +53,7 @@ class Box:
     mode: BoxMode = "block"
 
     def __post_init__(self) -> None:
-        parse_colour(self.colour)
+        check_colours(self, "colour")
 
 
 @dataclass(frozen=True)
@@ -101,8 +89,7 @@ class CaptionStyle:
     highlight_mode: HighlightMode = "fill"
 
     def __post_init__(self) -> None:
-        for colour in (self.fill, self.outline_colour, self.highlight_colour):
-            parse_colour(colour)
+        check_colours(self, "fill", "outline_colour", "highlight_colour")
 
     def replace(self, **changes: object) -> CaptionStyle:
         """A copy of this style with some fields changed."""

@@ -12,8 +12,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, TypeVar
 
-from creator_kit.core.captions import STYLES, CaptionStyle, Cue, parse_colour
-from creator_kit.core.faces import FaceMaskSettings, FaceReframeSettings
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue
+from creator_kit.core.colour import check_colours
+from creator_kit.core.face_settings import FaceMaskSettings, FaceReframeSettings
 from creator_kit.core.schema import ranged
 
 SCHEMA_VERSION = 2
@@ -165,7 +166,7 @@ class Reframe:
     face: FaceReframeSettings = field(default_factory=FaceReframeSettings)
 
     def __post_init__(self) -> None:
-        parse_colour(self.bar_colour)
+        check_colours(self, "bar_colour")
 
 
 @dataclass(frozen=True)
@@ -180,9 +181,7 @@ class Background:
     dim: float = ranged(0.3, 0.0, 1.0)
 
     def __post_init__(self) -> None:
-        # Checked here, when the project is built, not at render time after the clips.
-        parse_colour(self.colour)
-        parse_colour(self.colour2)
+        check_colours(self, "colour", "colour2")
 
 
 @dataclass(frozen=True)
@@ -333,7 +332,7 @@ class StickerLayer:
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
-        parse_colour(self.colour)
+        check_colours(self, "colour")
 
 
 @dataclass(frozen=True)
@@ -365,7 +364,7 @@ class TipCardLayer:
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
-        parse_colour(self.colour)
+        check_colours(self, "colour")
 
 
 Layer = ImageLayer | CaptionLayer | FaceMaskLayer | StickerLayer | TipCardLayer

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.paths import ffmpeg_input_path
 from creator_kit.media import ffmpeg
-from creator_kit.render.plan import RenderPlan
+from creator_kit.render.timeline import RenderPlan
 
 RATE = 48_000
 _FMT = f"aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"

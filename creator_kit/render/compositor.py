@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from creator_kit.core.frames import Sprite
-from creator_kit.render.colour import rgb_to_yuv, yuv420_to_rgb
+from creator_kit.render.yuv import rgb_to_yuv, yuv420_to_rgb
 
 U8 = npt.NDArray[np.uint8]
 U16 = npt.NDArray[np.uint16]

@@ -10,9 +10,9 @@ from pathlib import Path
 from creator_kit.core.errors import InputError, RenderError
 from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import decode_args, normalise_filters, output_size
+from creator_kit.render.canvas_filters import reframe_graph
 from creator_kit.render.compositor import Frame
-from creator_kit.render.plan import RenderPlan, Segment
-from creator_kit.render.reframe import reframe_graph
+from creator_kit.render.timeline import RenderPlan, Segment
 
 if typing.TYPE_CHECKING:
     from creator_kit.vision import ReframePath
@@ -34,7 +34,7 @@ def segment_filters(
         "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv",
     ]
     if face is not None:
-        from creator_kit.render.faces import face_crop_filters
+        from creator_kit.render.face_timeline import face_crop_filters
 
         reframe = face_crop_filters(plan, seg, face, skip)
     else:

@@ -19,7 +19,7 @@ from creator_kit.media import ffmpeg
 from creator_kit.render.audio import RATE, AudioGraph
 from creator_kit.render.compositor import Frame
 from creator_kit.render.engine import FramePool
-from creator_kit.render.plan import RenderPlan
+from creator_kit.render.timeline import RenderPlan
 
 
 def fps_text(fps: float) -> str:

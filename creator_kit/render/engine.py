@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.frames import FrameSource
-from creator_kit.render.card import card_background
+from creator_kit.graphics.card_background import (
+    GradientBackdrop,
+    SolidBackdrop,
+    card_backdrop,
+)
 from creator_kit.render.compositor import Compositor, Frame
 from creator_kit.render.decode import SegmentDecoder
-from creator_kit.render.plan import RenderPlan
-from creator_kit.render.sources import SourceContext, build_sources
+from creator_kit.render.layer_sources import LayerContext, build_sources
+from creator_kit.render.timeline import RenderPlan
 
 if TYPE_CHECKING:
     from creator_kit.vision import FaceAnalysis, ReframePath
@@ -46,7 +50,7 @@ class Renderer:
         # Face-following crop paths, one per clip, when the project reframes by faces.
         self.face_paths: dict[int, ReframePath] = {}
         if project.reframe.mode == "face":
-            from creator_kit.render.faces import face_path
+            from creator_kit.render.face_timeline import face_path
 
             for seg in plan.segments:
                 analysis = self.faces.get(seg.clip.source)
@@ -55,7 +59,14 @@ class Renderer:
                     self.face_paths[seg.index] = path
                     if path.notice:
                         warn(f"{path.notice}; the frame stays centred")
-        ctx = SourceContext((plan.width, plan.height), plan.profile, warn, plan, self.faces)
+        ctx = LayerContext(
+            (plan.width, plan.height),
+            plan.clips_end,
+            plan.profile,
+            warn=warn,
+            plan=plan,
+            faces=self.faces,
+        )
         self.clip_sources: list[FrameSource] = build_sources(
             project.layers, ctx, default_end=plan.clips_end
         )
@@ -79,12 +90,22 @@ class Renderer:
         """The card's background frame (built once)."""
         if self._card_bg is None:
             assert self.plan.project.card is not None
-            self._card_bg = card_background(
+            width, height = self.plan.width, self.plan.height
+            backdrop = card_backdrop(
                 self.plan.project.card.background,
-                self.plan.width,
-                self.plan.height,
-                last_clip_frame,
+                width,
+                height,
+                lambda: None if last_clip_frame is None else last_clip_frame.to_rgb(),
             )
+            if isinstance(backdrop, SolidBackdrop):
+                self._card_bg = Frame(width, height)
+                self._card_bg.fill_rgb(backdrop.rgb)
+            elif isinstance(backdrop, GradientBackdrop):
+                self._card_bg = Frame.vertical_gradient(
+                    width, height, backdrop.top, backdrop.bottom
+                )
+            else:
+                self._card_bg = Frame.from_rgb(backdrop.rgb)
         return self._card_bg
 
     def frames(self, pool: FramePool, cancel: CancelToken | None = None) -> Iterator[Frame]:

@@ -16,11 +16,11 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.model import Project
-from creator_kit.render.colour import yuv420_to_rgb
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
-from creator_kit.render.plan import RenderPlan, Segment, build_plan, needs_faces
+from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
+from creator_kit.render.yuv import yuv420_to_rgb
 
 # Reading on is cheaper than restarting ffmpeg for up to about this many frames.
 _READ_AHEAD = 45
@@ -43,7 +43,7 @@ class Previewer:
                 on_warning(message)
         faces = {}
         if needs_faces(self.plan.project):
-            from creator_kit.render.faces import analyse_plan
+            from creator_kit.render.face_timeline import analyse_plan
 
             faces = analyse_plan(self.plan)  # cached on disk: the export reuses it
         self.renderer = Renderer(self.plan, on_warning, faces=faces)

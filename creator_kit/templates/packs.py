@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import check_file, open_file
 from creator_kit.core.schema import load_json_document
 from creator_kit.templates.format import (
     NAME_PATTERN,
@@ -180,14 +181,8 @@ def _extract(zf: zipfile.ZipFile, files: list[tuple[zipfile.ZipInfo, PurePosixPa
 
 
 def _open_zip(pack: Path, limits: PackLimits) -> zipfile.ZipFile:
-    try:
-        st = os.stat(pack)
-    except FileNotFoundError:
-        raise InputError("pack file not found", pack) from None
-    except OSError as exc:
-        raise InputError(f"cannot read pack ({exc.strerror})", pack) from None
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError("pack is not a file", pack)
+    st = check_file(pack, "pack file")
+    assert st is not None
     if st.st_size > limits.max_pack_bytes:
         raise InputError(f"pack file is too large ({st.st_size} bytes; limit "
                          f"{limits.max_pack_bytes})", pack)
@@ -377,7 +372,7 @@ def export_pack(template: str | LoadedTemplate, out: str | Path, *, overwrite: b
                 info = zipfile.ZipInfo(arc, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = (stat.S_IFREG | 0o644) << 16
-                with path.open("rb") as src, zf.open(info, "w") as dst:
+                with open_file(path, "template file") as src, zf.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst, _CHUNK)
         if overwrite:
             os.replace(tmp, target)

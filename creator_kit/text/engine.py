@@ -52,7 +52,8 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from creator_kit.core.captions import CaptionStyle, Shadow, parse_colour
+from creator_kit.core.captions import CaptionStyle, Shadow
+from creator_kit.core.colour import parse_colour
 from creator_kit.core.errors import InputError
 from creator_kit.text.bidi import (
     Direction,

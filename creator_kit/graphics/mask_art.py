@@ -10,7 +10,7 @@ Layout of every mask image: the mask body fills the central ``1 / (1 + 2 * LOOP_
 the width and ``1 / (1 + 2 * V_MARGIN)`` of the height; the margins hold the ear loops.
 The image centre is the body centre, which the overlay puts on the face.
 
-Run ``python -m creator_kit.vision masks [folder]`` to write preview PNGs (``assets/masks/``).
+Run ``python -m creator_kit.graphics masks [folder]`` to write preview PNGs (``assets/masks/``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter
 
-from creator_kit.core.faces import MASK_STYLES, MaskStyle
+from creator_kit.core.face_settings import MASK_STYLES, MaskStyle
 
 RGBA = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
@@ -121,7 +121,7 @@ def _master(style: MaskStyle) -> RGBA:
     """The style at master size: the shipped bitmap when present, else drawn now.
 
     Drawing takes about 2 s and 400 MB of float buffers (3x supersampled); the masters in
-    ``assets/masks`` are that drawing saved once by ``python -m creator_kit.vision masks``,
+    ``assets/masks`` are that drawing saved once by ``python -m creator_kit.graphics masks``,
     so a render loads a few hundred kilobytes instead.
     """
     body_h = round(_MASTER_BODY_W * _MASTER_ASPECT)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from creator_kit.core.faces import FaceReframeSettings
+from creator_kit.core.face_settings import FaceReframeSettings
 from creator_kit.vision.analysis import FaceAnalysis, FaceTrack
 
 F64 = npt.NDArray[np.float64]

@@ -1,4 +1,4 @@
-"""Caption layers at render time: text drawn by the text engine, timed, placed, highlighted.
+"""Caption layers as drawn sources: text drawn by the text engine, timed, placed, highlighted.
 
 The text engine caches every distinct caption image (and every highlighted variant), and the
 compositor caches each one's YUV form, so a caption costs one drawing per distinct look
@@ -7,13 +7,14 @@ however many frames it stays on screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from creator_kit.core.captions import Cue
 from creator_kit.core.frames import Sprite
-from creator_kit.core.model import CaptionLayer, Placement
-from creator_kit.core.presets import ExportProfile
-from creator_kit.render.layers import _ANCHOR_FRACTIONS, Animated
+from creator_kit.core.model import CaptionLayer, OutputSettings, Placement
+from creator_kit.core.presets import ExportProfile, get_profile
+from creator_kit.graphics.animation import ANCHOR_FRACTIONS, Animated
+from creator_kit.graphics.context import DrawContext
 from creator_kit.text.engine import CaptionImage, render_caption
 from creator_kit.text.placement import Rect, caption_area, covered_bands, place_in_area, zone_for
 from creator_kit.text.timing import active_word
@@ -22,19 +23,14 @@ from creator_kit.text.timing import active_word
 class CaptionSource:
     """One caption layer: a single text or a list of cues."""
 
-    def __init__(
-        self,
-        layer: CaptionLayer,
-        size: tuple[int, int],
-        profile: ExportProfile,
-        default_end: float,
-        offset: float = 0.0,
-        warn: Callable[[str], None] | None = None,
-    ) -> None:
+    def __init__(self, layer: CaptionLayer, ctx: DrawContext) -> None:
         self.layer = layer
-        self.size = size
-        self.profile = profile
-        self._warn = warn or (lambda _m: None)
+        self.size = ctx.size
+        # Captions keep clear of an interface band, so they need a preset: without one they
+        # use the default output's.
+        self.profile: ExportProfile = ctx.profile or get_profile(OutputSettings().preset)
+        self._warn = ctx.warn
+        offset, default_end = ctx.offset, ctx.default_end
         start = layer.start + offset
         end = default_end if layer.end is None else min(layer.end + offset, default_end)
         if layer.cues:
@@ -81,7 +77,7 @@ class CaptionSource:
             area = caption_area(self.profile, rtl, canvas=self.size)
             return place_in_area(img.content, area, "bottom")
         cx, cy, cw, ch = img.content
-        ax, ay = _ANCHOR_FRACTIONS[placement.anchor]
+        ax, ay = ANCHOR_FRACTIONS[placement.anchor]
         x = placement.x * self.size[0] - ax * cw - cx
         y = placement.y * self.size[1] - ay * ch - cy
         return round(x), round(y)

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from creator_kit.core.faces import FaceReframeSettings
+from creator_kit.core.face_settings import FaceReframeSettings
 from creator_kit.vision.analysis import FaceAnalysis, FaceTrack, analyse
-from creator_kit.vision.reframe import reframe_path, window_size
+from creator_kit.vision.face_follow import reframe_path, window_size
 from creator_kit.vision.synthetic import draw_face
 from tests.test_vision_footage import linear, make_face_clip
 

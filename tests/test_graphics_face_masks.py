@@ -9,12 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creator_kit.core.faces import MASK_STYLES, FaceMaskSettings
+from creator_kit.core.face_settings import MASK_STYLES, FaceMaskSettings
 from creator_kit.core.frames import Sprite
-from creator_kit.vision.analysis import FaceAnalysis, FaceTrack, analyse
-from creator_kit.vision.decode import iter_frames
-from creator_kit.vision.masks import mask_image, write_previews
-from creator_kit.vision.overlay import (
+from creator_kit.graphics.face_masks import (
     FaceMaskSource,
     affine_mapping,
     fill_mapping,
@@ -23,7 +20,10 @@ from creator_kit.vision.overlay import (
     mask_pose,
     path_mapping,
 )
-from creator_kit.vision.reframe import reframe_path
+from creator_kit.graphics.mask_art import mask_image, write_previews
+from creator_kit.vision.analysis import FaceAnalysis, FaceTrack, analyse
+from creator_kit.vision.decode import iter_frames
+from creator_kit.vision.face_follow import reframe_path
 from creator_kit.vision.synthetic import draw_face
 from tests.test_vision_footage import linear, make_face_clip, still
 
@@ -251,7 +251,7 @@ def test_preview_pngs_are_shipped_and_match_the_code(tmp_path: Path) -> None:
     written = write_previews(tmp_path)
     for path in written:
         shipped = ASSETS / path.name
-        assert shipped.is_file(), f"run python -m creator_kit.vision masks to create {shipped}"
+        assert shipped.is_file(), f"run python -m creator_kit.graphics masks to create {shipped}"
         a = np.asarray(Image.open(shipped).convert("RGBA")).astype(int)
         b = np.asarray(Image.open(path).convert("RGBA")).astype(int)
         assert a.shape == b.shape
@@ -263,7 +263,7 @@ def test_shipped_mask_masters_match_the_drawing_code() -> None:
     """assets/masks/*-master.png are the drawing code's output (regenerate after changes)."""
     from PIL import Image as _Image
 
-    from creator_kit.vision.masks import draw_master, master_path
+    from creator_kit.graphics.mask_art import draw_master, master_path
 
     for style in ("surgical", "cloth", "n95"):
         with _Image.open(master_path(style)) as im:
@@ -271,5 +271,5 @@ def test_shipped_mask_masters_match_the_drawing_code() -> None:
         drawn = draw_master(style).astype(np.int16)  # type: ignore[arg-type]
         assert shipped.shape == drawn.shape
         assert np.abs(shipped - drawn).max() <= 1, (
-            f"{style}: run 'python -m creator_kit.vision masks' to refresh the masters"
+            f"{style}: run 'python -m creator_kit.graphics masks' to refresh the masters"
         )

@@ -8,9 +8,9 @@ import pytest
 from creator_kit.cli.main import main
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import ClipRef, ImageLayer, OutputSettings, Placement, Project
+from creator_kit.graphics.svg import rasterise_svg, svg_size
 from creator_kit.render.export import export
 from creator_kit.templates.apply import LogoArea, layout_logos
-from creator_kit.text.svg import rasterise_svg, svg_size
 from tests.mediagen import make_colour_clip
 from tests.videoread import frames_rgb
 

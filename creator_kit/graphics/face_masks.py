@@ -4,7 +4,7 @@ For each tracked face at a moment, :func:`mask_pose` places the mask from the la
 top on the bridge of the nose, its bottom under the chin, across the face box (pulled a little
 towards nose and mouth, so it follows a turned head), and rolled with the line through the eyes.
 The render engine supplies ``src_to_canvas`` for its reframe mode (helpers below build it
-for plain scaling and for a :class:`~creator_kit.vision.reframe.ReframePath`), and
+for plain scaling and for a :class:`~creator_kit.vision.face_follow.ReframePath`), and
 ``time_map`` from timeline time to source time.
 
 Per frame the cost is a few dozen arithmetic operations per face: the scaled and rotated
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from creator_kit.core.faces import FaceMaskSettings
+from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.frames import RGBA, Sprite
+from creator_kit.graphics.mask_art import mask_image
 from creator_kit.vision.analysis import Face, FaceAnalysis
-from creator_kit.vision.masks import mask_image
-from creator_kit.vision.reframe import ReframePath
+from creator_kit.vision.face_follow import ReframePath
 
 F64 = npt.NDArray[np.float64]
 

@@ -39,25 +39,3 @@ def yuv420_to_rgb(y: U8, u: U8, v: U8) -> U8:
     g = (yf - KR * r - KB * b) / KG
     out = np.stack([r, g, b], axis=-1) * 255.0
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
-
-
-def parse_colour(text: str) -> tuple[int, int, int]:
-    """``#rrggbb`` / ``#rgb`` / a few names to an RGB tuple; raises ValueError otherwise."""
-    names = {
-        "black": "#000000",
-        "white": "#ffffff",
-        "red": "#ff0000",
-        "green": "#00ff00",
-        "blue": "#0000ff",
-        "yellow": "#ffff00",
-        "gray": "#808080",
-        "grey": "#808080",
-    }
-    t = names.get(text.strip().lower(), text.strip())
-    if t.startswith("#"):
-        t = t[1:]
-    if len(t) == 3:
-        t = "".join(c * 2 for c in t)
-    if len(t) != 6 or any(c not in "0123456789abcdefABCDEF" for c in t):
-        raise ValueError(f"not a colour: {text!r} (use #rrggbb)")
-    return int(t[0:2], 16), int(t[2:4], 16), int(t[4:6], 16)

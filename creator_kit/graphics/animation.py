@@ -1,13 +1,11 @@
-"""Runtime layer sources: what each model layer draws at time ``t``.
+"""Placement, timing and enter/exit animation shared by every drawn source.
 
-Each model layer (plain data in ``core``) becomes a :class:`~creator_kit.core.frames.FrameSource`
-here. Placement, timing and enter/exit animations are shared by every kind of layer through
-:class:`Animated`, so captions and stickers move the same way.
+Every drawn source (image, caption, sticker, tip card) places and animates its picture
+through :class:`Animated`, so captions and stickers move the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +13,9 @@ import numpy as np
 from PIL import Image
 
 from creator_kit.core.frames import RGBA, Sprite
-from creator_kit.core.model import Animation, ImageLayer, Placement
-from creator_kit.render.stills import load_still
+from creator_kit.core.model import Animation, Placement
 
-_ANCHOR_FRACTIONS = {
+ANCHOR_FRACTIONS = {
     "top-left": (0.0, 0.0),
     "top": (0.5, 0.0),
     "top-right": (1.0, 0.0),
@@ -33,7 +30,7 @@ _ANCHOR_FRACTIONS = {
 
 def place(placement: Placement, w: int, h: int, size: tuple[int, int]) -> tuple[int, int]:
     """Top-left canvas position of a ``w``x``h`` image placed by ``placement`` on ``size``."""
-    ax, ay = _ANCHOR_FRACTIONS[placement.anchor]
+    ax, ay = ANCHOR_FRACTIONS[placement.anchor]
     return (
         int(round(placement.x * size[0] - ax * w)),
         int(round(placement.y * size[1] - ay * h)),
@@ -175,25 +172,3 @@ def resize_rgba(image: RGBA, width: int, height: int) -> RGBA:
     premul = Image.fromarray(image, "RGBA").convert("RGBa")
     out = premul.resize((width, height), Image.Resampling.LANCZOS).convert("RGBA")
     return np.asarray(out, np.uint8).copy()
-
-
-class ImageSource:
-    """A still image layer (sticker, logo, badge)."""
-
-    def __init__(
-        self, layer: ImageLayer, size: tuple[int, int], default_end: float, offset: float = 0.0
-    ) -> None:
-        self._anim = Animated.for_layer(layer, layer.placement, default_end, offset)
-        width = None
-        if layer.placement.width is not None:
-            width = max(1, round(layer.placement.width * size[0]))
-        # An SVG is drawn at its final width; a bitmap is resized to it.
-        self._image = fit_width(load_still(layer.path, width), layer.placement, size)
-        self._key = ("image", layer.path, self._image.shape)
-
-    def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:
-        """The image's sprite while visible at ``t``."""
-        if not self._anim.visible(t):
-            return ()
-        s = self._anim.sprite(self._image, self._key, t, size)
-        return () if s is None else (s,)

@@ -9,6 +9,7 @@ which the decoding ffmpeg applies through ``sendcmd`` so the crop stays in C.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -17,9 +18,13 @@ from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.frames import Sprite
 from creator_kit.core.model import FaceMaskLayer
 from creator_kit.media.ingest import output_size
-from creator_kit.render.plan import RenderPlan, Segment, needs_faces
-from creator_kit.render.reframe import source_to_canvas
-from creator_kit.vision import FaceAnalysis, FaceMaskSource, ReframePath, analyse, reframe_path
+from creator_kit.render.canvas_filters import source_to_canvas
+from creator_kit.render.timeline import RenderPlan, Segment, needs_faces
+
+if TYPE_CHECKING:
+    from creator_kit.render.layer_sources import LayerContext
+from creator_kit.graphics.face_masks import FaceMaskSource
+from creator_kit.vision import FaceAnalysis, ReframePath, analyse, reframe_path
 
 F64 = npt.NDArray[np.float64]
 
@@ -76,13 +81,9 @@ def face_crop_filters(plan: RenderPlan, seg: Segment, path: ReframePath, skip: i
 class FaceMaskLayerSource:
     """A face-mask layer over all clips: one vision mask source per clip segment."""
 
-    def __init__(
-        self,
-        layer: FaceMaskLayer,
-        plan: RenderPlan,
-        analyses: dict[str, FaceAnalysis],
-        warn: Callable[[str], None],
-    ) -> None:
+    def __init__(self, layer: FaceMaskLayer, ctx: LayerContext) -> None:
+        assert ctx.plan is not None, "a face-mask layer is drawn on a render plan"
+        plan, analyses, warn = ctx.plan, ctx.faces, ctx.warn
         self._parts: list[FaceMaskSource] = []
         fps = plan.fps
         start = layer.start

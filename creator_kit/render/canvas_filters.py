@@ -6,8 +6,8 @@ time, not Python time, and Python only ever sees finished canvas-sized yuv420p f
 
 from __future__ import annotations
 
+from creator_kit.core.colour import parse_rgb
 from creator_kit.core.model import Reframe
-from creator_kit.render.colour import parse_colour
 
 
 def reframe_graph(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> str:
@@ -19,7 +19,7 @@ def reframe_graph(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int)
     if _same_aspect(src_w, src_h, out_w, out_h) or mode.mode in ("fill", "face"):
         return _fill(mode, src_w, src_h, out_w, out_h)
     if mode.mode == "fit":
-        r, g, b = parse_colour(mode.bar_colour)
+        r, g, b = parse_rgb(mode.bar_colour)
         return (
             f"scale={out_w}:{out_h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
             f"pad={out_w}:{out_h}:(ow-iw)/2:(oh-ih)/2:color=0x{r:02x}{g:02x}{b:02x}"

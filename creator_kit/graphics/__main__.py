@@ -1,17 +1,17 @@
-"""Developer tools: ``python -m creator_kit.vision masks [FOLDER]`` writes the mask previews."""
+"""Developer tools: ``python -m creator_kit.graphics masks [FOLDER]`` writes the mask previews."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from creator_kit.vision.masks import write_previews
+from creator_kit.graphics.mask_art import write_previews
 
 
 def main(argv: list[str]) -> int:
     """Write one preview PNG per mask style (default folder: ``assets/masks``)."""
     if not argv or argv[0] != "masks":
-        sys.stderr.write("usage: python -m creator_kit.vision masks [FOLDER]\n")
+        sys.stderr.write("usage: python -m creator_kit.graphics masks [FOLDER]\n")
         return 2
     default = Path(__file__).resolve().parents[2] / "assets" / "masks"
     for path in write_previews(Path(argv[1]) if len(argv) > 1 else default):

@@ -1,0 +1,36 @@
+"""What every drawn source is built from: one constructor shape, ``Source(layer, ctx)``.
+
+A drawn source turns one model layer (plain data in :mod:`creator_kit.core.model`) into a
+:class:`~creator_kit.core.frames.FrameSource`. Every kind (image, caption, sticker, tip card,
+and the render engine's face-mask layer) takes the layer and a :class:`DrawContext`, so the
+engine, the preview and the editor build any of them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from creator_kit.core.presets import ExportProfile
+
+
+def _ignore(_message: str) -> None:
+    """The default warning sink: drop the message."""
+
+
+@dataclass(frozen=True)
+class DrawContext:
+    """The canvas and timeline a layer is drawn on.
+
+    ``size`` is the canvas (width, height) in pixels; ``profile`` the export preset whose
+    safe zone automatic placement respects (``None``: the zone every preset leaves free);
+    ``default_end`` the timeline time where a layer without an end stops; ``offset`` shifts
+    the layer's own times (a closing card's layers start where the clips end); ``warn``
+    receives one line per problem found while drawing.
+    """
+
+    size: tuple[int, int]
+    default_end: float
+    profile: ExportProfile | None = None
+    offset: float = 0.0
+    warn: Callable[[str], None] = field(default=_ignore, compare=False)
