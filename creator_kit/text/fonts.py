@@ -16,7 +16,6 @@ it. Characters that no family can draw are left out with a warning rather than d
 from __future__ import annotations
 
 import logging
-import os
 import struct
 import threading
 import unicodedata
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
+from creator_kit.core.assets import asset_path
 from creator_kit.core.errors import InputError
 from creator_kit.text.qtapp import ensure_qt
 
@@ -67,10 +67,8 @@ _chains: dict[str, tuple[str, ...]] = {}  # cleared whenever a font is registere
 
 
 def fonts_dir() -> Path:
-    """The bundled fonts folder (``$CREATOR_KIT_ASSETS/fonts`` when that variable is set)."""
-    override = os.environ.get("CREATOR_KIT_ASSETS")
-    base = Path(override) if override else Path(__file__).resolve().parents[2] / "assets"
-    return base / "fonts"
+    """The bundled fonts folder (``fonts`` in :func:`~creator_kit.core.assets.assets_dir`)."""
+    return asset_path("fonts")
 
 
 def _add_font_file(path: Path) -> str:
