@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import platformdirs
-
 from creator_kit.core.assets import asset_path
 from creator_kit.core.errors import InputError
+from creator_kit.core.user_dirs import user_data_dir
 from creator_kit.templates.format import (
     NAME_PATTERN,
     TEMPLATE_FILE,
@@ -42,10 +41,7 @@ def builtin_dir() -> Path:
 
 def data_dir() -> Path:
     """creator_kit's user data folder (``$CREATOR_KIT_DATA_DIR`` when set)."""
-    override = os.environ.get("CREATOR_KIT_DATA_DIR")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir("creator-kit", appauthor=False))
+    return user_data_dir()
 
 
 def user_dir(create: bool = False) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import queue
 import threading
 import time
@@ -27,6 +26,7 @@ import numpy.typing as npt
 from creator_kit.core.atomic import atomic_write
 from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.user_dirs import user_cache_dir
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
@@ -434,14 +434,7 @@ def _prefetch(frames: Iterator[tuple[float, Any]], depth: int = 4) -> Iterator[t
 
 def cache_dir() -> Path:
     """Where analyses are cached: ``$CREATOR_KIT_CACHE_DIR/faces`` or the user cache dir."""
-    override = os.environ.get("CREATOR_KIT_CACHE_DIR")
-    if override:
-        base = Path(override)
-    else:
-        import platformdirs
-
-        base = Path(platformdirs.user_cache_dir("creator-kit", appauthor=False))
-    return base / "faces"
+    return user_cache_dir() / "faces"
 
 
 @dataclass(frozen=True)
