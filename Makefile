@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint sysdeps clean
+.PHONY: demo test fuzz bench lint sysdeps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP) sysdeps
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
 	$(VENV)/bin/mypy
+
+# The property-based tests of every parser with many more (and fresh, random) examples than
+# `make test` runs; failures found are kept in .hypothesis/ and replayed first next time.
+fuzz: $(STAMP)
+	QT_QPA_PLATFORM=offscreen CK_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py

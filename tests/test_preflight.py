@@ -344,7 +344,7 @@ def test_hostile_messages_say_what_is_wrong(tmp_path: Path, good: Path) -> None:
 def test_unusable_paths_raise_input_error(tmp_path: Path, case: str) -> None:
     target: str | Path = tmp_path / "x.mp4"
     expected = {"missing": "file not found", "empty": "file is empty",
-                "folder": "not a regular file", "audio-only": "no video stream",
+                "folder": "it is a folder", "audio-only": "no video stream",
                 "protocol": "not a local file"}[case]
     if case == "empty":
         Path(target).touch()

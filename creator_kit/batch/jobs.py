@@ -32,6 +32,7 @@ from creator_kit.batch.sheet import Sheet, SheetRow, read_sheet
 from creator_kit.builder import OptionError, ProjectOptions, build_project
 from creator_kit.core.captions import Cue
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import check_file
 from creator_kit.core.model import Language, Project
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.schema import to_data
@@ -253,8 +254,10 @@ class _RowChecker:
             except InputError as exc:
                 problem("input", exc.problem)
                 continue
-            if not p.is_file():
-                problem("input", f"source file not found: {value}")
+            try:
+                check_file(p, "source file")
+            except InputError as exc:
+                problem("input", f"{exc.problem}: {value}")
                 continue
             try:
                 info = self.probe(p)
@@ -320,8 +323,10 @@ class _RowChecker:
             except InputError as exc:
                 problem("logos", exc.problem)
                 continue
-            if not p.is_file():
-                problem("logos", f"logo file not found: {value}")
+            try:
+                check_file(p, "logo file")
+            except InputError as exc:
+                problem("logos", f"{exc.problem}: {value}")
             logos.append(str(p))
 
         variables: dict[str, str] = {}

@@ -49,7 +49,8 @@ from creator_kit.batch.executors import (
 from creator_kit.batch.jobs import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
 from creator_kit.core.atomic import atomic_write, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback
-from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
+from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
+from creator_kit.core.files import check_file, read_file
 from creator_kit.core.paths import confine
 
 MANIFEST_VERSION = 1
@@ -149,14 +150,27 @@ def _output_stamp(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+# The manifest is our own small file; anything larger was not written by creator_kit.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
 def load_manifest(out_dir: Path) -> dict[str, Any]:
     """The manifest's ``outputs`` table (empty when absent or unreadable)."""
     path = out_dir / MANIFEST_NAME
     try:
-        if path.stat().st_size > 64 * 1024 * 1024:
-            return {}
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        os.stat(path)
+    except OSError:
+        return {}  # absent (or a dangling link): a first run
+    # The guarded reader: a manifest that is (or links to) a FIFO, a device or a folder is
+    # refused with an error instead of blocking the batch or reading without end.
+    check_file(path, "batch manifest")
+    try:
+        raw = read_file(path, "batch manifest", MAX_MANIFEST_BYTES)
+    except InputError:
+        return {}  # too large or unreadable: rebuilt from scratch, like a corrupt one
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
         return {}
     outputs = doc.get("outputs") if isinstance(doc, dict) else None
     return outputs if isinstance(outputs, dict) else {}

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import check_file, read_file
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_XLSX_BYTES = 50 * 1024 * 1024
@@ -78,10 +79,7 @@ def _decode_csv(data: bytes, path: Path) -> str:
 
 
 def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise InputError(f"spreadsheet is too large ({size} bytes; limit {MAX_CSV_BYTES})", path)
-    text = _decode_csv(path.read_bytes(), path)
+    text = _decode_csv(read_file(path, "spreadsheet", MAX_CSV_BYTES), path)
     if "\x00" in text:
         raise InputError("spreadsheet contains binary data, not CSV text", path)
     sample = text[:4096]
@@ -102,9 +100,9 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _check_xlsx_zip(path: Path) -> None:
+def _check_xlsx_zip(data: bytes, path: Path) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(f"not a readable XLSX file ({exc})", path) from None
@@ -117,14 +115,12 @@ def _check_xlsx_zip(path: Path) -> None:
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
-    size = path.stat().st_size
-    if size > MAX_XLSX_BYTES:
-        raise InputError(f"spreadsheet is too large ({size} bytes; limit {MAX_XLSX_BYTES})", path)
-    _check_xlsx_zip(path)
+    data = read_file(path, "spreadsheet", MAX_XLSX_BYTES)
+    _check_xlsx_zip(data, path)
     import openpyxl  # imported here: a CSV batch never pays for it
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError(f"not a readable XLSX file ({type(exc).__name__}: {exc})"[:300],
                          path) from None
@@ -155,8 +151,7 @@ def read_sheet(path: str | Path) -> Sheet:
     a missing header, a duplicate or empty column name over data, or too many columns.
     """
     p = Path(path)
-    if not p.is_file():
-        raise InputError("spreadsheet not found", p)
+    check_file(p, "spreadsheet")
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         raw = _read_xlsx(p)

@@ -1,8 +1,12 @@
 """``creator-kit batch SHEET``: one finished clip per spreadsheet row, in parallel.
 
 Exit codes: 0 every row made or up to date; 1 some rows failed (see the summary CSV);
-2 the spreadsheet has problems (each listed with its row and column; nothing rendered);
+2 the spreadsheet has problems (each listed with its row and column; nothing rendered), or
+the ``--cluster`` cannot be used (unreachable, no workers, another creator_kit version);
 130 cancelled (finished rows are kept, no partial file is left).
+
+``--cluster tcp://HOST:PORT | local:N | SCHEDULER.json`` runs the same rows on a Dask
+cluster (see :mod:`creator_kit.batch.cluster`); everything else is the same code.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import json
 import sys
 
+from creator_kit.batch.executors import RowExecutor
 from creator_kit.batch.jobs import plan_batch
 from creator_kit.batch.runner import RowResult, auto_jobs, run_batch
 from creator_kit.cli.main import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
@@ -37,6 +42,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="replace outputs this batch did not make")
     p.add_argument("--summary", metavar="CSV", help="where to write the summary "
                    "(default DIR/batch-summary.csv)")
+    p.add_argument("--cluster", metavar="tcp://HOST:PORT|local:N|FILE.json",
+                   help="run the rows on a Dask cluster: a scheduler's address, a local "
+                   "cluster of N worker processes, or a scheduler file (needs "
+                   "creator-kit[cluster])")
+    p.add_argument("--cluster-files", choices=["shared", "send"], default="shared",
+                   help="shared: the workers see the sheet's files and --out-dir at the same "
+                   "paths (default); send: inputs are sent to the workers and the outputs "
+                   "come back to this computer")
     p.add_argument("--check", action="store_true",
                    help="only check the sheet and list what would be made")
     p.set_defaults(func=run)
@@ -64,19 +77,32 @@ def run(args: argparse.Namespace) -> int:
                          "spreadsheet; nothing was rendered\n")
         return EXIT_BAD_INPUT
     jobs = _jobs(args.jobs, len(plan.jobs))
+    spec = None
+    if args.cluster is not None:
+        from creator_kit.batch.cluster import parse_cluster
+
+        spec = parse_cluster(args.cluster)
     if args.check:
         for job in plan.jobs:
             sys.stdout.write(f"row {job.row}: {job.output}\n")
+        where = f"on {spec.describe()}" if spec is not None else f"{jobs} at once"
         sys.stdout.write(f"{len(plan.jobs)} row(s) ready; {plan.empty_rows} empty row(s) "
-                         f"skipped; would run {jobs} at once\n")
+                         f"skipped; would run {where}\n")
         return EXIT_OK
+    executor: RowExecutor | None = None
+    if spec is not None:
+        from creator_kit.batch.cluster import connect
+
+        # Before anything renders: an unreachable scheduler or unfit workers are exit 2.
+        executor = connect(spec, files=args.cluster_files)
     mode = args.progress or ("bar" if sys.stderr.isatty() else "none")
     reporter = make_reporter(mode)
 
     def on_row(r: RowResult) -> None:
         if mode == "json":
             sys.stdout.write(json.dumps({"row": r.row, "output": r.output, "status": r.status,
-                                         "reason": r.reason}, ensure_ascii=False) + "\n")
+                                         "reason": r.reason, "worker": r.worker,
+                                         "attempts": r.attempts}, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         elif mode == "bar":
             why = f" ({r.reason})" if r.reason and r.status != "made" else ""
@@ -85,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     token = CancelToken()
     try:
         with cancel_on_signals(token):
-            result = run_batch(plan, jobs=jobs, overwrite=args.overwrite,
+            result = run_batch(plan, jobs=jobs, executor=executor, overwrite=args.overwrite,
                                on_progress=reporter, on_row=on_row, cancel=token,
                                summary=args.summary)
     finally:

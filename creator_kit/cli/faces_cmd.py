@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from creator_kit.core.errors import InputError
-from creator_kit.core.paths import check_local_path
+from creator_kit.core.files import check_file
 from creator_kit.vision.analysis import LANDMARK_NAMES, FaceAnalysis, analyse
 
 
@@ -32,10 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.file`` and print the tracks (text or JSON); returns the exit code."""
-    check_local_path(args.file)
     path = Path(args.file)
-    if not path.is_file():
-        raise InputError("file not found", path)
+    check_file(path, "file")
     analysis = analyse(path, rate=args.rate, use_cache=not args.no_cache)
     if args.json:
         json.dump(_json(analysis), sys.stdout)

@@ -6,7 +6,13 @@ import json
 import sys
 from typing import TextIO
 
+from creator_kit.batch.runner import BatchProgress
 from creator_kit.core.cancel import Progress
+
+
+def _short_worker(name: str) -> str:
+    """``tcp://10.0.0.5:40123`` -> ``10.0.0.5:40123``; ``local:1234`` -> ``1234``."""
+    return name.split("://", 1)[-1].removeprefix("local:")
 
 
 def _clock(seconds: float | None) -> str:
@@ -29,8 +35,16 @@ class BarReporter:
     def __call__(self, p: Progress) -> None:
         filled = int(round(p.fraction * self.width))
         bar = "#" * filled + "." * (self.width - filled)
+        extra = ""
+        if isinstance(p, BatchProgress):
+            extra = f"rows {p.rows_done}/{p.rows_total}"
+            if len(p.workers) > 1 or any(not w.worker.startswith("local:") for w in p.workers):
+                extra += "  " + " ".join(
+                    f"{_short_worker(w.worker)}:{w.done}+{w.running}" for w in p.workers
+                )
         self.stream.write(
             f"\r[{bar}] {p.fraction * 100:5.1f}%  ETA {_clock(p.eta_s)}  {p.stage:<8}"
+            f"{extra}\x1b[K"
         )
         self.stream.flush()
         self._drawn = True
@@ -44,16 +58,25 @@ class BarReporter:
 
 
 class JsonReporter:
-    """One JSON object per line on stdout: ``{"stage", "fraction", "eta_s"}``."""
+    """One JSON object per line on stdout: ``{"stage", "fraction", "eta_s"}``.
+
+    Batch progress adds ``rows_done``, ``rows_total`` and ``workers``: for each worker
+    (``local:PID`` or a Dask worker's address) the rows it finished and is running.
+    """
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
 
     def __call__(self, p: Progress) -> None:
         eta = None if p.eta_s is None else round(p.eta_s, 2)
-        self.stream.write(
-            json.dumps({"stage": p.stage, "fraction": round(p.fraction, 4), "eta_s": eta}) + "\n"
-        )
+        doc: dict[str, object] = {"stage": p.stage, "fraction": round(p.fraction, 4),
+                                  "eta_s": eta}
+        if isinstance(p, BatchProgress):
+            doc["rows_done"] = p.rows_done
+            doc["rows_total"] = p.rows_total
+            doc["workers"] = {w.worker: {"done": w.done, "running": w.running}
+                              for w in p.workers}
+        self.stream.write(json.dumps(doc) + "\n")
         self.stream.flush()
 
     def close(self) -> None:

@@ -29,16 +29,20 @@ def atomic_write(
     what: str = "file",
     overwrite: bool = True,
     encoding: str = "utf-8",
+    temp_name: Callable[[Path], Path] | None = None,
+    verify: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``content`` to ``path`` atomically; returns the absolute path written.
 
     ``content`` is text (encoded with ``encoding``, newlines written as ``\\n`` on every
     system), bytes, or a function that writes into the open binary file. With ``overwrite``
     false an existing file (or symlink) at ``path`` is never replaced, even one that appears
-    while writing. Raises :class:`OutputError` naming the file and ``what`` it is.
+    while writing. ``temp_name(target)`` names the temporary file (default: hidden, beside
+    the target); ``verify(tmp)`` may check the written file before it is moved into place
+    (raising to refuse it). Raises :class:`OutputError` naming the file and ``what`` it is.
     """
     target = Path(path).absolute()
-    tmp = reserve_temp(target, what=what)
+    tmp = reserve_temp(target, what=what, name=temp_name)
     try:
         with open(tmp, "wb") as fh:
             if isinstance(content, str):
@@ -49,6 +53,8 @@ def atomic_write(
                 content(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        if verify is not None:
+            verify(tmp)
         move_into_place(tmp, target, overwrite=overwrite)
     except OSError as exc:
         raise OutputError(f"cannot write {what} ({exc.strerror or exc})", target) from None
@@ -57,10 +63,15 @@ def atomic_write(
     return target
 
 
-def reserve_temp(target: Path, *, what: str = "file", suffix: str = ".tmp") -> Path:
-    """Create an empty, uniquely named hidden file beside ``target`` (umask permissions)."""
+def reserve_temp(
+    target: Path, *, what: str = "file", name: Callable[[Path], Path] | None = None
+) -> Path:
+    """Create an empty, uniquely named file beside ``target`` (umask permissions).
+
+    ``name(target)`` gives candidate names (default: hidden, random, ``.tmp``).
+    """
     for _ in range(10):
-        tmp = target.parent / f".{target.name[:100]}.{secrets.token_hex(4)}{suffix}"
+        tmp = name(target) if name else _hidden_name(target)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -72,6 +83,10 @@ def reserve_temp(target: Path, *, what: str = "file", suffix: str = ".tmp") -> P
         os.close(fd)
         return tmp
     raise OutputError(f"cannot write {what} here (no free temporary name)", target.parent)
+
+
+def _hidden_name(target: Path) -> Path:
+    return target.parent / f".{target.name[:100]}.{secrets.token_hex(4)}.tmp"
 
 
 def move_into_place(tmp: Path, target: Path, *, overwrite: bool) -> None:

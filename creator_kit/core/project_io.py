@@ -15,6 +15,7 @@ from typing import Any
 
 from creator_kit.core.atomic import atomic_write
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import check_file
 from creator_kit.core.model import SCHEMA_VERSION, Project
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.schema import (
@@ -77,7 +78,15 @@ def project_from_data(doc: Any, path: Path | None = None) -> Project:
         raise InputError(f"invalid project: {exc}", path) from None
     base = path.parent if path is not None else None
     resolved: Project = map_paths(project, lambda p: _resolve(p, base, path))
+    # A caption style's font file keeps its path as written, but is checked all the same.
+    map_paths(resolved, lambda p: _check_as_is(p, path), frozenset({"font_file"}))
     return resolved
+
+
+def _check_as_is(p: str, doc_path: Path | None) -> str:
+    check_local_path(p, doc_path)
+    check_named_file(Path(p), p, doc_path)
+    return p
 
 
 def load_project(path: str | Path) -> Project:
@@ -127,19 +136,25 @@ def save_project(project: Project, path: str | Path, *, overwrite: bool = True) 
     atomic_write(target, text, what="project", overwrite=overwrite)
 
 
-def map_paths(obj: Any, fn: Callable[[str], str]) -> Any:
-    """Apply ``fn`` to every file path field (``source``, ``path``, ``music``, ``image``)."""
+def map_paths(
+    obj: Any, fn: Callable[[str], str], fields: frozenset[str] | None = None
+) -> Any:
+    """Apply ``fn`` to every file path field (``source``, ``path``, ``music``, ``image``...).
+
+    ``fields`` replaces the set of field names treated as paths (default :data:`PATH_FIELDS`).
+    """
+    names = PATH_FIELDS if fields is None else fields
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {}
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if f.name in PATH_FIELDS and isinstance(value, str):
+            if f.name in names and isinstance(value, str):
                 changes[f.name] = fn(value)
             elif dataclasses.is_dataclass(value) or isinstance(value, tuple):
-                changes[f.name] = map_paths(value, fn)
+                changes[f.name] = map_paths(value, fn, names)
         return dataclasses.replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
-        return tuple(map_paths(v, fn) for v in obj)
+        return tuple(map_paths(v, fn, names) for v in obj)
     return obj
 
 
@@ -151,7 +166,21 @@ def _resolve(p: str, base: Path | None, doc_path: Path | None) -> str:
     q = Path(p)
     if base is not None and not q.is_absolute():
         q = base / q
+    check_named_file(q, p, doc_path)
     return str(q)
+
+
+def check_named_file(path: Path, ref: str, doc_path: str | Path | None) -> None:
+    """Refuse a path inside a project or template that names a FIFO, device or folder.
+
+    A missing file is allowed here (a project may be relinked later; the render reports it),
+    but anything present must be a regular file, checked the same way every read is checked.
+    The message names the document and the path as written in it.
+    """
+    try:
+        check_file(path, "file", allow_missing=True)
+    except InputError as exc:
+        raise InputError(f"{ref[:200]!r}: {exc.problem}", doc_path or path) from None
 
 
 def _relativise(p: str, base: Path) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import read_file
 
 T = TypeVar("T")
 
@@ -61,25 +62,14 @@ def _parse_float(text: str) -> float:
 def load_json_document(path: Path, kind: str) -> Any:
     """Read and parse a JSON file defensively, raising :class:`InputError` naming ``path``.
 
-    Caps the size, rejects NaN/Infinity, and limits nesting before the parser can recurse.
+    Reads through the guarded reader (a regular file, a bounded read: never a FIFO or a
+    device), rejects NaN/Infinity, and limits nesting before the parser can recurse.
     """
+    raw = read_file(path, f"{kind} file", MAX_DOCUMENT_BYTES)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{kind} file not found", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {kind} file ({exc.strerror})", path) from None
-    if size > MAX_DOCUMENT_BYTES:
-        raise InputError(
-            f"{kind} file is too large ({size} bytes; limit {MAX_DOCUMENT_BYTES})", path
-        )
-    try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{kind} file is not UTF-8 text", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {kind} file ({exc.strerror})", path) from None
     return parse_json_text(text, kind, path)
 
 
@@ -240,7 +230,7 @@ def _convert_tagged(kinds: list[Any], value: Any, where: str) -> Any:
         raise SchemaError(where, f"must be an object, not {_type_name(value)}")
     by_kind = {k.KIND: k for k in kinds}
     kind = value.get("kind")
-    if kind not in by_kind:
+    if not isinstance(kind, str) or kind not in by_kind:
         shown = ", ".join(sorted(by_kind))
         raise SchemaError(f"{where}.kind", f"must be one of {shown}, not {kind!r}"[:300])
     return _convert_dataclass(by_kind[kind], value, where)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QByteArray, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from creator_kit.core.errors import InputError
-from creator_kit.core.paths import check_local_path
+from creator_kit.core.files import read_file
 from creator_kit.text.qtapp import ensure_qt
 
 MAX_SVG_BYTES = 5 * 1024 * 1024
@@ -25,15 +25,9 @@ MAX_SIDE = 4096
 
 
 def _renderer(path: Path) -> QSvgRenderer:
-    check_local_path(str(path))
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError("image file not found", path) from None
-    if size > MAX_SVG_BYTES:
-        raise InputError(f"SVG file is too large ({size} bytes; limit {MAX_SVG_BYTES})", path)
+    data = read_file(path, "SVG file", MAX_SVG_BYTES)
     ensure_qt()
-    renderer = QSvgRenderer(str(path))
+    renderer = QSvgRenderer(QByteArray(data))
     if not renderer.isValid():
         raise InputError("not a readable SVG image", path)
     return renderer

@@ -10,7 +10,7 @@ import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from creator_kit.core.errors import InputError
-from creator_kit.core.paths import check_local_path
+from creator_kit.core.files import open_file
 
 # Refuse outright above this many pixels (a header can claim 100000x100000 in a few bytes);
 # between LARGE and MAX, decode at reduced size so memory stays bounded.
@@ -24,15 +24,12 @@ def load_rgba(path: str | Path, *, max_side: int = MAX_SIDE) -> npt.NDArray[np.u
 
     Raises :class:`InputError` naming the file for missing, unreadable or oversized images.
     """
-    check_local_path(str(path))
     p = Path(path)
-    if not p.is_file():
-        raise InputError("image file not found", p)
     try:
-        with warnings.catch_warnings():
+        with open_file(p, "image file") as fh, warnings.catch_warnings():
             # We apply our own, lower limit below; Pillow's bomb warning would only be noise.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(p) as im:
+            with Image.open(fh) as im:
                 w, h = im.size
                 if w * h > MAX_PIXELS:
                     raise InputError(

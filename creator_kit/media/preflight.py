@@ -28,7 +28,9 @@ import av
 import av.error
 
 from creator_kit.core.errors import InputError
-from creator_kit.core.paths import check_local_path, ffmpeg_input_path
+from creator_kit.core.files import check_file as check_regular_file
+from creator_kit.core.files import read_head
+from creator_kit.core.paths import ffmpeg_input_path
 from creator_kit.core.presets import ExportProfile
 from creator_kit.media.mp4boxes import BoxError, Mp4Layout, looks_like_iso_bmff, read_layout
 
@@ -275,9 +277,8 @@ def _open(path: Path) -> av.container.InputContainer:
 
 def _layout(path: Path) -> Mp4Layout | None:
     """The box layout when ``path`` is an MP4/MOV file; InputError when it is damaged."""
+    head = read_head(path, "file", 12)
     try:
-        with open(path, "rb") as f:
-            head = f.read(12)
         if not looks_like_iso_bmff(head):
             return None
         layout = read_layout(path)
@@ -318,13 +319,10 @@ def measure(path: str | Path) -> MediaFacts:
     Raises :class:`InputError` (naming the file) when it is missing, not a video, or a
     damaged MP4/MOV whose structure cannot be trusted.
     """
-    check_local_path(str(path))
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", p)
-    if not p.is_file():
-        raise InputError("not a regular file", p)
-    size_bytes = p.stat().st_size
+    st = check_regular_file(p, "file")
+    assert st is not None
+    size_bytes = st.st_size
     if size_bytes == 0:
         raise InputError("file is empty", p)
     # The box walk runs before libavformat sees the file, so a hostile header fails fast here.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import stat
 import statistics
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,6 +26,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import check_file, open_file, read_head
 from creator_kit.core.paths import check_local_path, ffmpeg_input_path
 
 HdrKind = Literal["pq", "hlg"]
@@ -151,19 +151,10 @@ def probe(path: str | Path, *, require_video: bool = True) -> MediaInfo:
 def _check_file(p: Path, text: str) -> int:
     """The size of ``p`` after checking it is an existing, non-empty regular file."""
     try:
-        st = p.stat()
-    except FileNotFoundError:
-        raise InputError("file not found", text) from None
-    except NotADirectoryError:
-        raise InputError("file not found (a folder in the path is a file)", text) from None
-    except PermissionError:
-        raise InputError("cannot read file (permission denied)", text) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror or exc})", text) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError("not a file (it is a folder)", text)
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError("not a regular file", text)
+        st = check_file(p, "file")
+    except InputError as exc:
+        raise InputError(exc.problem, text) from None
+    assert st is not None
     if st.st_size == 0:
         raise InputError("file is empty", text)
     return st.st_size
@@ -171,12 +162,9 @@ def _check_file(p: Path, text: str) -> int:
 
 def _read_head(p: Path, text: str) -> bytes:
     try:
-        with p.open("rb") as fh:
-            return fh.read(4096)
-    except PermissionError:
-        raise InputError("cannot read file (permission denied)", text) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror or exc})", text) from None
+        return read_head(p, "file", 4096)
+    except InputError as exc:
+        raise InputError(exc.problem, text) from None
 
 
 def _open_container(p: Path, stack: contextlib.ExitStack) -> InputContainer:
@@ -191,7 +179,7 @@ def _open_container(p: Path, stack: contextlib.ExitStack) -> InputContainer:
     except UnicodeEncodeError:
         # A name that is not valid UTF-8 cannot be handed over as text: give PyAV the open
         # file instead (it reads through Python, so there is no name to misparse at all).
-        handle = stack.enter_context(p.open("rb"))
+        handle = stack.enter_context(open_file(p, "file"))
         return av.open(handle, mode="r", container_options=opts, metadata_errors="replace")
     return av.open(target, mode="r", container_options=opts, metadata_errors="replace")
 

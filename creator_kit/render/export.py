@@ -11,9 +11,11 @@ The contract (the reason this wraps ffmpeg instead of using a library's one-call
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import av
 
-from creator_kit.core.atomic import move_into_place
+from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, OutputError, RenderError
 from creator_kit.core.model import Project
@@ -36,7 +38,12 @@ from creator_kit.render.timeline import RenderPlan, build_plan, needs_faces
 if TYPE_CHECKING:
     from creator_kit.vision import FaceAnalysis
 
-_TEMP_RE = re.compile(r"^\..+\.ck-(\d+)-[0-9a-f]{8}\.part$")
+# ".<name>.ck-<pid>@<host>-<random>.part"; files from before the host tag have no "@<host>".
+# The host tag matters in a folder shared by several machines (a batch on a cluster): a pid
+# says nothing about a process on another machine, so only this machine's leftovers are
+# removed here (the batch removes the others' once none of its rows runs).
+_TEMP_RE = re.compile(r"^\..+\.ck-(\d+)(?:@([0-9a-f]{6}))?-[0-9a-f]{8}\.part$")
+_HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
 
 # Share of the progress bar per stage (the frame loop dominates the time).
 _W_AUDIO, _W_RENDER = 0.04, 0.94
@@ -82,7 +89,7 @@ def clean_leftovers(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         m = _TEMP_RE.match(entry.name)
-        if not m or _pid_alive(int(m.group(1))):
+        if not m or (m.group(2) not in (None, _HOST)) or _pid_alive(int(m.group(1))):
             continue
         try:
             entry.unlink()
@@ -106,20 +113,13 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def temp_path(out: Path) -> Path:
+    """A fresh name for a temporary file beside ``out`` (see ``_TEMP_RE``)."""
+    return out.parent / f".{out.name[:120]}.ck-{os.getpid()}@{_HOST}-{secrets.token_hex(4)}.part"
+
+
 def _reserve_temp(out: Path) -> Path:
-    for _ in range(10):
-        tmp = out.parent / f".{out.name[:120]}.ck-{os.getpid()}-{secrets.token_hex(4)}.part"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise OutputError(
-                f"cannot create a file in the output folder ({exc.strerror})", out.parent
-            ) from None
-        os.close(fd)
-        return tmp
-    raise OutputError("cannot create a temporary file in the output folder", out.parent)
+    return reserve_temp(out, what="the output", name=temp_path)
 
 
 def verify_output(path: Path, plan: RenderPlan) -> None:

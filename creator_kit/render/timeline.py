@@ -7,10 +7,10 @@ no video fails in a second, not after a minute of encoding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import check_file
 from creator_kit.core.model import ClipRef, FaceMaskLayer, ImageLayer, Project
 from creator_kit.core.presets import ExportProfile, get_profile
 from creator_kit.media.probe import MediaInfo, probe
@@ -100,17 +100,19 @@ def build_plan(project: Project, on_warning: WarningCallback | None = None) -> R
     if project.audio.music:
         music = probe_audio(project.audio.music)
     for layer in project.layers:
-        if isinstance(layer, ImageLayer) and not Path(layer.path).is_file():
-            raise InputError("sticker image not found", layer.path)
+        if isinstance(layer, ImageLayer):
+            check_file(layer.path, "sticker image")
     card_frames = 0
     if project.card is not None:
         card_frames = max(1, int(round(project.card.duration * fps)))
         for layer in project.card.layers:
-            if isinstance(layer, ImageLayer) and not Path(layer.path).is_file():
-                raise InputError("card image not found", layer.path)
+            if isinstance(layer, ImageLayer):
+                check_file(layer.path, "card image")
         bg = project.card.background
-        if bg.kind == "image" and (not bg.image or not Path(bg.image).is_file()):
-            raise InputError("card background image not found", bg.image)
+        if bg.kind == "image":
+            if not bg.image:
+                raise InputError("card background image not found", bg.image)
+            check_file(bg.image, "card background image")
     if on_warning is not None:
         for w in warnings:
             on_warning(w)

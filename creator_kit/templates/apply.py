@@ -18,6 +18,7 @@ from PIL import Image
 
 from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import open_file
 from creator_kit.core.model import (
     AudioSettings,
     CaptionLayer,
@@ -137,7 +138,7 @@ def _refuse_bomb(path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
+            with open_file(path, "logo") as fh, Image.open(fh) as im:
                 w, h = im.size
     except Image.DecompressionBombError:
         raise InputError("logo is too large: its header claims more pixels than any logo "

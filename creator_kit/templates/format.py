@@ -33,6 +33,7 @@ from creator_kit.core.captions import STYLES, CaptionStyle
 from creator_kit.core.colour import check_colours
 from creator_kit.core.errors import InputError
 from creator_kit.core.face_settings import FaceMaskSettings
+from creator_kit.core.files import check_file, read_head
 from creator_kit.core.model import (
     Animation,
     AudioSettings,
@@ -421,19 +422,19 @@ def resolve_asset(folder: Path, ref: str, where: str | Path | None = None) -> Pa
             raise InputError(f"asset {ref!r} passes through a symlink; refusing to follow it",
                              where)
         last = i == len(rel.parts) - 1
-        if last and not stat.S_ISREG(st.st_mode):
-            raise InputError(f"asset {ref!r} is not a regular file", where)
+        if last:
+            # The same check as every read (no link is left to follow at this point).
+            try:
+                check_file(current, "asset")
+            except InputError as exc:
+                raise InputError(f"asset {ref!r}: {exc.problem}", where) from None
         if not last and not stat.S_ISDIR(st.st_mode):
             raise InputError(f"asset {ref!r}: {part!r} is not a folder", where)
     return current
 
 
 def _check_font_file(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4)
-    except OSError as exc:
-        raise InputError(f"cannot read font file ({exc.strerror})", path) from None
+    head = read_head(path, "font file", 4)
     if head not in _FONT_MAGIC:
         raise InputError("not a TrueType/OpenType font file", path)
 

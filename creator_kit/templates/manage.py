@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from creator_kit.core.atomic import atomic_write
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import open_file
 from creator_kit.core.schema import load_json_document
 from creator_kit.templates.format import (
     NAME_PATTERN,
@@ -108,7 +109,7 @@ def export_pack(template: str | LoadedTemplate, out: str | Path, *, overwrite: b
                 info = zipfile.ZipInfo(arc, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = (stat.S_IFREG | 0o644) << 16
-                with path.open("rb") as src, zf.open(info, "w") as dst:
+                with open_file(path, "template file") as src, zf.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst, CHUNK)
 
     atomic_write(target, write, what="pack", overwrite=overwrite)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import check_file
 from creator_kit.templates.format import (
     TEMPLATE_FILE,
     LoadedTemplate,
@@ -174,14 +175,8 @@ def _extract(zf: zipfile.ZipFile, files: list[tuple[zipfile.ZipInfo, PurePosixPa
 
 
 def _open_zip(pack: Path, limits: PackLimits) -> zipfile.ZipFile:
-    try:
-        st = os.stat(pack)
-    except FileNotFoundError:
-        raise InputError("pack file not found", pack) from None
-    except OSError as exc:
-        raise InputError(f"cannot read pack ({exc.strerror})", pack) from None
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError("pack is not a file", pack)
+    st = check_file(pack, "pack file")
+    assert st is not None
     if st.st_size > limits.max_pack_bytes:
         raise InputError(f"pack file is too large ({st.st_size} bytes; limit "
                          f"{limits.max_pack_bytes})", pack)

@@ -28,10 +28,12 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
 from creator_kit.core.assets import asset_path
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import read_file
 from creator_kit.text.qtapp import ensure_qt, uses_fontconfig
 
 log = logging.getLogger(__name__)
@@ -82,15 +84,10 @@ def fonts_dir() -> Path:
 
 def _add_font_file(path: Path) -> str:
     """Register one font file with Qt; return its family or raise :class:`InputError`."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError("font file not found", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read font file ({exc.strerror})", path) from None
-    if size > MAX_FONT_BYTES:
-        raise InputError(f"font file is too large ({size} bytes)", path)
-    font_id = QFontDatabase.addApplicationFont(str(path))
+    # Read through the guarded reader and hand Qt the bytes: Qt's own open would block on a
+    # FIFO and read a device without end.
+    data = read_file(path, "font file", MAX_FONT_BYTES)
+    font_id = QFontDatabase.addApplicationFontFromData(QByteArray(data))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if not families:
         raise InputError(

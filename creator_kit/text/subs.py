@@ -56,6 +56,7 @@ from creator_kit.core.atomic import atomic_write
 from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.colour import parse_colour
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import read_file
 from creator_kit.text.bidi import bidi_safe_line, strip_marks
 
 SubsFormat = Literal["srt", "vtt", "ass", "ssa"]
@@ -411,22 +412,9 @@ def parse_subs(
 def load_subs(path: str | Path, encoding: str | None = None) -> Subtitles:
     """Read an SRT, VTT or ASS file; :class:`InputError` naming the file when it cannot be used."""
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise InputError("subtitle file not found", p) from None
-    except OSError as exc:
-        raise InputError(f"cannot read subtitle file ({exc.strerror})", p) from None
-    if p.is_dir():
-        raise InputError("is a folder, not a subtitle file", p)
-    if size > MAX_SUBS_BYTES:
-        raise InputError(f"subtitle file is too large ({size} bytes; limit {MAX_SUBS_BYTES})", p)
-    if size == 0:
+    data = read_file(p, "subtitle file", MAX_SUBS_BYTES)
+    if not data:
         raise InputError("subtitle file is empty", p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read subtitle file ({exc.strerror})", p) from None
     text, used = decode_subtitle_bytes(data, p, encoding)
     if _looks_binary(text[:200_000]):
         raise InputError("file contains binary data, not subtitle text", p)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 from creator_kit.core.atomic import atomic_write
 from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import open_file
 from creator_kit.core.user_dirs import user_cache_dir
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
@@ -449,7 +450,7 @@ def _cache_key(p: Path, rate: float, max_side: int) -> _Key:
     name = hashlib.sha256(f"{p.resolve()}|{settings}".encode()).hexdigest()[:32]
     h = hashlib.sha256(f"{st.st_size}|{st.st_mtime_ns}".encode())
     # Head and tail bytes catch an edit that kept size and mtime (a copy with -p, say).
-    with p.open("rb") as fh:
+    with open_file(p, "file") as fh:
         h.update(fh.read(65536))
         if st.st_size > 65536:
             fh.seek(max(65536, st.st_size - 65536))

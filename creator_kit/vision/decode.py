@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import InputError
+from creator_kit.core.files import check_file
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,7 @@ class VideoInfo:
 def video_info(path: str | Path) -> VideoInfo:
     """Probe ``path`` with PyAV; raise :class:`InputError` when it has no readable video."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found", p)
+    check_file(p, "file")
     try:
         with av.open(str(p)) as container:
             if not container.streams.video:
