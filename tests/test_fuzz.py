@@ -196,7 +196,7 @@ def packs(draw: st.DrawFn) -> bytes:
 
 @given(data=packs())
 def test_pack_reader(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    from creator_kit.templates.packs import import_pack
+    from creator_kit.templates.manage import import_pack
 
     with scratch() as folder:
         home = folder / "data"

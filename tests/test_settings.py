@@ -148,11 +148,11 @@ def test_a_failed_write_keeps_the_previous_file(monkeypatch: pytest.MonkeyPatch)
     save_settings(Settings(language="ar"))
     before = settings_path().read_bytes()
 
-    def full_disk(self: Path, data: bytes) -> int:
+    def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(Path, "write_bytes", full_disk)
+        m.setattr(os, "fsync", full_disk)
         with pytest.raises(OutputError, match="No space left"):
             save_settings(Settings(language="en"))
     assert settings_path().read_bytes() == before
@@ -176,13 +176,17 @@ def test_usage_and_clear_report_the_same_bytes(tmp_path: Path) -> None:
     _entry(root, "a.json", 3000, 10)
     _entry(root, "b.json", 5000, 20)
     (root / "faces" / ".faces-x.tmp").write_bytes(b"in progress")
+    (root / "fontconfig").mkdir()
+    (root / "fontconfig" / "fonts.conf").write_text("<fontconfig/>")
     usage = cache_usage()
     assert (usage.path, usage.files, usage.bytes) == (root, 2, 8000)
     freed = clear_cache()
     assert (freed.files, freed.bytes) == (2, 8000)
     assert cache_usage().bytes == 0
-    # A write in progress is not the cache's to remove.
+    # A write in progress is not the cache's to remove, nor the font configuration a
+    # starting process is about to read.
     assert (root / "faces" / ".faces-x.tmp").exists()
+    assert (root / "fontconfig" / "fonts.conf").exists()
 
 
 def test_trim_removes_least_recently_used_first(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
-"""The cache folder: what it holds, what clearing it would free, and trimming it to a size limit.
+"""The cache: what it holds, what clearing it would free, and trimming it to a size limit.
 
-Everything in the cache can be rebuilt (face analyses today), so it may be cleared or trimmed at
-any time. The folder is ``$CREATOR_KIT_CACHE_DIR`` when set, else the platform's user cache
-folder (``~/.cache/creator-kit`` on Linux, ``%LOCALAPPDATA%\\creator-kit\\Cache`` on Windows,
-``~/Library/Caches/creator-kit`` on macOS); each kind of entry has a subfolder (``faces/``).
+The cache folder is :func:`core.user_dirs.user_cache_dir` (``~/.cache/creator-kit`` on Linux,
+``$CREATOR_KIT_CACHE_DIR`` when set). The functions here manage the subfolders listed in
+:data:`MANAGED`, whose entries can be rebuilt at any time (face analyses), so they may be
+cleared or trimmed whenever the user likes. Other subfolders are left alone: ``fontconfig/``
+holds the font configuration a starting process is about to read, and removing it at the
+wrong moment would let the system's fonts in.
 
 Trimming is least recently used first: a reader marks an entry as used with :func:`touch`
 (its modification time), because access times are not kept on most mounts (``relatime``,
@@ -17,15 +19,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from creator_kit.core.user_dirs import user_cache_dir
+
+# The cache's own subfolders: everything in them is rebuilt on demand.
+MANAGED = ("faces",)
+
 
 def cache_root() -> Path:
-    """creator_kit's cache folder (``$CREATOR_KIT_CACHE_DIR`` when set)."""
-    override = os.environ.get("CREATOR_KIT_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("creator-kit", appauthor=False))
+    """creator_kit's cache folder (:func:`core.user_dirs.user_cache_dir`)."""
+    return user_cache_dir()
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,7 @@ class _Entry:
 
 def _entries(root: Path) -> list[_Entry]:
     found: list[_Entry] = []
-    if not root.is_dir():
-        return found
-    for dirpath, _dirs, names in os.walk(root):
+    for dirpath, _dirs, names in (w for sub in MANAGED for w in os.walk(root / sub)):
         for name in names:
             if name.startswith("."):
                 continue

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from creator_kit.core.atomic import atomic_write
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file
 from creator_kit.core.model import SCHEMA_VERSION, Project
@@ -133,41 +133,7 @@ def save_project(project: Project, path: str | Path, *, overwrite: bool = True) 
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise InputError(f"project is too large to save ({len(text)} characters; a project "
                          f"file may be at most {MAX_DOCUMENT_BYTES} bytes)", target)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=base)
-    except OSError as exc:
-        raise OutputError(f"cannot write project ({exc.strerror})", target) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); a saved project is an ordinary user file.
-        os.chmod(tmp, 0o644)
-        if overwrite:
-            os.replace(tmp, target)  # replaces a symlink itself, never what it points to
-        else:
-            _link_into_place(Path(tmp), target)
-    except OSError as exc:
-        raise OutputError(f"cannot write project ({exc.strerror})", target) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)  # after a success it was already moved
-
-
-def _link_into_place(tmp: Path, target: Path) -> None:
-    """Move ``tmp`` to ``target`` only if nothing is there (atomic where links exist)."""
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise OutputError("project file already exists; use --overwrite to replace it",
-                          target) from None
-    except OSError:
-        if os.path.lexists(target):  # a file system without hard links: check, then rename
-            raise OutputError("project file already exists; use --overwrite to replace it",
-                              target) from None
-        os.rename(tmp, target)
-        return
-    tmp.unlink()
+    atomic_write(target, text, what="project", overwrite=overwrite)
 
 
 def map_paths(

@@ -257,6 +257,8 @@ def _convert_dataclass(cls: Any, value: Any, where: str) -> Any:
             raise SchemaError(f"{where}.{name}" if where else name, "is required")
     try:
         return cls(**kwargs)
+    except SchemaError as exc:  # a field checked in __post_init__ (a colour): name it in full
+        raise SchemaError(f"{where}.{exc.where}" if where else exc.where, exc.problem) from None
     except ValueError as exc:  # __post_init__ cross-field checks
         raise SchemaError(where, str(exc)) from None
 

@@ -27,8 +27,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from creator_kit.core.errors import InputError
+from creator_kit.core.atomic import atomic_write
+from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.presets import PROFILES
+from creator_kit.core.user_dirs import user_config_dir
 
 SCHEMA_VERSION = 1
 SETTINGS_FILE = "settings.json"
@@ -75,13 +77,8 @@ class LoadedSettings:
 
 
 def config_dir() -> Path:
-    """creator_kit's config folder (``$CREATOR_KIT_CONFIG_DIR`` when set)."""
-    override = os.environ.get("CREATOR_KIT_CONFIG_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("creator-kit", appauthor=False))
+    """creator_kit's config folder (:func:`core.user_dirs.user_config_dir`)."""
+    return user_config_dir()
 
 
 def settings_path() -> Path:
@@ -230,20 +227,12 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     p = settings_path() if path is None else path
     validate(asdict(settings))  # a Settings built by hand with bad values is never written
     text = json.dumps(settings.to_data(), indent=2, ensure_ascii=False) + "\n"
-    _write(p, text.encode("utf-8"))
-    return p
-
-
-def _write(path: Path, data: bytes) -> None:
-    from creator_kit.core.errors import OutputError
-
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot write settings ({exc.strerror})", path) from None
+        raise OutputError(f"cannot write settings ({exc.strerror})", p) from None
+    atomic_write(p, text, what="settings")
+    return p
 
 
 __all__ = [

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter
 
+from creator_kit.core.assets import asset_path
 from creator_kit.core.face_settings import MASK_STYLES, MaskStyle
 
 RGBA = npt.NDArray[np.uint8]
@@ -108,12 +109,11 @@ def _pyramid(style: MaskStyle) -> tuple[F32, ...]:
 
 
 _MASTER_BODY_W = 600
-MASTERS_DIR = Path(__file__).resolve().parents[2] / "assets" / "masks"
 
 
 def master_path(style: MaskStyle) -> Path:
     """Where the pre-drawn master bitmap of ``style`` ships."""
-    return MASTERS_DIR / f"{style}-master.png"
+    return asset_path("masks", f"{style}-master.png")
 
 
 @functools.lru_cache(maxsize=8)

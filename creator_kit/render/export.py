@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import av
 
+from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, OutputError, RenderError
 from creator_kit.core.model import Project
@@ -118,19 +119,7 @@ def temp_path(out: Path) -> Path:
 
 
 def _reserve_temp(out: Path) -> Path:
-    for _ in range(10):
-        tmp = temp_path(out)
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise OutputError(
-                f"cannot create a file in the output folder ({exc.strerror})", out.parent
-            ) from None
-        os.close(fd)
-        return tmp
-    raise OutputError("cannot create a temporary file in the output folder", out.parent)
+    return reserve_temp(out, what="the output", name=temp_path)
 
 
 def verify_output(path: Path, plan: RenderPlan) -> None:
@@ -152,26 +141,6 @@ def verify_output(path: Path, plan: RenderPlan) -> None:
         raise RenderError(f"output cannot be read back ({exc})") from None
     if frames != plan.total_frames:
         raise RenderError(f"output has {frames} frames, expected {plan.total_frames}")
-
-
-def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
-    if overwrite:
-        os.replace(tmp, out)  # replaces a symlink itself, never what it points to
-        return
-    try:
-        # link() fails if anything (file, dangling symlink) appeared at the target meanwhile:
-        # an atomic "create only if absent".
-        os.link(tmp, out)
-    except FileExistsError:
-        raise OutputError("output already exists; use --overwrite to replace it", out) from None
-    except OSError:
-        # File systems without hard links (FAT, exFAT): rename refuses an existing
-        # target on Windows; elsewhere check, then rename.
-        if os.path.lexists(out):
-            raise OutputError("output already exists; use --overwrite to replace it", out) from None
-        os.rename(tmp, out)
-        return
-    tmp.unlink()
 
 
 def export(
@@ -259,7 +228,7 @@ def _export(
             cancel.raise_if_cancelled()
         progress(Progress("verify", base + span * (_W_AUDIO + _W_RENDER), 0.0))
         verify_output(tmp, plan)
-        _move_into_place(tmp, out, overwrite)
+        move_into_place(tmp, out, overwrite=overwrite)
         progress(Progress("done", 1.0, 0.0))
         warnings = tuple(dict.fromkeys((*plan.warnings, *renderer.warnings)))
         return ExportResult(out, plan.total_frames, plan.duration, warnings)

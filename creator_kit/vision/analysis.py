@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import queue
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,9 +24,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.atomic import atomic_write
 from creator_kit.core.cache import cache_root, touch, trim_cache
 from creator_kit.core.cancel import CancelToken, Progress
-from creator_kit.core.errors import InputError
+from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import open_file
 from creator_kit.core.settings import load_settings
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
@@ -262,11 +261,14 @@ def analyse(
     cancel: CancelToken | None = None,
     on_progress: ProgressFn | None = None,
     use_cache: bool = True,
+    info: VideoInfo | None = None,
 ) -> FaceAnalysis:
     """Find and track the faces in the video at ``path`` (cached; see module docstring).
 
     ``rate`` is how many frames a second are analysed, ``max_side`` the long side (pixels)
-    frames are scaled down to first. Raises :class:`InputError` for a file that is missing or
+    frames are scaled down to first. ``info``, when the caller has already probed the file
+    (the render engine has), saves probing it again; otherwise the file is probed only when
+    the cache has no fresh result. Raises :class:`InputError` for a file that is missing or
     has no readable video, ``Cancelled`` when ``cancel`` is set.
     """
     p = Path(path)
@@ -274,7 +276,8 @@ def analyse(
         raise InputError(f"analysis rate must be between 0.5 and 60 frames a second, not {rate}")
     if not 64 <= max_side <= 4096:
         raise InputError(f"analysis size must be between 64 and 4096 pixels, not {max_side}")
-    info = video_info(p)
+    if not p.is_file():
+        raise InputError("file not found", p)
     key = _cache_key(p, rate, max_side)
     cache_file = cache_dir() / f"{key.name}.json"
     if use_cache:
@@ -284,6 +287,8 @@ def analyse(
             if on_progress:
                 on_progress(Progress("faces", 1.0, 0.0))
             return cached
+    if info is None:
+        info = video_info(p)
     result = _run(p, info, rate, max_side, cancel, on_progress)
     if use_cache:
         _save_cache(cache_file, key.identity, result)
@@ -477,13 +482,6 @@ def _save_cache(path: Path, identity: str, analysis: FaceAnalysis) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"identity": identity, "analysis": analysis.to_data()})
-        fd, tmp = tempfile.mkstemp(prefix=".faces-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
+        atomic_write(path, payload, what="face cache")
+    except (OSError, OutputError):
         pass
