@@ -52,9 +52,12 @@ LANGUAGES = ("ar", "en")
 _QT_PLUGINS = ("platforms", "platformthemes", "platforminputcontexts", "imageformats",
                "iconengines", "xcbglintegrations", "wayland-shell-integration",
                "wayland-decoration-client", "wayland-graphics-integration-client", "styles")
-# Plugins left out: embedded-device platforms, and the GTK 3 theme, which would pull the build
-# machine's whole GTK stack (GTK, Pango, Cairo, GLib) into the bundle, where it would clash
-# with the user's own; the XDG desktop portal theme gives native file dialogs instead.
+# Not listed, so left out with their libraries: multimedia/ (Qt's FFmpeg media backend, for
+# QMediaPlayer: the player's QAudioSink works without it, see packaging/README.md), sqldrivers,
+# qml and the rest. Plugins left out by name: embedded-device platforms, and the GTK 3
+# theme, which would pull the build machine's whole GTK stack (GTK, Pango, Cairo, GLib) into
+# the bundle, where it would clash with the user's own; the XDG desktop portal theme gives
+# native file dialogs instead.
 _DROPPED_PLUGINS = ("libqeglfs", "libqlinuxfb", "libqminimalegl", "libqvkkhrdisplay",
                     "libqvnc", "libqgtk3", "qeglfs", "qminimalegl", "qvnc", "qgtk3")
 
