@@ -99,8 +99,14 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with creator_kit installed from a wheel built from this checkout."""
     base = tmp_path_factory.mktemp("wheel")
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # From a copy of the sources: setuptools builds in place, and a stale build/lib in the
+    # checkout (a module since renamed) would end up in the wheel.
+    src = base / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
+        "out"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(base / "wheels"), str(ROOT)], check=True, env=env,
+                    "-w", str(base / "wheels"), str(src)], check=True, env=env,
                    capture_output=True)
     (wheel,) = (base / "wheels").glob("creator_kit-*.whl")
     venv = base / "venv"
