@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz bench lint sysdeps clean
+.PHONY: demo test test-quick fuzz bench lint sysdeps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,19 @@ test: $(STAMP) sysdeps
 fuzz: $(STAMP)
 	QT_QPA_PLATFORM=offscreen CK_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
+# The inner loop: everything but the tests that render or decode real clips (marked slow),
+# a few minutes on two cores. `make test` still runs everything.
+test-quick: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/mypy
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_limits.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts

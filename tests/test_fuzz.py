@@ -29,7 +29,7 @@ from creator_kit.core.project_io import load_project, save_project
 from creator_kit.templates.store import builtin_dir
 from tests.fuzzing import no_hang, tree
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
 
 MASKUP = json.loads((builtin_dir() / "maskup" / "template.json").read_text(encoding="utf-8"))
 

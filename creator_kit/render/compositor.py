@@ -97,6 +97,7 @@ class _YuvSprite:
 
 def _pool2(p: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     h, w = p.shape
+    # mypy: numpy's stubs type mean() over axes as Any.
     return p.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))  # type: ignore[no-any-return]
 
 
