@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_limits.py
+	$(PY) benchmarks/bench_player.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts

@@ -31,6 +31,16 @@ settings.register_profile("fuzz", max_examples=3000, deadline=None,
 settings.load_profile(os.environ.get("CK_HYPOTHESIS_PROFILE", "ck"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def qt_application() -> Iterator[object]:
+    """One QApplication for the run, made before the text engine would make a bare
+    QGuiApplication: widget tests that run after engine tests would otherwise abort."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["creator-kit-tests"])
+    yield app
+
+
 @pytest.fixture(autouse=True)
 def private_user_folders(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

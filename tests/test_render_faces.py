@@ -157,7 +157,7 @@ def test_face_tracks_flag_needs_face_mask(tmp_path, capsys):
     assert (
         main(["render", "-i", str(clip), "--face-tracks", "1", "-o", str(tmp_path / "o.mp4")]) == 2
     )
-    assert capsys.readouterr().err.startswith("error: --face-tracks needs --face-mask")
+    assert capsys.readouterr().err.startswith("error: --face-tracks: needs --face-mask")
 
 
 def test_a_face_render_probes_each_source_once(tmp_path, monkeypatch):

@@ -93,6 +93,9 @@ def build_project(
     checked = check_options(options)
     if base is not None and options.clips:
         raise InputError("give either a project file or clips, not both")
+    if base is not None and (options.template or template is not None):
+        raise options.error("template", "a loaded project cannot take a template; give the "
+                            "clips instead of the project file")
     if base is None and not options.clips:
         raise options.error("clips", "nothing to render: give clips (or a project file)")
     if base is None and (options.template or template is not None) and \

@@ -152,6 +152,13 @@ def run(
                 cancel.raise_if_cancelled()
             elif cancel is None:
                 proc.wait()
+    except BaseException:
+        # Cancelled: the readers see end-of-file once ffmpeg is dead; close the pipes after them.
+        kill(proc)
+        reader.join()
+        err.full_text()
+        close_pipes(proc)
+        raise
     finally:
         kill(proc)
     reader.join()
