@@ -32,12 +32,21 @@ settings.load_profile(os.environ.get("CK_HYPOTHESIS_PROFILE", "ck"))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def qt_application() -> Iterator[object]:
+def qt_application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """One QApplication for the run, made before the text engine would make a bare
-    QGuiApplication: widget tests that run after engine tests would otherwise abort."""
+    QGuiApplication: widget tests that run after engine tests would otherwise abort.
+
+    Made through ``ensure_qt``, as the GUI makes it, so Qt sees only the bundled fonts; the
+    font configuration it writes goes to a session cache folder, not the user's.
+    """
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(["creator-kit-tests"])
+    from creator_kit.text.qtapp import ensure_qt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path_factory.mktemp("qt-cache")))
+        app = ensure_qt(QApplication)
+    assert isinstance(app, QApplication)
     yield app
 
 
