@@ -41,10 +41,6 @@ test: $(STAMP) sysdeps
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
 	$(VENV)/bin/mypy
 
-# The same without the slow tests (real renders, the wheel and the app bundle): seconds, not minutes.
-test-quick: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
-
 # The one-folder app in dist/creator-kit/ (see packaging/README.md); Linux here, recipes for
 # Windows and macOS in packaging/.
 package: $(STAMP) sysdeps
@@ -55,10 +51,20 @@ package: $(STAMP) sysdeps
 fuzz: $(STAMP)
 	QT_QPA_PLATFORM=offscreen CK_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
+# The inner loop: everything but the tests that render or decode real clips, build the wheel
+# or the app bundle (marked slow), a few minutes on two cores. `make test` still runs everything.
+test-quick: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
+	$(VENV)/bin/mypy
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_render.py
 	$(PY) benchmarks/bench_faces.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_limits.py
+	$(PY) benchmarks/bench_player.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging

@@ -6,7 +6,13 @@ baseline, what a user does with ``creator-kit render`` in a loop) and with
 the ratio batch/baseline (below 1.0: the batch is faster) and the CPU utilisation of the
 machine during each run (100 % = every core busy the whole time).
 
+It then runs the same sheet on a ``--cluster local:2`` Dask cluster (two worker processes,
+one render each) and prints its time against the local pool of two processes, and the
+cluster path's overhead per row ((cluster - pool) / rows); the cluster's start-up (about a
+second or two, once per batch) is printed apart.
+
     .venv/bin/python benchmarks/bench_batch.py [--clips 8] [--seconds 10] [--jobs 1,2]
+        [--no-cluster]
 
 Clips are made on the fly with ffmpeg (640x360 testsrc2 + tone, like a phone clip
 downscaled); nothing is kept. The template is a copy of ``maskup`` without the face mask,
@@ -69,12 +75,35 @@ def measured(fn: Callable[[], object]) -> tuple[float, float, float]:
     return wall, ours / (wall * cores), machine / (wall * cores)
 
 
+def bench_cluster(sheet: Path, work: Path, name: str, rows: int) -> dict[str, float]:
+    """The sheet on a local pool of 2 and on a local:2 Dask cluster, same settings."""
+    from creator_kit.batch import LocalPoolExecutor
+    from creator_kit.batch.cluster import connect, parse_cluster
+
+    pool_plan = plan_batch(sheet, work / "pool-2", default_template=name)
+    pool_wall, pool_cpu, _ = measured(
+        lambda: run_batch(pool_plan, executor=LocalPoolExecutor(2)))
+    t0 = time.perf_counter()
+    executor = connect(parse_cluster("local:2"))
+    startup = time.perf_counter() - t0
+    dask_plan = plan_batch(sheet, work / "dask-2", default_template=name)
+    dask_wall, dask_cpu, _ = measured(lambda: run_batch(dask_plan, executor=executor))
+    per_row = (dask_wall - pool_wall) / rows
+    print(f"local pool of 2         : {pool_wall:7.1f} s  cpu ours {pool_cpu * 100:5.1f} %")
+    print(f"Dask cluster local:2    : {dask_wall:7.1f} s  ratio {dask_wall / pool_wall:.3f} "
+          f"vs the pool; overhead {per_row:+.2f} s per row; cluster start-up {startup:.1f} s")
+    return {"pool2_s": round(pool_wall, 2), "dask_local2_s": round(dask_wall, 2),
+            "dask_vs_pool": round(dask_wall / pool_wall, 3),
+            "dask_overhead_per_row_s": round(per_row, 3), "dask_startup_s": round(startup, 2)}
+
+
 def main() -> int:
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--jobs", default="", help="extra fixed job counts to try, e.g. 1,2")
+    ap.add_argument("--no-cluster", action="store_true", help="skip the local:2 Dask run")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="ck-bench-batch-"))
@@ -119,6 +148,8 @@ def main() -> int:
             figures[f"batch_{label}_s"] = round(wall, 2)
             figures[f"batch_{label}_cpu"] = round(cpu, 3)
             figures[f"batch_{label}_ratio"] = round(wall / seq_wall, 3)
+        if not args.no_cluster:
+            figures.update(bench_cluster(sheet, work, name, len(plan.jobs)))
         print(json.dumps(figures))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -22,6 +22,9 @@ from creator_kit.core.errors import OutputError
 from creator_kit.core.paths import confine
 from tests.mediagen import make_clip
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 FAST_TEMPLATE = {
     "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",
@@ -261,3 +264,23 @@ def test_leftover_sweep_leaves_other_machines_renders_alone(tmp_path: Path) -> N
     assert theirs.exists()
     fresh = temp_path(tmp_path / "d.mp4")
     assert fresh.parent == tmp_path and f"@{_HOST}-" in fresh.name
+
+
+def test_progress_reporters_show_rows_and_workers() -> None:
+    import io
+
+    from creator_kit.batch import BatchProgress, WorkerCount
+    from creator_kit.cli.progress import BarReporter, JsonReporter
+
+    p = BatchProgress("batch", 0.5, 12.0, 3, 8, (WorkerCount("tcp://10.0.0.5:4000", 2, 1),
+                                                 WorkerCount("tcp://10.0.0.6:4000", 1, 1)))
+    out = io.StringIO()
+    JsonReporter(out)(p)
+    assert json.loads(out.getvalue()) == {
+        "stage": "batch", "fraction": 0.5, "eta_s": 12.0, "rows_done": 3, "rows_total": 8,
+        "workers": {"tcp://10.0.0.5:4000": {"done": 2, "running": 1},
+                    "tcp://10.0.0.6:4000": {"done": 1, "running": 1}}}
+    bar = io.StringIO()
+    BarReporter(bar)(p)
+    assert "rows 3/8" in bar.getvalue() and "10.0.0.5:4000:2+1" in bar.getvalue()
+    assert "ETA 0:12" in bar.getvalue()

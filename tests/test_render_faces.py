@@ -13,9 +13,12 @@ from creator_kit.render.canvas_filters import fill_crop
 from creator_kit.render.export import export
 from creator_kit.vision.detect import FaceDetector
 from creator_kit.vision.synthetic import draw_face
+from tests.helpers import linear, make_face_clip, still
 from tests.mediagen import make_clip
-from tests.test_vision_footage import linear, make_face_clip, still
 from tests.videoread import frames_rgb
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 FAST = OutputSettings(x264_preset="ultrafast")
 
@@ -154,7 +157,7 @@ def test_face_tracks_flag_needs_face_mask(tmp_path, capsys):
     assert (
         main(["render", "-i", str(clip), "--face-tracks", "1", "-o", str(tmp_path / "o.mp4")]) == 2
     )
-    assert capsys.readouterr().err.startswith("error: --face-tracks needs --face-mask")
+    assert capsys.readouterr().err.startswith("error: --face-tracks: needs --face-mask")
 
 
 def test_a_face_render_probes_each_source_once(tmp_path, monkeypatch):

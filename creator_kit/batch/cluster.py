@@ -43,6 +43,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -154,7 +155,11 @@ def connect(spec: ClusterSpec, *, files: FileMode = "shared", timeout: float = 1
     where = spec.describe()
     try:
         if spec.kind == "local":
-            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}
+                                 ), warnings.catch_warnings():
+                # The scheduler's HTTP endpoint moves to a free port when another local
+                # cluster has the default one, and says so on stderr: nothing to tell here.
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
                 cluster = distributed.LocalCluster(
                     n_workers=spec.workers, threads_per_worker=1, processes=True,
                     resources={RESOURCE: 1}, host="127.0.0.1", scheduler_port=0,
@@ -167,9 +172,11 @@ def connect(spec: ClusterSpec, *, files: FileMode = "shared", timeout: float = 1
             client = distributed.Client(spec.value, timeout=timeout)
     except InputError:
         raise
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
         if cluster is not None:
             cluster.close()
+        if spec.kind == "local":
+            raise InputError(f"cannot start {where} ({_short(exc)})") from None
         raise InputError(f"cannot reach the Dask scheduler at {where} ({_short(exc)})") from None
     try:
         try:
@@ -399,6 +406,7 @@ class DaskExecutor(RowExecutor):
         self._tasks: dict[int, RowTask] = {}
         self._attempts: dict[int, set[str]] = {}
         self._scattered: dict[str, Any] = {}
+        self._uses: dict[str, int] = {}  # in-flight rows using each scattered file
         self._cancelled = False
         self._cancel_at = 0.0
         self._closed = False
@@ -425,6 +433,8 @@ class DaskExecutor(RowExecutor):
         if self.files == "send":
             try:
                 files = {p: self._scatter(p) for p in project_paths(task.project)}
+                for p in files:
+                    self._uses[p] = self._uses.get(p, 0) + 1
             except OSError as exc:
                 self._queue.put(("outcome", RowOutcome(
                     task.row, "failed", f"cannot read {exc.filename} to send it to the "
@@ -446,6 +456,18 @@ class DaskExecutor(RowExecutor):
             hit = self.client.scatter(data, hash=True)
             self._scattered[path] = hit
         return hit
+
+    def _release_files(self, task: RowTask) -> None:
+        """Drop the cluster's copy of files no row in flight needs any more."""
+        for p in project_paths(task.project):
+            left = self._uses.get(p, 0) - 1
+            if left > 0:
+                self._uses[p] = left
+                continue
+            self._uses.pop(p, None)
+            hit = self._scattered.pop(p, None)
+            if hit is not None:
+                hit.release()
 
     def updates(self, timeout: float) -> list[RowUpdate]:
         """Progress events and finished rows from the cluster."""
@@ -480,6 +502,8 @@ class DaskExecutor(RowExecutor):
         task = self._tasks.pop(row, None)
         if fut is None or task is None:
             return None
+        if self.files == "send":
+            self._release_files(task)
         attempts = max(1, len(self._attempts.get(row, ())))
         try:
             ret: RowReturn = fut.result()

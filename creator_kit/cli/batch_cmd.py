@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out-dir", required=True, metavar="DIR", help="where the clips go")
     p.add_argument("--template", metavar="NAME", help="template for rows that name none")
     p.add_argument("--jobs", default="auto", metavar="auto|N",
-                   help="renders at once (default auto: by cores and free memory)")
+                   help="renders at once on this computer (default auto: by cores and free "
+                   "memory); with --cluster each worker's render resource decides")
     p.add_argument("--progress", choices=["bar", "json", "none"], default=None,
                    help="progress display (default: bar on a terminal, else none)")
     p.add_argument("--overwrite", action="store_true",

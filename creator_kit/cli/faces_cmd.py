@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.file`` and print the tracks (text or JSON); returns the exit code."""
     path = Path(args.file)
-    check_file(path, "file")
+    check_file(args.file, "file")
     analysis = analyse(path, rate=args.rate, use_cache=not args.no_cache)
     if args.json:
         json.dump(_json(analysis), sys.stdout)

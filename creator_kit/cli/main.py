@@ -43,6 +43,7 @@ class _Command(Protocol):
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one ``error:`` line and exit code 2."""
 
+    # mypy: argparse declares error() as NoReturn; this one raises SystemExit too, as it must.
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(EXIT_BAD_INPUT)

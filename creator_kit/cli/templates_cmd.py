@@ -142,7 +142,7 @@ def run_show(args: argparse.Namespace) -> int:
     if t.end_card is not None:
         ec = t.end_card
         out.write(f"  end card: {ec.duration:g} s on {ec.background.kind}, up to "
-                  f"{ec.logos.max_logos} logos (--logo)\n")
+                  f"{ec.logos.max_logos} logos (--card-logo)\n")
         for layer in ec.layers:
             out.write(f"    {describe_layer(layer)}\n")
     return 0

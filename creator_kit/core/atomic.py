@@ -77,12 +77,13 @@ def reserve_temp(
         except FileExistsError:
             continue
         except OSError as exc:
+            # The folder is at fault (read-only, full, no permission), whatever the file.
             raise OutputError(
-                f"cannot write {what} here ({exc.strerror or exc})", target.parent
+                f"cannot write in this folder ({exc.strerror or exc})", target.parent
             ) from None
         os.close(fd)
         return tmp
-    raise OutputError(f"cannot write {what} here (no free temporary name)", target.parent)
+    raise OutputError("cannot write in this folder (no free temporary name)", target.parent)
 
 
 def _hidden_name(target: Path) -> Path:

@@ -103,11 +103,7 @@ def validate_project(project: Project) -> Project:
     nothing the loader would refuse (NaN, an fps of 1e9, a protocol as a path) reaches a
     render or a saved file. Returns the project unchanged.
     """
-    try:
-        doc = to_data(project)
-    except RecursionError:  # pragma: no cover - the model is a fixed, shallow tree
-        raise InputError("invalid project: nested too deeply") from None
-    project_from_data(doc)
+    project_from_data(to_data(project))
     return project
 
 

@@ -7,9 +7,10 @@ however many frames it stays on screen.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from creator_kit.core.captions import Cue
+from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.frames import Sprite
 from creator_kit.core.model import CaptionLayer, OutputSettings, Placement
 from creator_kit.core.presets import ExportProfile, get_profile
@@ -29,6 +30,9 @@ class CaptionSource:
         # Captions keep clear of an interface band, so they need a preset: without one they
         # use the default output's.
         self.profile: ExportProfile = ctx.profile or get_profile(OutputSettings().preset)
+        # Style sizes are pixels of the export canvas; a smaller canvas (the editor's
+        # preview) draws the same caption scaled, so it wraps and sits as exported.
+        self.style = scaled_style(layer.style, self.size[0] / self.profile.width)
         self._warn = ctx.warn
         offset, default_end = ctx.offset, ctx.default_end
         start = layer.start + offset
@@ -60,9 +64,9 @@ class CaptionSource:
 
     def _image(self, i: int, cue: Cue, word: int | None) -> CaptionImage:
         # The wrap width depends on direction (mirrored safe zone), known after a first draw.
-        img = render_caption(cue.text, self.layer.style, self._width(False), highlight_word=word)
+        img = render_caption(cue.text, self.style, self._width(False), highlight_word=word)
         if img.direction == "rtl" and self._width(True) != self._width(False):
-            img = render_caption(cue.text, self.layer.style, self._width(True), highlight_word=word)
+            img = render_caption(cue.text, self.style, self._width(True), highlight_word=word)
         if i not in self._warned:
             self._warned.add(i)
             for w in img.warnings:
@@ -113,3 +117,27 @@ class CaptionSource:
             key = ("caption", id(self), i, word)
             return (Sprite(img.rgba, x + round(st.dx), y + round(st.dy), opacity, key),)
         return ()
+
+
+def scaled_style(style: CaptionStyle, factor: float) -> CaptionStyle:
+    """``style`` with every pixel measure multiplied by ``factor`` (itself when 1)."""
+    if abs(factor - 1.0) < 1e-9:
+        return style
+    shadow = style.shadow
+    if shadow is not None:
+        shadow = dataclasses.replace(
+            shadow,
+            offset_x=shadow.offset_x * factor,
+            offset_y=shadow.offset_y * factor,
+            blur=shadow.blur * factor,
+        )
+    box = style.box
+    if box is not None:
+        box = dataclasses.replace(box, padding=box.padding * factor, radius=box.radius * factor)
+    return dataclasses.replace(
+        style,
+        size_px=style.size_px * factor,
+        outline_width=style.outline_width * factor,
+        shadow=shadow,
+        box=box,
+    )

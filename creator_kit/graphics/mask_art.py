@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -209,9 +210,10 @@ def _compose(layers: list[tuple[F32, tuple[float, float, float] | F32]], H: int,
     return np.dstack([np.clip(rgb, 0, 255), np.clip(alpha * 255, 0, 255)]).astype(np.uint8)
 
 
-def _curve(f: object, u0: float, u1: float, n: int = 48) -> list[tuple[float, float]]:
-    fn = f  # a callable u -> v
-    return [(u, float(fn(u))) for u in np.linspace(u0, u1, n)]  # type: ignore[operator]
+def _curve(
+    fn: Callable[[float], float], u0: float, u1: float, n: int = 48
+) -> list[tuple[float, float]]:
+    return [(float(u), float(fn(float(u)))) for u in np.linspace(u0, u1, n)]
 
 
 def _ear_loop(

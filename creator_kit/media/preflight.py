@@ -269,7 +269,8 @@ def _colour(value: int, names: dict[int, str]) -> str:
 
 def _open(path: Path) -> av.container.InputContainer:
     try:
-        return av.open(ffmpeg_input_path(path), mode="r")
+        # Tags are free text in any encoding: a byte that is not UTF-8 must not stop the check.
+        return av.open(ffmpeg_input_path(path), mode="r", metadata_errors="replace")
     except av.error.FFmpegError as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise InputError(f"not a readable video file ({reason})", path) from None
@@ -319,8 +320,9 @@ def measure(path: str | Path) -> MediaFacts:
     Raises :class:`InputError` (naming the file) when it is missing, not a video, or a
     damaged MP4/MOV whose structure cannot be trusted.
     """
+    # The name as given: a string is checked for protocols and URLs before anything else.
+    st = check_regular_file(path, "file")
     p = Path(path)
-    st = check_regular_file(p, "file")
     assert st is not None
     size_bytes = st.st_size
     if size_bytes == 0:

@@ -10,11 +10,20 @@ from creator_kit.core.colour import parse_rgb
 from creator_kit.core.model import Reframe
 
 
-def reframe_graph(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> str:
+def reframe_graph(
+    mode: Reframe,
+    src_w: int,
+    src_h: int,
+    out_w: int,
+    out_h: int,
+    reference: tuple[int, int] | None = None,
+) -> str:
     """A filter graph fragment (input ``[in]`` implied, output unlabelled) for ``mode``.
 
     ``src_w``/``src_h`` are the upright (displayed) source dimensions. A source that already
-    has the canvas's aspect ratio is simply scaled whatever the mode.
+    has the canvas's aspect ratio is simply scaled whatever the mode. ``reference`` is the
+    export canvas when drawing smaller (the preview): the blurred backdrop is then built
+    exactly as export builds it and only its final scale differs.
     """
     if _same_aspect(src_w, src_h, out_w, out_h) or mode.mode in ("fill", "face"):
         return _fill(mode, src_w, src_h, out_w, out_h)
@@ -24,7 +33,7 @@ def reframe_graph(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int)
             f"scale={out_w}:{out_h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
             f"pad={out_w}:{out_h}:(ow-iw)/2:(oh-ih)/2:color=0x{r:02x}{g:02x}{b:02x}"
         )
-    return _fit_blur(mode, src_w, src_h, out_w, out_h)
+    return _fit_blur(mode, src_w, src_h, out_w, out_h, reference or (out_w, out_h))
 
 
 def fill_crop(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, ...]:
@@ -73,10 +82,12 @@ def _fill(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> str:
     return f"crop={cw}:{ch}:{cx}:{cy},scale={out_w}:{out_h}"
 
 
-def _fit_blur(mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int) -> str:
-    # The background is built at a quarter of the canvas size: blurring there is 16x cheaper
-    # and the upscale adds its own softness, which is what a blurred backdrop wants anyway.
-    bw, bh = _even(out_w / 4), _even(out_h / 4)
+def _fit_blur(
+    mode: Reframe, src_w: int, src_h: int, out_w: int, out_h: int, reference: tuple[int, int]
+) -> str:
+    # The background is built at a quarter of the (export) canvas size: blurring there is 16x
+    # cheaper and the upscale adds its own softness, which is what a blurred backdrop wants.
+    bw, bh = _even(reference[0] / 4), _even(reference[1] / 4)
     if src_w * out_h > src_h * out_w:
         cw, ch = _even(src_h * out_w / out_h), _even(src_h)
     else:

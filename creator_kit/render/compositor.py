@@ -96,8 +96,13 @@ class _YuvSprite:
 
 
 def _pool2(p: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    h, w = p.shape
-    return p.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))  # type: ignore[no-any-return]
+    # Four strided adds: several times faster than reshape(...).mean(axis=(1, 3)), which
+    # matters for a face mask converted anew every frame.
+    out: npt.NDArray[np.float32] = p[0::2, 0::2] + p[1::2, 0::2]
+    out += p[0::2, 1::2]
+    out += p[1::2, 1::2]
+    out *= 0.25
+    return out
 
 
 def _nbytes(s: _YuvSprite) -> int:

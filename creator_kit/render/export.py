@@ -125,7 +125,7 @@ def _reserve_temp(out: Path) -> Path:
 def verify_output(path: Path, plan: RenderPlan) -> None:
     """Read the encoded file back and check it is the video we meant to write."""
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), metadata_errors="replace") as container:
             if not container.streams.video:
                 raise RenderError("output has no video stream")
             vs = container.streams.video[0]

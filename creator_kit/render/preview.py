@@ -16,9 +16,11 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import WarningCallback
 from creator_kit.core.model import Project
+from creator_kit.core.presets import get_profile
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
+from creator_kit.render.preview_session import PreviewSession
 from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
 from creator_kit.render.yuv import yuv420_to_rgb
 
@@ -62,10 +64,16 @@ class Previewer:
         return tuple(dict.fromkeys((*self.plan.warnings, *self.renderer.warnings)))
 
     def close(self) -> None:
-        """Stop any running decoder."""
+        """Stop any running decoder (the next frame starts a new one)."""
         if self._decoder is not None:
             self._decoder.close()
             self._decoder = None
+
+    def __enter__(self) -> Previewer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def index_at(self, t: float) -> int:
         """The timeline frame shown at ``t`` seconds."""
@@ -132,15 +140,45 @@ _cache: OrderedDict[Project, Previewer] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+_sessions: OrderedDict[tuple[Project, int], PreviewSession] = OrderedDict()
+
+
 def preview_frame(project: Project, t: float, width: int = 540) -> npt.NDArray[np.uint8]:
-    """The RGB frame export would produce at ``t``, downscaled to ``width`` pixels wide."""
+    """The RGB frame export would produce at ``t``, ``width`` pixels wide.
+
+    Narrower than the export, the frame is made as the editor's player makes it (a
+    :class:`~creator_kit.render.preview_session.PreviewSession` decoding and compositing at
+    that size, faces analysed first); at the export's width it is the export's frame itself.
+    """
     return preview_frame_and_warnings(project, t, width)[0]
 
 
 def preview_frame_and_warnings(
     project: Project, t: float, width: int = 540
 ) -> tuple[npt.NDArray[np.uint8], tuple[str, ...]]:
-    """:func:`preview_frame` and the warnings met so far (see :attr:`Previewer.warnings`)."""
+    """:func:`preview_frame` and the warnings met so far (see :attr:`Previewer.warnings`).
+
+    The project's plan and drawn layers stay cached for the next call, but no decoder is
+    left running between calls (and no proxies are built): an ffmpeg kept for a one-off
+    frame would outlive its use. A player that reads on between frames holds its own
+    :class:`~creator_kit.render.preview_session.PreviewSession` (or :class:`Previewer`).
+    """
+    if width < get_profile(project.output.preset).width:
+        with _cache_lock:
+            key = (project, width)
+            session = _sessions.get(key)
+            if session is None:
+                session = PreviewSession(project, width=width, proxies=False)
+                _sessions[key] = session
+                while len(_sessions) > 2:
+                    _sessions.popitem(last=False)[1].close()
+            else:
+                _sessions.move_to_end(key)
+            session.wait_for_faces()
+            try:
+                return session.rgb(t), tuple(session.warnings)
+            finally:
+                session.release_decoder()
     with _cache_lock:
         previewer = _cache.get(project)
         if previewer is None:
@@ -150,4 +188,16 @@ def preview_frame_and_warnings(
                 _cache.popitem(last=False)[1].close()
         else:
             _cache.move_to_end(project)
-        return previewer.rgb(t, width), previewer.warnings
+        try:
+            return previewer.rgb(t, width), previewer.warnings
+        finally:
+            previewer.close()
+
+
+def close_previews() -> None:
+    """Forget the cached previews of :func:`preview_frame` (closing their sessions)."""
+    with _cache_lock:
+        while _cache:
+            _cache.popitem()[1].close()
+        while _sessions:
+            _sessions.popitem()[1].close()

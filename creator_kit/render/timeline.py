@@ -13,6 +13,7 @@ from creator_kit.core.errors import InputError
 from creator_kit.core.files import check_file
 from creator_kit.core.model import ClipRef, FaceMaskLayer, ImageLayer, Project
 from creator_kit.core.presets import ExportProfile, get_profile
+from creator_kit.core.project_io import validate_project
 from creator_kit.media.probe import MediaInfo, probe
 
 
@@ -79,8 +80,10 @@ class RenderPlan:
 def build_plan(project: Project, on_warning: WarningCallback | None = None) -> RenderPlan:
     """Probe every input of ``project`` and fix the output timeline.
 
-    Raises :class:`InputError` naming the first unusable file.
+    Raises :class:`InputError` naming the first value out of range (the project file's
+    rules, for a Project built in code) or the first unusable file.
     """
+    validate_project(project)
     profile = get_profile(project.output.preset)
     fps = project.output.fps or profile.fps
     warnings: list[str] = []

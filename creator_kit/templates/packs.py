@@ -20,6 +20,8 @@ names. Import is defensive at every step, because a zip can lie:
 from __future__ import annotations
 
 import atexit
+import functools
+import lzma
 import os
 import re
 import shutil
@@ -28,8 +30,10 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file
@@ -157,21 +161,43 @@ def _extract(zf: zipfile.ZipFile, files: list[tuple[zipfile.ZipInfo, PurePosixPa
                 raise InputError("pack extraction met a symlink; refusing to continue", pack)
         target = folder / rel.parts[-1]
         written = 0
-        try:
-            fd = os.open(target, flags, 0o644)
-            with zf.open(info) as src, os.fdopen(fd, "wb") as out:
-                while chunk := src.read(CHUNK):
+        # Reading the pack and writing the folder fail for different reasons: a damaged
+        # pack (even one whose header makes the zip reader seek before its start, an OSError)
+        # is the pack's fault, a full disk the output's.
+        src = _read_step(functools.partial(zf.open, info), pack)
+        with src:
+            try:
+                fd = os.open(target, flags, 0o644)
+            except OSError as exc:
+                raise OutputError(f"cannot unpack template ({exc.strerror})", dest) from None
+            with os.fdopen(fd, "wb") as out:
+                while chunk := _read_step(functools.partial(src.read, CHUNK), pack):
                     written += len(chunk)
                     total += len(chunk)
                     # Headers can lie: stop as soon as the data outgrows them or the cap.
                     if written > info.file_size or total > limits.max_unpacked_bytes:
                         raise InputError("pack unpacks to more than its headers say (size "
                                          "cap); refusing it", pack)
-                    out.write(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:
-            raise InputError(f"pack is damaged ({exc})", pack) from None
-        except OSError as exc:
-            raise OutputError(f"cannot unpack template ({exc.strerror})", dest) from None
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:
+                        raise OutputError(f"cannot unpack template ({exc.strerror})",
+                                          dest) from None
+
+
+_T = TypeVar("_T")
+
+
+def _read_step(step: Callable[[], _T], pack: Path) -> _T:
+    """Run one read from the pack; any failure of a damaged pack is InputError naming it."""
+    try:
+        return step()
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
+            ValueError, lzma.LZMAError, OSError) as exc:
+        # A damaged stream, an encrypted entry, a compression method Python lacks, an
+        # offset before the start of the file.
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise InputError(f"pack is damaged ({reason})", pack) from None
 
 
 def _open_zip(pack: Path, limits: PackLimits) -> zipfile.ZipFile:
@@ -182,7 +208,8 @@ def _open_zip(pack: Path, limits: PackLimits) -> zipfile.ZipFile:
                          f"{limits.max_pack_bytes})", pack)
     try:
         return zipfile.ZipFile(pack)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        # NotImplementedError: a zip feature Python does not read (multi-disk, a future version)
         raise InputError(f"not a template pack (not a readable zip: {exc})", pack) from None
 
 

@@ -74,6 +74,7 @@ def ensure_qt(app_type: type[QGuiApplication] = QGuiApplication) -> QGuiApplicat
     keep_none_alive()
     existing = QGuiApplication.instance()
     if existing is not None:
+        # mypy: instance() is typed QCoreApplication; only Q(Gui)Application is ever made here.
         return existing  # type: ignore[return-value]
     with _lock:
         existing = QGuiApplication.instance()

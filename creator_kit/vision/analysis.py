@@ -28,7 +28,7 @@ from creator_kit.core.atomic import atomic_write
 from creator_kit.core.cache import cache_root, touch, trim_cache
 from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
-from creator_kit.core.files import open_file
+from creator_kit.core.files import check_file, open_file
 from creator_kit.core.settings import load_settings
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
@@ -276,8 +276,9 @@ def analyse(
         raise InputError(f"analysis rate must be between 0.5 and 60 frames a second, not {rate}")
     if not 64 <= max_side <= 4096:
         raise InputError(f"analysis size must be between 64 and 4096 pixels, not {max_side}")
-    if not p.is_file():
-        raise InputError("file not found", p)
+    # The name as given (a protocol is refused as such), then a regular file: before the
+    # cache key reads the file's head and tail.
+    check_file(path, "file")
     key = _cache_key(p, rate, max_side)
     cache_file = cache_dir() / f"{key.name}.json"
     if use_cache:

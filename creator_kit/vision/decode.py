@@ -38,7 +38,7 @@ def video_info(path: str | Path) -> VideoInfo:
     p = Path(path)
     check_file(p, "file")
     try:
-        with av.open(str(p)) as container:
+        with av.open(str(p), metadata_errors="replace") as container:
             if not container.streams.video:
                 raise InputError("no video stream", p)
             stream = container.streams.video[0]
@@ -106,7 +106,7 @@ def iter_frames(
     step = 1.0 / rate
     next_t = 0.0
     try:
-        with av.open(str(p)) as container:
+        with av.open(str(p), metadata_errors="replace") as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             start = stream.start_time or 0

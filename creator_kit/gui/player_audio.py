@@ -1,0 +1,112 @@
+"""The player's sound, which is also its clock.
+
+QtMultimedia's ``QAudioSink`` (PySide6-Addons) plays the project's mixed soundtrack; the
+player reads ``processedUSecs()`` to know where playback is, as jerboa does, and the picture
+follows. The sink is recreated on every start (a seek), which resets that counter. With no
+audio device, no QtMultimedia or no soundtrack yet, the clock is the wall clock instead.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
+
+try:  # PySide6-Addons; the player still works (silently, on the wall clock) without it
+    from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+except ImportError:  # pragma: no cover - depends on the installation
+    QAudioSink = None  # type: ignore[assignment,misc]
+
+RATE = 48_000
+CHANNELS = 2
+BYTES_PER_FRAME = 2 * CHANNELS
+
+
+def audio_device_available() -> bool:
+    """True when QtMultimedia is installed and the system has an audio output."""
+    if QAudioSink is None:
+        return False
+    try:
+        return not QMediaDevices.defaultAudioOutput().isNull()
+    except Exception:  # pragma: no cover - a broken multimedia backend
+        return False
+
+
+def no_audio_message() -> str:
+    """The status-line message when the player falls back to the wall clock."""
+    return QCoreApplication.translate(
+        "Player", "No audio output found: playing without sound, timed by the system clock."
+    )
+
+
+class PlaybackClock(QObject):
+    """Where playback is, in seconds: the audio sink's progress, or the wall clock."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pcm: bytes | None = None
+        self._sink: QAudioSink | None = None
+        self._buffer: QBuffer | None = None
+        self._data: QByteArray | None = None
+        self._origin = 0.0  # timeline seconds where this run started
+        self._mono = 0.0  # monotonic time of the start (wall clock mode)
+        self._running = False
+        self.uses_audio = False
+        self.device = audio_device_available()
+        self._volume = 1.0
+
+    def set_pcm(self, pcm: bytes | None) -> None:
+        """The soundtrack (16-bit stereo at 48 kHz), or None while it is being made."""
+        self._pcm = pcm
+
+    def start(self, t: float) -> None:
+        """Start counting (and sounding) from timeline time ``t``."""
+        self.stop()
+        self._origin = t
+        self._mono = time.monotonic()
+        self._running = True
+        self.uses_audio = False
+        if self.device and self._pcm and QAudioSink is not None:
+            fmt = QAudioFormat()
+            fmt.setSampleRate(RATE)
+            fmt.setChannelCount(CHANNELS)
+            fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+            device = QMediaDevices.defaultAudioOutput()
+            if device.isFormatSupported(fmt):
+                offset = int(t * RATE) * BYTES_PER_FRAME
+                self._data = QByteArray(self._pcm[offset:])
+                self._buffer = QBuffer(self._data)
+                self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+                self._sink = QAudioSink(device, fmt, self)
+                self._sink.setVolume(self._volume)
+                self._sink.start(self._buffer)
+                self.uses_audio = self._sink.error() == QtAudio.Error.NoError
+                if not self.uses_audio:
+                    self._drop_sink()
+                self._mono = time.monotonic()
+
+    def stop(self) -> None:
+        """Stop the sound and the clock."""
+        self._running = False
+        self._drop_sink()
+
+    def _drop_sink(self) -> None:
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink.deleteLater()
+            self._sink = None
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer = None
+        self._data = None
+
+    def now(self) -> float:
+        """Timeline seconds now (only meaningful while running). GUI thread only."""
+        if self._sink is not None and self.uses_audio:
+            return self._origin + self._sink.processedUSecs() / 1e6
+        return self._origin + (time.monotonic() - self._mono)
+
+    @property
+    def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
+        return self._running

@@ -1,0 +1,278 @@
+"""The player's frame worker: a thread that owns the preview session and makes frames.
+
+It never touches a widget. Requests come in through :meth:`FrameWorker.request` (the latest
+request wins: each carries a generation number, as libopenshot's ``seek_generation``, and
+whatever was made for an older generation is thrown away); finished frames go into a short
+queue the GUI thread drains when told through a queued signal. While playing, at most
+``MAX_QUEUED`` frames wait in the queue (as Shotcut does), and a frame whose time has already
+passed on the clock is skipped rather than made late: playback drops frames, never drifts.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QImage
+
+from creator_kit.core.errors import Cancelled, CreatorKitError
+from creator_kit.core.model import Project
+from creator_kit.render.preview_session import PreviewFrame, PreviewSession
+
+MAX_QUEUED = 3
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A frame ready for the screen: what the engine made and its QImage."""
+
+    generation: int
+    frame: PreviewFrame
+    image: QImage
+    playing: bool
+
+
+class WorkerSignals(QObject):
+    """Signals from the worker thread (delivered queued on the GUI thread)."""
+
+    ready = Signal()
+    session_ready = Signal(object, int)  # (PreviewSession | None, generation)
+    failed = Signal(str)
+    warnings = Signal(list)
+    faces = Signal(float)
+    sound = Signal(object, object)  # (PreviewSession, bytes)
+
+
+def to_qimage(rgb: np.ndarray) -> QImage:
+    """A QImage owning a copy of an (h, w, 3) RGB array, in the format painting wants.
+
+    ``Format_RGB32`` (0xffRRGGBB words) is what the raster engine draws without converting
+    each time; converting here keeps that work on the worker, not the GUI thread.
+    """
+    h, w = rgb.shape[:2]
+    if sys.byteorder == "little":
+        words = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)  # bytes B, G, R, 255 = 0xffRRGGBB
+    else:  # pragma: no cover - big-endian hosts
+        words = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)[..., [3, 0, 1, 2]]
+    data = np.ascontiguousarray(words)
+    return QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGB32).copy()
+
+
+class FrameWorker:
+    """Makes frames for one player on a thread of its own (see module docstring)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.signals = WorkerSignals()
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._project: Project | None = None
+        self._project_gen = 0
+        self._still: int | None = None
+        self._play_from: int | None = None
+        self._play_until: int | None = None
+        self._stop = False
+        self.session: PreviewSession | None = None
+        self.queue: deque[Shown] = deque()
+        self.skipped = 0  # frames the worker did not make because their time had passed
+        # Device pixels the frame is painted on (None: the engine's size); set by the widget.
+        self.display_size: tuple[int, int] | None = None
+        self._thread = threading.Thread(target=self._run, name="ck-player", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------ requests (any thread)
+
+    @property
+    def generation(self) -> int:
+        """The current request generation."""
+        return self._generation
+
+    def set_project(self, project: Project) -> int:
+        """Open a new session for ``project`` (on the worker); returns the new generation."""
+        with self._cond:
+            self._generation += 1
+            self._project = project
+            self._project_gen = self._generation
+            self._play_from = None
+            self.queue.clear()
+            self._cond.notify_all()
+            return self._generation
+
+    def request_still(self, index: int) -> int:
+        """Show frame ``index`` (exact); cancels playback; returns the new generation."""
+        with self._cond:
+            self._generation += 1
+            self._still = index
+            self._play_from = None
+            self.queue.clear()
+            self._cond.notify_all()
+            return self._generation
+
+    def request_play(self, index: int, until: int | None) -> int:
+        """Produce frames from ``index`` on, paced by the clock, up to ``until`` (exclusive)."""
+        with self._cond:
+            self._generation += 1
+            self._still = None
+            self._play_from = index
+            self._play_until = until
+            self.queue.clear()
+            self._cond.notify_all()
+            return self._generation
+
+    def take(self) -> list[Shown]:
+        """Everything queued for the current generation (the GUI thread drains it)."""
+        with self._cond:
+            items = [s for s in self.queue if s.generation == self._generation]
+            self.queue.clear()
+            self._cond.notify_all()
+            return items
+
+    def put_back(self, items: list[Shown]) -> None:
+        """Return frames that are not due yet to the front of the queue."""
+        with self._cond:
+            self.queue.extendleft(reversed(items))
+
+    def stop(self) -> None:
+        """Stop the thread and close the session (kills its ffmpegs); waits for both."""
+        with self._cond:
+            self._stop = True
+            self._generation += 1
+            self._cond.notify_all()
+        session = self.session
+        if session is not None:
+            session.close()  # unblocks a frame being decoded
+        self._thread.join(timeout=30)
+        if self.session is not None:
+            self.session.close()
+
+    # ------------------------------------------------------------------ the thread
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stop and not self._has_work():
+                    self._cond.wait()
+                if self._stop:
+                    break
+                gen = self._generation
+                project, self._project = self._project, None
+                still = None
+                if project is None:  # a still asked for meanwhile waits for the new session
+                    still, self._still = self._still, None
+                play_from = self._play_from
+                until = self._play_until
+            try:
+                if project is not None:
+                    self._open(project, gen)
+                    # A still or play request made meanwhile still applies.
+                    continue
+                if self.session is None:
+                    continue
+                if still is not None:
+                    # A far jump shows its proxy picture at once, then the exact frame.
+                    if self._make(gen, still, playing=False, allow_proxy=True):
+                        self._make(gen, still, playing=False)
+                elif play_from is not None:
+                    self.session.set_busy(True)
+                    try:
+                        self._play(gen, play_from, until)
+                    finally:
+                        self.session.set_busy(False)
+            except Cancelled:
+                continue
+            except CreatorKitError as exc:
+                self.signals.failed.emit(str(exc))
+            except Exception as exc:  # a broken frame must not kill the player thread
+                message = QCoreApplication.translate("Player", "The preview failed: {error}")
+                self.signals.failed.emit(message.replace("{error}", str(exc)))
+        if self.session is not None:
+            self.session.close()
+
+    def _has_work(self) -> bool:
+        if self._project is not None or self._still is not None:
+            return True
+        return self._play_from is not None and self.session is not None
+
+    def _open(self, project: Project, gen: int) -> None:
+        old, self.session = self.session, None
+        if old is not None:
+            old.close()
+        sig = self.signals
+        try:
+            session = PreviewSession(
+                project, on_warnings=sig.warnings.emit, on_faces=sig.faces.emit
+            )
+        except CreatorKitError as exc:
+            sig.failed.emit(str(exc))
+            sig.session_ready.emit(None, gen)
+            return
+        with self._cond:
+            if self._stop:
+                session.close()
+                return
+            self.session = session
+        session.request_soundtrack(lambda pcm: sig.sound.emit(session, pcm))
+        sig.session_ready.emit(session, gen)
+
+    def _make(self, gen: int, index: int, playing: bool, allow_proxy: bool = False) -> bool:
+        """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
+        session = self.session
+        assert session is not None
+        frame = session.frame(index, allow_proxy=allow_proxy)
+        rgb = frame.rgb
+        size = self.display_size
+        if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:
+            # Scaled here to the pixels it will cover, so the GUI thread only blits it.
+            interp = cv2.INTER_AREA if size[0] < rgb.shape[1] else cv2.INTER_LINEAR
+            rgb = np.asarray(cv2.resize(rgb, size, interpolation=interp), np.uint8)
+        image = to_qimage(rgb)
+        with self._cond:
+            if gen != self._generation:
+                return False  # a newer request came in: this frame is stale
+            self.queue.append(Shown(gen, frame, image, playing))
+        self.signals.ready.emit()
+        return frame.approximate
+
+    def _play(self, gen: int, start: int, until: int | None) -> None:
+        session = self.session
+        assert session is not None
+        end = session.total_frames if until is None else min(until, session.total_frames)
+        index = start
+        fps = session.fps
+        while index < end:
+            with self._cond:
+                while (
+                    gen == self._generation
+                    and not self._stop
+                    and sum(1 for s in self.queue if s.generation == gen) >= MAX_QUEUED
+                ):
+                    self._cond.wait(0.05)
+                if gen != self._generation or self._stop:
+                    return
+            # Skip frames whose time has passed: dropping keeps the picture with the sound.
+            due = int(self._clock() * fps + 1e-6)
+            if due > index:
+                self.skipped += min(due, end) - index
+                index = due
+                if index >= end:
+                    break
+            self._make(gen, index, playing=True)
+            with self._cond:
+                if gen != self._generation:
+                    return
+            index += 1
+        with self._cond:
+            if gen == self._generation:
+                self._play_from = None
+
+
+def now() -> float:
+    """Monotonic seconds (a seam for tests)."""
+    return time.monotonic()

@@ -1,0 +1,277 @@
+"""The player widget on its own: frames shown, playback, scrubbing, overlays, drags, shutdown."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import psutil
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+
+from creator_kit.core.model import (
+    ClipRef,
+    ImageLayer,
+    OutputSettings,
+    Placement,
+    Project,
+    Reframe,
+)
+from creator_kit.gui.player import PlayerWidget
+from creator_kit.render.preview import preview_frame
+from creator_kit.render.preview_session import clear_caches
+
+
+def _rgb(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h = image.width(), image.height()
+    arr = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * h)
+    return arr.reshape(h, image.bytesPerLine())[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def _changed(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute difference (summed over channels) between two pixel regions."""
+    return float(np.abs(a.astype(int) - b.astype(int)).sum(axis=-1).mean())
+
+
+def _ffmpegs() -> set[int]:
+    out = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "ffmpeg" in child.name() and child.status() != psutil.STATUS_ZOMBIE:
+                out.add(child.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+@pytest.fixture
+def project(tmp_path, landscape_clip) -> Project:
+    png = tmp_path / "badge.png"
+    Image.new("RGBA", (200, 120), (255, 0, 0, 255)).save(png)
+    return Project(
+        clips=(ClipRef(str(landscape_clip)),),
+        output=OutputSettings(x264_preset="ultrafast"),
+        reframe=Reframe(mode="fill"),
+        layers=(ImageLayer(path=str(png), placement=Placement(0.5, 0.3, "center", 0.3)),),
+    )
+
+
+@pytest.fixture
+def player(qtbot, project):
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.resize(360, 640)
+    widget.show()
+    widget.set_project(project)
+    qtbot.waitUntil(lambda: widget.duration() > 0 and widget.current_frame() is not None,
+                    timeout=20_000)
+    yield widget
+    widget.shutdown()
+
+
+def _wait_index(qtbot, widget: PlayerWidget, index: int) -> None:
+    """Wait until the exact frame ``index`` is shown (a jump may show its proxy first)."""
+    qtbot.waitUntil(
+        lambda: widget.current_frame() is not None
+        and widget.current_frame().index == index
+        and not widget.current_frame().approximate,
+        timeout=10_000,
+    )
+
+
+def test_seek_shows_the_engine_preview_frame(qtbot, player, project):
+    player.seek(0.5)
+    _wait_index(qtbot, player, 15)
+    shown = _rgb(player.current_image())
+    expected = preview_frame(project, 0.5, width=540)
+    assert shown.shape == expected.shape == (960, 540, 3)
+    assert np.abs(shown.astype(int) - expected.astype(int)).max() <= 2
+    assert player.position() == pytest.approx(0.5)
+    # And what is painted on the widget is that frame, scaled to the frame's rectangle.
+    grab = _rgb(player.grab().toImage())
+    dpr = grab.shape[1] / player.width()
+    r = player.frame_rect()
+    x0, y0 = int(round(r.x() * dpr)), int(round(r.y() * dpr))
+    w, h = int(round(r.width() * dpr)), int(round(r.height() * dpr))
+    painted = grab[y0 : y0 + h, x0 : x0 + w].astype(int)
+    scaled = cv2.resize(expected, (w, h), interpolation=cv2.INTER_AREA).astype(int)
+    assert np.abs(painted - scaled).mean() < 3
+
+
+def test_play_on_the_wall_clock_advances(qtbot, player):
+    warnings: list[list[str]] = []
+    player.warnings_changed.connect(warnings.append)
+    shown: list[int] = []
+    player.frame_shown.connect(shown.append)
+    first = _rgb(player.current_image())
+    with qtbot.waitSignal(player.playing_changed, timeout=2000) as blocker:
+        player.play()
+    assert blocker.args == [True]
+    qtbot.wait(800)
+    assert player.is_playing()
+    assert 0.3 < player.position() < 1.99
+    assert len(set(shown)) >= 5 and shown == sorted(shown)
+    assert not np.array_equal(_rgb(player.current_image()), first)
+    player.pause()
+    assert not player.is_playing()
+    if not player._clock.device:  # offscreen tests: no audio device, so the message shows
+        assert any("without sound" in w for w in player.warnings())
+
+
+def test_play_runs_to_the_end_and_stops(qtbot, player):
+    player.seek(1.7)
+    player.play()
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=5000)
+    _wait_index(qtbot, player, 59)
+
+
+def test_scrubbing_shows_only_the_latest_request(qtbot, player):
+    shown: list[int] = []
+    player.frame_shown.connect(shown.append)
+    for k in range(40):
+        player.seek((k * 7 % 60) / 30)
+    player.seek(42 / 30)
+    _wait_index(qtbot, player, 42)
+    qtbot.wait(200)
+    # Nothing made for an older seek is shown: only frame 42 (its proxy, then exact).
+    assert set(shown) == {42} and len(shown) <= 2
+
+
+def test_step_by_frames(qtbot, player):
+    player.seek(0.5)
+    _wait_index(qtbot, player, 15)
+    player.step(1)
+    _wait_index(qtbot, player, 16)
+    player.step(-3)
+    _wait_index(qtbot, player, 13)
+    player.step(-100)
+    _wait_index(qtbot, player, 0)
+
+
+def test_loop_range_repeats(qtbot, player):
+    positions: list[float] = []
+    player.position_changed.connect(positions.append)
+    player.set_loop(0.2, 0.6)
+    player.play()
+    qtbot.wait(1500)
+    player.pause()
+    assert positions and all(0.19 <= p <= 0.65 for p in positions)
+    wraps = sum(1 for a, b in zip(positions, positions[1:], strict=False) if b < a - 0.1)
+    assert wraps >= 2
+
+
+def test_overlays_are_drawn(qtbot, player):
+    r = player.frame_rect()
+    plain = _rgb(player.grab().toImage())
+    player.set_overlays(safe_zone="tiktok")
+    zone = _rgb(player.grab().toImage())
+    dpr = zone.shape[1] / player.width()
+    top = (int((r.y() + 10) * dpr), int((r.x() + r.width() / 2) * dpr))
+    mid = (int((r.y() + r.height() / 2) * dpr), int((r.x() + r.width() / 2) * dpr))
+    assert _changed(zone[top], plain[top]) > 30  # the top band is tinted
+    assert np.array_equal(zone[mid], plain[mid])  # the safe middle is untouched
+    # TikTok's action column (150 of 1080 px) is on the right, its left margin only 40 px;
+    # a right-to-left interface mirrors them.
+    inset = r.width() * 90 / 1080
+    right = (mid[0], int((r.right() - inset) * dpr))
+    left = (mid[0], int((r.left() + inset) * dpr))
+    assert _changed(zone[right], plain[right]) > 30 and np.array_equal(zone[left], plain[left])
+    player.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    mirrored = _rgb(player.grab().toImage())
+    assert _changed(mirrored[left], plain[left]) > 30
+    assert np.array_equal(mirrored[right], plain[right])
+    player.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    player.set_overlays(grid=True)
+    grid = _rgb(player.grab().toImage())
+    third = int((r.x() + r.width() / 3) * dpr)
+    column = grid[int(r.y() * dpr) + 5 : int(r.bottom() * dpr) - 5, third - 1 : third + 2]
+    plain_col = plain[int(r.y() * dpr) + 5 : int(r.bottom() * dpr) - 5, third - 1 : third + 2]
+    assert _changed(column, plain_col) > 20  # a line all the way down
+
+
+def test_dragging_a_selected_layer_emits_its_new_placement(qtbot, player, project):
+    player.set_selected_layer(project.layers[0].id)
+    frame = player.current_frame()
+    x, y, w, h = frame.layer_boxes[0]
+    r = player.frame_rect()
+    k = r.width() / 540
+    centre = QPoint(int(r.x() + (x + w / 2) * k), int(r.y() + (y + h / 2) * k))
+    target = centre + QPoint(40, 20)
+    with qtbot.waitSignal(player.placement_edited, timeout=2000) as blocker:
+        qtbot.mousePress(player, Qt.MouseButton.LeftButton, pos=centre)
+        qtbot.mouseMove(player, target)
+        qtbot.mouseRelease(player, Qt.MouseButton.LeftButton, pos=target)
+    layer, placement = blocker.args
+    assert layer == project.layers[0].id == "image-1"
+    assert placement.x == pytest.approx(0.5 + 40 / r.width(), abs=0.01)
+    assert placement.y == pytest.approx(0.3 + 20 / r.height(), abs=0.01)
+    assert placement.width == pytest.approx(0.3)
+    # Resizing by the bottom-right handle keeps the top-left corner and grows the layer.
+    corner = QPoint(int(r.x() + (x + w) * k), int(r.y() + (y + h) * k))
+    out = corner + QPoint(30, 30)
+    with qtbot.waitSignal(player.placement_edited, timeout=2000) as blocker:
+        qtbot.mousePress(player, Qt.MouseButton.LeftButton, pos=corner)
+        qtbot.mouseMove(player, out)
+        qtbot.mouseRelease(player, Qt.MouseButton.LeftButton, pos=out)
+    _layer, bigger = blocker.args
+    assert bigger.width > 0.3 * 1.1
+    left_edge = bigger.x - bigger.width / 2
+    assert left_edge == pytest.approx(x / 540, abs=0.01)
+
+
+def test_dragging_the_picture_in_fill_mode_emits_the_offset(qtbot, player):
+    player.set_selected_layer(None)
+    r = player.frame_rect()
+    start = QPoint(int(r.x() + r.width() / 2), int(r.y() + r.height() * 0.8))
+    end = start + QPoint(60, 0)
+    with qtbot.waitSignal(player.fill_offset_edited, timeout=2000) as blocker:
+        qtbot.mousePress(player, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(player, end)
+        qtbot.mouseRelease(player, Qt.MouseButton.LeftButton, pos=end)
+    (offset,) = blocker.args
+    assert -1.0 <= offset < -0.05  # dragged right: the crop window moved left
+
+
+def test_shutdown_leaves_no_ffmpeg(qtbot, project):
+    clear_caches()  # nothing decoded yet: playing starts a decoder
+    before = _ffmpegs()
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.set_project(project)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
+    widget.play()
+    qtbot.wait(200)
+    assert _ffmpegs() - before  # decoding while playing
+    widget.shutdown()
+    assert _ffmpegs() - before == set()
+
+
+def test_a_missing_clip_is_reported_not_raised(qtbot, tmp_path):
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    missing = tmp_path / "gone.mp4"
+    with qtbot.waitSignal(widget.warnings_changed, timeout=10_000) as blocker:
+        widget.set_project(Project(clips=(ClipRef(str(missing)),)))
+    assert any("gone.mp4" in line for line in blocker.args[0])
+    assert widget.current_frame() is None and widget.duration() == 0.0
+    widget.shutdown()
+
+
+def test_a_clip_that_vanishes_while_shown_is_reported(qtbot, tmp_path, landscape_clip):
+    clear_caches()
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(landscape_clip.read_bytes())
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.set_project(Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill")))
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
+    session = widget.session()
+    with session._lock:
+        session._close_decoder()  # as after a long pause: the next jump starts a decoder
+    clip.unlink()
+    with qtbot.waitSignal(widget.warnings_changed, timeout=10_000) as blocker:
+        widget.seek(1.5)
+    assert any("clip.mp4" in line and "missing" in line for line in blocker.args[0])
+    widget.shutdown()
