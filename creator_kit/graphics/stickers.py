@@ -14,6 +14,7 @@ from creator_kit.core.frames import RGBA, Sprite
 from creator_kit.core.model import StickerLayer
 from creator_kit.graphics.animation import Animated
 from creator_kit.graphics.context import DrawContext
+from creator_kit.graphics.designs import STICKERS, StickerSpec, sticker_label
 from creator_kit.graphics.drawing import (
     WHITE,
     Canvas,
@@ -24,7 +25,6 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.designs import STICKERS, StickerSpec, sticker_label
 from creator_kit.graphics.slots import layer_geometry
 
 

@@ -17,6 +17,7 @@ from creator_kit.core.frames import RGBA, Sprite
 from creator_kit.core.model import TipCardLayer
 from creator_kit.graphics.animation import Animated
 from creator_kit.graphics.context import DrawContext
+from creator_kit.graphics.designs import TIPS
 from creator_kit.graphics.drawing import (
     DARK,
     WHITE,
@@ -30,7 +31,6 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.designs import TIPS
 from creator_kit.graphics.slots import layer_geometry
 
 
