@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick fuzz bench lint sysdeps clean package
+.PHONY: demo test test-quick fuzz bench lint sysdeps clean moviepy package
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,17 @@ $(PY):
 $(STAMP): pyproject.toml setup.py | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,package]'
+	$(MAKE) moviepy
 	touch $(STAMP)
+
+# creator_kit.moviepy and its tests need moviepy 2. moviepy 2.2.1 pins Pillow below 12, which
+# lacks image-decoding security fixes we require (pillow>=12.3), so it is installed without its
+# pins: its other dependencies by hand, then moviepy itself with --no-deps. Users do the same
+# (README, "creator_kit for moviepy users") until moviepy releases without the pin.
+MOVIEPY_DEPS := "decorator>=4.0.2,<6" "imageio>=2.5,<3" "proglog<=1.0.0" "python-dotenv>=0.10" tqdm
+moviepy: | $(PY)
+	$(PY) -m pip install --quiet $(MOVIEPY_DEPS)
+	$(PY) -m pip install --quiet --no-deps moviepy==2.2.1
 
 # Optional system tools for the test suite (OCR of rendered Arabic, a virtual screen).
 # Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
@@ -65,6 +75,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_limits.py
 	$(PY) benchmarks/bench_player.py
+	$(PY) benchmarks/bench_moviepy.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging

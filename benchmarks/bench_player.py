@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -189,6 +191,8 @@ def main() -> int:
     scrub = time.perf_counter() - start
     print(f"scrub: {during} frames painted during a 0.5 s drag of 30 seeks; release to its "
           f"exact frame: {scrub * 1000:.0f} ms")
+    rss = psutil.Process().memory_info().rss / 1024**2
+    print(f"memory: the process with the player open after all this: {rss:.0f} MB RSS")
     player.shutdown()
     print("(measured on the shared 2-core machine while other work ran: figures are lower "
           "bounds of what an idle machine does)")

@@ -421,3 +421,78 @@ def test_export_refuses_a_hand_built_project_out_of_range(tmp_path: Path) -> Non
     with pytest.raises(InputError, match=r"output\.crf: must be at most 51"):
         export(bad, tmp_path / "out.mp4")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.mp4"]
+
+
+@pytest.mark.parametrize("template", [None, "maskup"])
+def test_relative_paths_keep_meaning_the_same_files_in_a_saved_project(
+    tmp_path: Path, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+    template: str | None,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    args = ["render", "-i", "clip.mp4", "--sticker", "badge.png@x=0.3", "--music", "music.wav",
+            "--save-project", "sub/p.ckproj"]
+    assert main([*args, *(["--template", template] if template else [])]) == 0
+    p = load_project(tmp_path / "sub" / "p.ckproj")  # read against its own folder, sub/
+    assert Path(p.clips[0].source) == files["clip"]
+    assert Path(p.audio.music or "") == files["music"]
+    assert any(isinstance(x, ImageLayer) and Path(x.path) == files["png"] for x in p.layers)
+
+
+def test_trim_applies_to_a_loaded_project(tmp_path: Path, files: dict[str, Path]) -> None:
+    src = tmp_path / "src.ckproj"
+    save_project(Project(clips=(ClipRef(str(files["clip"])), ClipRef(str(files["clip"])))), src)
+    assert main(["render", str(src), "--trim", "1:0.5:1.5",
+                 "--save-project", str(tmp_path / "p.ckproj")]) == 0
+    p = load_project(tmp_path / "p.ckproj")
+    assert (p.clips[1].start, p.clips[1].end) == (0.5, 1.5) and p.clips[0].start == 0.0
+    assert main(["render", str(src), "--trim", "2:0:1",
+                 "--save-project", str(tmp_path / "q.ckproj")]) == 2
+
+
+# ----------------------------------------------------------------- batch option columns
+
+
+def _sheet(path: Path, header: list[str], row: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerow(row)
+    return path
+
+
+def test_batch_columns_named_like_flags_apply_like_the_flags(
+    tmp_path: Path, files: dict[str, Path], landscape_clip: Path
+) -> None:
+    flags = {"caption-style": "clean", "highlight": "words", "fps": "25", "crf": "23",
+             "music-volume": "0.8", "Face_Tracks": "1", "bar-colour": "#112233",
+             "loudness": "-16", "card": "5", "trim": "0.5:1.5", "music": files["music"].name,
+             "stickers": f"{files['png'].name}@x=0.3,w=0.2"}
+    sheet = _sheet(tmp_path / "s.csv", ["input", "output", "template", "caption", *flags],
+                   [str(landscape_clip), "a", "maskup", "hello world", *flags.values()])
+    plan = plan_batch(sheet, tmp_path / "out")
+    assert plan.ok, plan.report()
+    cli = saved(tmp_path, {**files, "clip": landscape_clip},
+                ["--caption", "hello world", "--caption-style", "clean", "--highlight", "words",
+                 "--fps", "25", "--crf", "23", "--music-volume", "0.8", "--face-tracks", "1",
+                 "--bar-colour", "#112233", "--loudness", "-16", "--card", "5",
+                 "--trim", "0.5:1.5", "--music", str(files["music"]),
+                 "--sticker", f"{files['png']}@x=0.3,w=0.2"], "maskup")
+    assert plan.jobs[0].project == cli
+    assert cli.output.fps == 25.0 and cli.card is not None and cli.card.duration == 5.0
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("fps", "nan"), ("fps", "1e9"), ("crf", "99"), ("crf", "twenty"), ("bar-colour", "#zzz"),
+    ("music-volume", "-1"), ("encoding", "rot13"), ("caption-style", "fancy"),
+    ("stickers", "badge.png@w=100"), ("trim", "3:0:1"), ("offset", "5"),
+])
+def test_batch_option_cells_are_checked_and_named_before_anything_runs(
+    tmp_path: Path, files: dict[str, Path], landscape_clip: Path, column: str, value: str
+) -> None:
+    sheet = _sheet(tmp_path / "s.csv", ["input", "output", "template", "caption", column],
+                   [str(landscape_clip), "a", "maskup", "hi", value])
+    plan = plan_batch(sheet, tmp_path / "out")
+    assert not plan.ok and not plan.jobs
+    lines = plan.report()
+    assert len(lines) == 1 and f"row 2, column {column!r}" in lines[0], lines

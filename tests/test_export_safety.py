@@ -64,7 +64,8 @@ def render_under_way(src: Path, out: Path) -> subprocess.Popen[str]:
     assert proc.stdout is not None
     for line in proc.stdout:
         msg = json.loads(line)
-        assert set(msg) == {"stage", "fraction", "eta_s"}
+        assert set(msg) == {"v", "event", "stage", "fraction", "eta_s"}
+        assert (msg["v"], msg["event"]) == (1, "progress")
         if msg["stage"] == "render" and msg["fraction"] > 0.1:
             break
     return proc

@@ -259,9 +259,11 @@ def test_subtitle_reader(data: bytes, suffix: str, encoding: str | None) -> None
 
 # -------------------------------------------------------------------------- spreadsheets
 
-_CELLS = st.sampled_from(["input", "output", "template", "caption", "captions", "language",
-                          "logos", "var:creator", "INPUT", "=1+1", "a.mp4", "out", "maskup",
-                          "ar", "../x.mp4", ""]) | st.text(max_size=20)
+_CELLS = (st.sampled_from(["input", "output", "template", "caption", "captions", "language",
+                           "logos", "var:creator", "INPUT", "=1+1", "a.mp4", "out", "maskup",
+                           "ar", "../x.mp4", "", "fps", "crf", "trim", "stickers", "music",
+                           "bar-colour", "nan", "1e9", "0:1:2", "s.png@w=100"])
+          | st.text(max_size=20))
 
 
 def _xlsx_bytes() -> bytes:
@@ -416,6 +418,58 @@ def test_other_commands_numeric_flags(command: str, value: str, encoding: str,
     assert code in (0, 1, 2)
     if code == 2:  # the clip is not a video: valid values end there, invalid ones before
         assert len(err) == 1 and err[0].startswith("error: "), err
+
+
+# --------------------------------------------------------------------- the project builder
+
+_ANY_NUMBER = st.none() | st.floats() | st.integers(-10**6, 10**6)
+_ANY_TEXT = st.none() | st.text(max_size=16) | st.sampled_from(
+    ["fill", "fit", "face", "words", "none", "clean", "bold-box", "n95", "cut", "freeze",
+     "shorts", "fast", "ar", "en", "1,2", "#ff0000", "gradient:#000000:#ffffff", "last-frame",
+     "cp1256", "hex"])
+
+
+@st.composite
+def project_options(draw: st.DrawFn) -> Any:
+    """Options as a front end might fill them: any value of roughly the right kind."""
+    from creator_kit.builder import ProjectOptions
+
+    text = {name: draw(_ANY_TEXT) for name in (
+        "reframe", "bar_colour", "face_mask", "face_tracks", "caption", "caption_style",
+        "highlight", "encoding", "audio_tail", "card_background", "preset", "x264_preset",
+        "language")}
+    numbers = {name: draw(_ANY_NUMBER) for name in (
+        "offset", "music_volume", "loudness", "card", "fps")}
+    return ProjectOptions(
+        clips=tuple(draw(st.lists(st.sampled_from(["a.mp4", "b.mp4"]) | st.text(max_size=8),
+                                  min_size=1, max_size=3))),
+        trims=tuple(draw(st.lists(st.builds(lambda a, b, c: f"{a}:{b}:{c}", _NUMBERS,
+                                            _NUMBERS, _NUMBERS), max_size=2))),
+        stickers=tuple(draw(st.lists(st.builds(lambda k, v: f"s.png@{k}={v}", st.sampled_from(
+            ["x", "y", "w", "from", "to", "opacity", "anim", "anchor"]), _NUMBERS),
+            max_size=2))),
+        template=draw(st.sampled_from([None, None, "maskup"])),
+        crf=draw(st.none() | st.integers(-10, 100)),
+        source_audio=draw(st.none() | st.booleans()),
+        normalise=draw(st.none() | st.booleans()),
+        **text, **numbers,
+    )
+
+
+@given(options=project_options())
+def test_project_builder(options: Any) -> None:
+    from creator_kit.builder import build_project
+
+    with scratch() as folder:
+        with no_hang():
+            try:
+                project = build_project(options)
+            except InputError as exc:
+                assert_own_error(exc)
+                return
+        # Whatever the builder accepts saves and opens again unchanged.
+        save_project(project, folder / "p.ckproj")
+        assert load_project(folder / "p.ckproj") == project
 
 
 # ----------------------------------------------------------------- MP4 bytes: probe, check

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import psutil
@@ -275,3 +277,63 @@ def test_a_clip_that_vanishes_while_shown_is_reported(qtbot, tmp_path, landscape
         widget.seek(1.5)
     assert any("clip.mp4" in line and "missing" in line for line in blocker.args[0])
     widget.shutdown()
+
+
+def test_an_edit_while_playing_keeps_playing_the_new_project(qtbot, player, project):
+    player.seek(0.2)
+    player.play()
+    qtbot.wait(300)
+    badge = project.layers[0]
+    moved = project.replace(
+        layers=(type(badge)(path=badge.path, placement=Placement(0.5, 0.7, "center", 0.3)),)
+    )
+    player.set_project(moved)
+    qtbot.waitUntil(lambda: player.session() is not None and player.session().project is moved,
+                    timeout=10_000)
+    shown: list[int] = []
+    player.frame_shown.connect(shown.append)
+    qtbot.waitUntil(lambda: len(set(shown)) >= 3, timeout=10_000)
+    assert player.is_playing()
+    x, y, w, h = player.current_frame().layer_boxes[0]
+    assert y + h / 2 == pytest.approx(0.7 * 960, abs=2)  # the edited project is what plays
+    player.pause()
+
+
+def test_a_dragged_layer_moves_live_and_stays_where_dropped(qtbot, player, project):
+    # The editor's part, in miniature: every placement edit becomes the shown project.
+    def apply(layer_id: str, placement: Placement) -> None:
+        layer = project.layers[0]
+        assert layer.id == layer_id
+        player.set_project(project.replace(layers=(dataclasses.replace(layer,
+                                                                      placement=placement),)))
+
+    player.placement_edited.connect(apply)
+    player.set_selected_layer(project.layers[0].id)
+    x, y, w, h = player.current_frame().layer_boxes[0]
+    r = player.frame_rect()
+    k = r.width() / 540
+    centre = QPoint(int(r.x() + (x + w / 2) * k), int(r.y() + (y + h / 2) * k))
+    target = centre + QPoint(0, int(200 * k))  # 200 canvas pixels down
+
+    def red_at(p: QPoint) -> bool:
+        grab = _rgb(player.grab().toImage())
+        dpr = grab.shape[1] / player.width()
+        px = grab[int(p.y() * dpr), int(p.x() * dpr)].astype(int)
+        return px[0] > 200 and px[1] < 60 and px[2] < 60
+
+    assert red_at(centre) and not red_at(target)
+    qtbot.mousePress(player, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(player, target)
+    # The frame without the badge arrives, and the badge is drawn where the mouse has it.
+    qtbot.waitUntil(lambda: player.current_frame().lifted is not None, timeout=5000)
+    assert red_at(target) and not red_at(centre)
+    base = _rgb(player.current_image())[int(y + h / 2), int(x + w / 2)].astype(int)
+    assert not (base[0] > 200 and base[1] < 60)  # the frame under it has no badge
+    qtbot.mouseRelease(player, Qt.MouseButton.LeftButton, pos=target)
+    assert red_at(target) and not red_at(centre)  # no snap back while the edit lands
+    qtbot.waitUntil(
+        lambda: player.current_frame().lifted is None
+        and player.current_frame().layer_boxes[0][1] > y + 150,
+        timeout=10_000,
+    )
+    assert red_at(target) and not red_at(centre)

@@ -216,3 +216,19 @@ def test_a_layer_edit_reuses_the_decoded_pictures_and_the_sound(layered):
     louder = layered.replace(audio=dataclasses.replace(layered.audio, loudness_lufs=-10.0))
     with PreviewSession(louder, proxies=False) as third:
         assert third.soundtrack() != pcm
+
+
+def test_a_lifted_layer_comes_apart_from_the_frame(layered):
+    with PreviewSession(layered, proxies=False) as session:
+        whole = session.frame(10)
+        apart = session.frame(10, lift=0)
+    assert apart.lifted is not None and apart.lifted.box == whole.layer_boxes[0]
+    x, y, w, h = apart.lifted.box
+    assert apart.lifted.rgba.shape == (h, w, 4)
+    # Putting the layer back over the frame without it gives the whole frame again.
+    rgba = apart.lifted.rgba.astype(float)
+    a = rgba[..., 3:] / 255.0
+    under = apart.rgb[y : y + h, x : x + w].astype(float)
+    rebuilt = rgba[..., :3] * a + under * (1 - a)
+    assert np.abs(rebuilt - whole.rgb[y : y + h, x : x + w]).mean() < 3
+    assert np.abs(under - whole.rgb[y : y + h, x : x + w]).mean() > 30  # it really was lifted

@@ -18,7 +18,7 @@ from creator_kit.core.model import (
 )
 from creator_kit.core.presets import PROFILES, get_profile
 from creator_kit.graphics.context import DrawContext
-from creator_kit.graphics.library import STICKERS, TIPS
+from creator_kit.graphics.designs import STICKERS, TIPS
 from creator_kit.graphics.slots import common_safe_zone, slot_placement
 from creator_kit.graphics.stickers import StickerSource, draw_sticker
 from creator_kit.graphics.tip_cards import TipCardSource, draw_tip_parts

@@ -20,6 +20,7 @@ from creator_kit.core.schema import SchemaError, from_data, to_data
 from creator_kit.text.bidi import (
     FSI,
     LRM,
+    MAX_CAPTION_CHARS,
     PDI,
     RLM,
     base_direction,
@@ -51,7 +52,7 @@ def test_cleaning_strips_controls_and_overrides_only() -> None:
     assert clean.notes
     assert clean_caption_text("حافظ").notes == ()
     long = clean_caption_text("ا" * 5000)
-    assert len(long.text) == 2000 and "5000" in long.notes[0]
+    assert len(long.text) == MAX_CAPTION_CHARS and "5000" in long.notes[0]
 
 
 def test_first_strong_direction() -> None:

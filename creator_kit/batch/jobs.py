@@ -10,6 +10,11 @@ Columns (names are case-insensitive, except the variable name after ``var:``):
 ``logos``     1-4 partner logo images for the end card, separated by ``;``
 ``var:NAME``  the value of template variable ``{NAME}``
 
+Any ``render`` flag that sets a value can be a column too, named like the flag without its
+dashes (``caption-style``, ``highlight``, ``fps``, ``music``, ``music-volume``, ``trim``,
+``stickers``...; see :data:`OPTION_COLUMNS`); a filled cell applies on top of the row's
+template exactly as the flag does, and an empty cell leaves the template's value.
+
 Relative paths resolve against the spreadsheet's folder. Every row is checked completely
 (files exist and are videos, the template exists and has a value for every variable, the
 output stays inside the output folder and is not written twice) and each problem is
@@ -29,7 +34,7 @@ from typing import Any
 
 from creator_kit import __version__
 from creator_kit.batch.sheet import Sheet, SheetRow, read_sheet
-from creator_kit.builder import OptionError, ProjectOptions, build_project
+from creator_kit.builder import OptionError, ProjectOptions, build_project, check_options
 from creator_kit.core.captions import Cue
 from creator_kit.core.errors import InputError
 from creator_kit.core.files import check_file
@@ -40,14 +45,42 @@ from creator_kit.media.probe import MediaInfo, probe
 from creator_kit.templates.format import VARIABLE_PATTERN, LoadedTemplate
 from creator_kit.templates.store import find_template
 
-KNOWN_COLUMNS = ("input", "output", "template", "caption", "captions", "language", "logos")
+# Columns named like a render flag: (the ProjectOptions field, how the cell is read).
+# "number" and "integer" cells are numbers; "path" is a file relative to the sheet; "list"
+# is several values separated by ";"; "stickers" is a list of PNG@opts specs whose file
+# part is relative to the sheet.
+OPTION_COLUMNS: dict[str, tuple[str, str]] = {
+    "caption-style": ("caption_style", "text"),
+    "highlight": ("highlight", "text"),
+    "encoding": ("encoding", "text"),
+    "reframe": ("reframe", "text"),
+    "offset": ("offset", "number"),
+    "bar-colour": ("bar_colour", "text"),
+    "face-mask": ("face_mask", "text"),
+    "face-tracks": ("face_tracks", "text"),
+    "music": ("music", "path"),
+    "music-volume": ("music_volume", "number"),
+    "loudness": ("loudness", "number"),
+    "audio-tail": ("audio_tail", "text"),
+    "trim": ("trims", "list"),
+    "stickers": ("stickers", "stickers"),
+    "card": ("card", "number"),
+    "card-background": ("card_background", "text"),
+    "preset": ("preset", "text"),
+    "fps": ("fps", "number"),
+    "crf": ("crf", "integer"),
+    "x264-preset": ("x264_preset", "text"),
+}
+KNOWN_COLUMNS = ("input", "output", "template", "caption", "captions", "language", "logos",
+                 *OPTION_COLUMNS)
 REQUIRED_COLUMNS = ("input", "output")
 MANIFEST_NAME = ".creator-kit-batch.json"
 SUMMARY_NAME = "batch-summary.csv"
 # Which column fills each project option, for messages about a row.
 _ROW_COLUMNS = {"clips": "input", "caption": "caption", "cues": "captions",
                 "captions": "captions", "language": "language", "card_logos": "logos",
-                "template": "template", "variables": "template"}
+                "template": "template", "variables": "template",
+                **{option: column for column, (option, _kind) in OPTION_COLUMNS.items()}}
 _ROW_LABELS = {option: f"column {column!r}" for option, column in _ROW_COLUMNS.items()}
 _FILE_FIELDS = frozenset({"source", "path", "music", "image", "font_file"})
 
@@ -111,7 +144,7 @@ def column_problems(columns: tuple[str, ...], has_default_template: bool) -> lis
     known_list = [*KNOWN_COLUMNS, "var:NAME"]
     for raw in columns:
         name = raw.strip()
-        low = name.casefold()
+        low = column_key(name)
         if low.startswith("var:"):
             var = name[4:].strip()
             if not VARIABLE_PATTERN.match(var):
@@ -122,7 +155,7 @@ def column_problems(columns: tuple[str, ...], has_default_template: bool) -> lis
             present.add(low)
             continue
         guess = difflib.get_close_matches(low, list(KNOWN_COLUMNS), n=1, cutoff=0.6)
-        if not guess and ":" not in low and low.replace("_", "").isidentifier():
+        if not guess and ":" not in name and name.replace("_", "").isidentifier():
             hint = f"; for a template variable name the column var:{name}"
         else:
             hint = ""
@@ -135,6 +168,11 @@ def column_problems(columns: tuple[str, ...], has_default_template: bool) -> lis
             extra = " (or pass --template)" if col == "template" else ""
             problems.append(Problem(None, col, f"required column is missing{extra}"))
     return problems
+
+
+def column_key(name: str) -> str:
+    """How a column name is matched: case and ``_`` versus ``-`` do not matter."""
+    return name.strip().casefold().replace("_", "-")
 
 
 def output_name(value: str) -> str:
@@ -194,14 +232,48 @@ class _RowChecker:
         self.default_template = default_template
         self._templates: dict[str, LoadedTemplate | InputError] = {}
         self._probes: dict[str, MediaInfo | InputError] = {}
-        self.columns = {c.casefold(): c for c in sheet.columns if not c.casefold().startswith(
-            "var:")}
+        self.columns = {column_key(c): c for c in sheet.columns
+                        if not c.casefold().startswith("var:")}
         self.var_columns = {c.strip()[4:].strip(): c for c in sheet.columns
                             if c.casefold().startswith("var:")}
 
     def cell(self, row: SheetRow, name: str) -> str:
         col = self.columns.get(name)
         return row.cells.get(col, "") if col is not None else ""
+
+    def flag_cells(self, row: SheetRow, problem: Callable[[str, str], None]) -> dict[str, Any]:
+        """The filled option columns of ``row`` as ProjectOptions values (cells read as text)."""
+        out: dict[str, Any] = {}
+        for column, (option, kind) in OPTION_COLUMNS.items():
+            raw = self.cell(row, column).strip()
+            if not raw:
+                continue
+            try:
+                out[option] = self._cell_value(raw, kind)
+            except InputError as exc:
+                problem(column, exc.problem)
+            except (ValueError, OverflowError):
+                what = "a whole number" if kind == "integer" else "a number"
+                problem(column, f"{raw[:40]!r} is not {what}")
+        return out
+
+    def _cell_value(self, raw: str, kind: str) -> Any:
+        if kind == "number":
+            return float(raw)
+        if kind == "integer":
+            return int(float(raw)) if float(raw).is_integer() else int(raw)
+        if kind == "path":
+            return str(self.path(raw))
+        items = [s.strip() for s in raw.split(";") if s.strip()]
+        if kind == "stickers":
+            specs = []
+            for spec in items:
+                file, at, opts = spec.partition("@")
+                specs.append(f"{self.path(file)}{at}{opts}")
+            return tuple(specs)
+        if kind == "list":
+            return tuple(items)
+        return raw
 
     def path(self, value: str) -> Path:
         check_local_path(value)
@@ -297,6 +369,14 @@ class _RowChecker:
             problem("language", f"{raw_language!r} is not a language creator_kit knows; use "
                     "ar or en")
 
+        flags = self.flag_cells(row, problem)
+        try:  # every value checked now, by the same rules as the command line's flags
+            check_options(ProjectOptions(labels=_ROW_LABELS, **flags),
+                          clip_count=len(raw_inputs))
+        except OptionError as exc:
+            problem(_ROW_COLUMNS.get(exc.option), exc.detail)
+            flags = {}
+
         caption = self.cell(row, "caption") or None
         cues: tuple[Cue, ...] | None = None
         subs_value = self.cell(row, "captions")
@@ -308,7 +388,7 @@ class _RowChecker:
                 subs_path = self.path(subs_value)
                 from creator_kit.text.subs import fix, load_subs
 
-                cues = fix(load_subs(subs_path).cues)
+                cues = fix(load_subs(subs_path, flags.get("encoding")).cues)
                 if not cues:
                     problem("captions", f"{subs_value}: no usable subtitles")
             except InputError as exc:
@@ -355,7 +435,7 @@ class _RowChecker:
             return None, problems
         options = ProjectOptions(
             clips=tuple(clips), variables=variables, language=language, caption=caption,
-            cues=cues, card_logos=tuple(logos), labels=_ROW_LABELS)
+            cues=cues, card_logos=tuple(logos), labels=_ROW_LABELS, **flags)
         try:
             project = build_project(options, template=loaded)
         except OptionError as exc:

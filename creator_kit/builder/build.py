@@ -90,7 +90,7 @@ def build_project(
     template that cannot be used, always before anything is rendered.
     """
     warn = on_warning or (lambda _m: None)
-    checked = check_options(options)
+    checked = check_options(options, clip_count=None if base is None else len(base.clips))
     if base is not None and options.clips:
         raise InputError("give either a project file or clips, not both")
     if base is not None and (options.template or template is not None):
@@ -115,7 +115,7 @@ def build_project(
     elif template is not None:
         project = _from_template(options, checked, template, cues)
     else:
-        project = Project(clips=tuple(ClipRef(source=c) for c in options.clips))
+        project = Project(clips=tuple(ClipRef(source=_absolute(c)) for c in options.clips))
     project = _apply(options, checked, project, cues, templated=base is None and
                      template is not None)
     return validate_project(project)
@@ -124,13 +124,17 @@ def build_project(
 # ------------------------------------------------------------------------------ checking
 
 
-def check_options(options: ProjectOptions) -> _Checked:
+def check_options(options: ProjectOptions, *, clip_count: int | None = None) -> _Checked:
     """Check every value of ``options`` against the model's ranges; OptionError on the first.
 
     Nothing is read from disk here except to tell a sticker path containing ``@`` from a
-    path with options, so a bad value is reported at once.
+    path with options, so a bad value is reported at once. ``clip_count`` is how many clips
+    trims may refer to (default: ``options.clips``; a loaded project's clips are checked
+    when the options are applied to it).
     """
     o = options
+    # Without clips yet (a project file not read), a trim's clip number is checked later.
+    clips = (len(o.clips) or None) if clip_count is None else clip_count
 
     def field(option: str, cls: type, name: str, value: Any) -> Any:
         if value is None:
@@ -182,7 +186,7 @@ def check_options(options: ProjectOptions) -> _Checked:
         except InputError as exc:
             raise o.error("encoding", exc.problem) from None
     return _Checked(
-        trims=parse_trims(o, len(o.clips)) if o.trims else {},
+        trims=parse_trims(o, clips) if o.trims else {},
         stickers=tuple(parse_sticker(spec, o) for spec in o.stickers),
         tracks=_tracks(o),
         style=style,
@@ -210,6 +214,11 @@ def _path(o: ProjectOptions, option: str, value: str) -> str:
     return value
 
 
+def _absolute(path: str) -> str:
+    """A user's path made absolute: a project keeps meaning the same files wherever it goes."""
+    return str(Path(path).absolute())
+
+
 def _number(o: ProjectOptions, option: str, text: str, what: str) -> float:
     try:
         return float(text)
@@ -217,8 +226,12 @@ def _number(o: ProjectOptions, option: str, text: str, what: str) -> float:
         raise o.error(option, f"{what} must be a number, not {text[:40]!r}") from None
 
 
-def parse_trims(o: ProjectOptions, clips: int) -> dict[int, tuple[float, float | None]]:
-    """``[N:]START:END`` specs to {clip index: (start, end or None)}, each value checked."""
+def parse_trims(o: ProjectOptions, clips: int | None
+                ) -> dict[int, tuple[float, float | None]]:
+    """``[N:]START:END`` specs to {clip index: (start, end or None)}, each value checked.
+
+    ``clips`` is the number of clips N may name (``None``: not known yet).
+    """
     out: dict[int, tuple[float, float | None]] = {}
     for spec in o.trims:
         shown = repr(spec[:60])
@@ -240,7 +253,7 @@ def parse_trims(o: ProjectOptions, clips: int) -> dict[int, tuple[float, float |
                 check_field(ClipRef, "start", value)
             except SchemaError as exc:
                 raise o.error("trims", f"{shown}: {name} {exc.problem}") from None
-        if not 0 <= idx < clips:
+        if idx < 0 or (clips is not None and idx >= clips):
             raise o.error("trims", f"{shown}: there is no clip {idx} (clips are numbered from 0)")
         if end is not None and end <= start:
             raise o.error("trims", f"{shown}: END must be after START")
@@ -277,7 +290,7 @@ def parse_sticker(spec: str, options: ProjectOptions | None = None) -> ImageLaye
     anim = merged.get("anim", "pop")
     try:
         return ImageLayer(
-            path=path,
+            path=_absolute(path),
             start=merged["from"],
             end=merged.get("to"),
             opacity=merged["opacity"],
@@ -304,7 +317,7 @@ def parse_background(spec: str, options: ProjectOptions | None = None) -> Backgr
                           colour2=_colour(o, "card_background", bottom or "#1fa2a6"))
     if spec.startswith("#"):
         return Background(kind="colour", colour=_colour(o, "card_background", spec))
-    return Background(kind="image", image=_path(o, "card_background", spec))
+    return Background(kind="image", image=_absolute(_path(o, "card_background", spec)))
 
 
 def _tracks(o: ProjectOptions) -> tuple[int, ...] | None:
@@ -343,7 +356,7 @@ def _from_template(o: ProjectOptions, c: _Checked, loaded: LoadedTemplate,
     # mypy: the options hold plain strings already checked against the literals below
     # (language, preset, reframe mode, highlight) when they were read.
     return apply_template(
-        loaded, list(o.clips), dict(o.variables), language=language,  # type: ignore[arg-type]
+        loaded, [_absolute(c) for c in o.clips], dict(o.variables), language=language,  # type: ignore[arg-type]
         caption=o.caption, cues=cues, logos=list(o.card_logos),
         preset=o.preset,  # type: ignore[arg-type]
         reframe=o.reframe,  # type: ignore[arg-type]
@@ -454,7 +467,7 @@ def _card(o: ProjectOptions, c: _Checked, card: ClosingCard | None, *,
         n = len(o.card_logos)
         logos = tuple(
             ImageLayer(
-                path=logo,
+                path=_absolute(logo),
                 placement=Placement(x=(i + 1) / (n + 1), y=0.5, width=min(0.4, 0.8 / n)),
                 enter=Animation(kind="pop"),
             )

@@ -23,6 +23,7 @@ from creator_kit.cli.progress import make_reporter
 from creator_kit.cli.render_cmd import cancel_on_signals
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import InputError
+from creator_kit.render.job import watch_for_cancel
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +31,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("batch", help="render one clip per spreadsheet row (CSV or XLSX)",
                        description="Render one clip per row of a CSV or XLSX sheet. Columns: "
                        "input, output, template, caption or captions, language, logos, "
-                       "var:NAME.")
+                       "var:NAME, and any render flag that sets a value (fps, "
+                       "caption-style, music-volume...).")
     p.add_argument("sheet", metavar="SHEET.csv|.xlsx")
     p.add_argument("--out-dir", required=True, metavar="DIR", help="where the clips go")
     p.add_argument("--template", metavar="NAME", help="template for rows that name none")
@@ -53,6 +55,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    "come back to this computer")
     p.add_argument("--check", action="store_true",
                    help="only check the sheet and list what would be made")
+    p.add_argument("--control", choices=["stdin"],
+                   help="stdin: a 'cancel' line (or the end of input) cancels the batch, "
+                   "for programs running it (see docs/render-protocol.md)")
+    p.add_argument("--cancel-file", metavar="PATH", help="cancel when this file appears")
     p.set_defaults(func=run)
 
 
@@ -110,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"\rrow {r.row}: {r.status} {r.output}{why}\x1b[K\n")
 
     token = CancelToken()
+    watch_for_cancel(token.cancel, stdin=sys.stdin if args.control == "stdin" else None,
+                     cancel_file=args.cancel_file)
     try:
         with cancel_on_signals(token):
             result = run_batch(plan, jobs=jobs, executor=executor, overwrite=args.overwrite,

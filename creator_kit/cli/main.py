@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from creator_kit import __version__
-from creator_kit.core.errors import Cancelled, CreatorKitError
+from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
+from creator_kit.core.files import os_problem
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -32,6 +33,7 @@ COMMAND_MODULES = (
     "creator_kit.cli.faces_cmd",
     "creator_kit.cli.templates_cmd",
     "creator_kit.cli.batch_cmd",
+    "creator_kit.cli.gui_cmd",
     "creator_kit.cli.cache_cmd",
 )
 
@@ -100,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        # An OS refusal no library layer turned into a message (a name too long for the file
+        # system, a read-only folder...): still one line naming the file, never a traceback.
+        error = OutputError(os_problem(exc), exc.filename)
+        sys.stderr.write(f"error: {error.message}\n")
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TextIO
 
 from creator_kit.batch.runner import BatchProgress
 from creator_kit.core.cancel import Progress
+from creator_kit.render.job import write_event
 
 
 def _short_worker(name: str) -> str:
@@ -58,10 +58,12 @@ class BarReporter:
 
 
 class JsonReporter:
-    """One JSON object per line on stdout: ``{"stage", "fraction", "eta_s"}``.
+    """Progress events of the render protocol, one JSON object per line on stdout.
 
-    Batch progress adds ``rows_done``, ``rows_total`` and ``workers``: for each worker
-    (``local:PID`` or a Dask worker's address) the rows it finished and is running.
+    ``{"v": 1, "event": "progress", "stage", "fraction", "eta_s"}`` (see
+    ``docs/render-protocol.md``). Batch progress adds ``rows_done``, ``rows_total`` and
+    ``workers``: for each worker (``local:PID`` or a Dask worker's address) the rows it
+    finished and is running.
     """
 
     def __init__(self, stream: TextIO | None = None) -> None:
@@ -76,8 +78,7 @@ class JsonReporter:
             doc["rows_total"] = p.rows_total
             doc["workers"] = {w.worker: {"done": w.done, "running": w.running}
                               for w in p.workers}
-        self.stream.write(json.dumps(doc) + "\n")
-        self.stream.flush()
+        write_event(self.stream, "progress", **doc)
 
     def close(self) -> None:
         """Nothing to finish."""

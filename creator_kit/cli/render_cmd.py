@@ -15,10 +15,11 @@ from creator_kit.cli.progress import make_reporter
 from creator_kit.cli.templates_cmd import parse_vars
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.captions import STYLES
-from creator_kit.core.errors import InputError
-from creator_kit.core.presets import PROFILES
+from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
+from creator_kit.core.presets import PROFILES, get_profile
 from creator_kit.core.project_io import load_project, save_project
 from creator_kit.render.export import check_target, export
+from creator_kit.render.job import watch_for_cancel, write_event
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -178,6 +179,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="progress display (default: bar on a terminal, else none)",
     )
     p.add_argument(
+        "--control",
+        choices=["stdin"],
+        help="stdin: read commands from standard input ('cancel'; end of input also cancels), "
+        "for programs that run renders (see docs/render-protocol.md)",
+    )
+    p.add_argument(
+        "--cancel-file", metavar="PATH", help="cancel the render when this file appears"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="run the pre-flight check on the finished file (exit 1 when it breaks a rule)",
+    )
+    p.add_argument(
         "--save-project",
         metavar="CKPROJ",
         help="save the project built from the flags (without -o: save only, do not render)",
@@ -237,8 +252,27 @@ def cancel_on_signals(token: CancelToken) -> Iterator[None]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``creator-kit render``."""
+    if args.progress != "json":
+        return _run(args)
+    # Programs reading the JSON protocol get every outcome as an event, not only as stderr.
+    try:
+        return _run(args)
+    except Cancelled:
+        write_event(sys.stdout, "error", code="cancelled", message="cancelled")
+        raise
+    except CreatorKitError as exc:
+        code = {InputError: "input", OutputError: "output"}.get(type(exc), "render")
+        write_event(sys.stdout, "error", code=code, message=exc.message)
+        raise
+    except Exception as exc:
+        write_event(sys.stdout, "error", code="internal", message=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.output is None and args.save_project is None:
         raise InputError("give -o (the MP4 to write) or --save-project (or both)")
+    json_mode = args.progress == "json"
     seen: set[str] = set()
 
     def warn(message: str) -> None:
@@ -246,6 +280,8 @@ def run(args: argparse.Namespace) -> int:
         if message not in seen:
             seen.add(message)
             sys.stderr.write(f"warning: {message}\n")
+            if json_mode:
+                write_event(sys.stdout, "warning", message=message)
 
     options = project_options(args)
     base = None
@@ -264,6 +300,11 @@ def run(args: argparse.Namespace) -> int:
             return 0
     reporter = make_reporter(args.progress)
     token = CancelToken()
+    watch_for_cancel(
+        token.cancel,
+        stdin=sys.stdin if args.control == "stdin" else None,
+        cancel_file=args.cancel_file,
+    )
     try:
         with cancel_on_signals(token):
             result = export(
@@ -276,6 +317,22 @@ def run(args: argparse.Namespace) -> int:
             )
     finally:
         reporter.close()
-    if args.progress != "json":
+    code = 0
+    check: dict[str, object] | None = None
+    if args.check:
+        from creator_kit.cli.check_cmd import format_report
+        from creator_kit.media.preflight import check_file
+
+        report = check_file(result.path, get_profile(project.output.preset))
+        check = {**report.to_dict(), "lines": format_report(report)}
+        code = 0 if report.ok else 1
+        if not json_mode:
+            sys.stderr.write("".join(f"{line}\n" for line in format_report(report)))
+    if json_mode:
+        write_event(
+            sys.stdout, "result", path=str(result.path), frames=result.frames,
+            duration=round(result.duration, 3), warnings=list(result.warnings), check=check,
+        )
+    else:
         sys.stderr.write(f"wrote {result.path} ({result.duration:.1f} s, {result.frames} frames)\n")
-    return 0
+    return code

@@ -33,6 +33,15 @@ _OPEN_FLAGS = (
 )
 
 
+def describe_mode(mode: int) -> str:
+    """What a ``stat`` mode is, in words: "a folder", "a FIFO (named pipe)", "a regular file"..."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    return _kind_of(mode)
+
+
 def _kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"

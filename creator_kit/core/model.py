@@ -15,6 +15,7 @@ from typing import ClassVar, Literal, TypeVar
 from creator_kit.core.captions import STYLES, CaptionStyle, Cue
 from creator_kit.core.colour import check_colours
 from creator_kit.core.face_settings import FaceMaskSettings, FaceReframeSettings
+from creator_kit.core.frames import FrameSource
 from creator_kit.core.schema import ranged
 
 SCHEMA_VERSION = 2
@@ -143,6 +144,9 @@ class ClipRef:
     start: float = ranged(0.0, 0.0, 86_400.0)
     end: float | None = ranged(None, 0.0, 86_400.0)
     tail: TailMode = "cut"
+    # ``<size>:<sha256 of the first and last MiB>`` of the source when last saved, so a moved
+    # or renamed file can be found again (see creator_kit.core.relink); not part of equality.
+    fingerprint: str | None = field(default=None, compare=False, metadata={"max_len": 200})
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
@@ -369,4 +373,23 @@ class TipCardLayer:
 
 
 Layer = ImageLayer | CaptionLayer | FaceMaskLayer | StickerLayer | TipCardLayer
+
+
+@dataclass(frozen=True, eq=False)
+class SourceLayer:
+    """A layer drawn at render time by Python code: any :class:`FrameSource` (RGBA sprites).
+
+    The engine composites it like every other layer, over the rectangle of each sprite. It
+    exists only in Python (``creator_kit.moviepy.MoviepyLayer`` is one): it is deliberately not
+    part of :data:`Layer`, so no project file can name one (a project file must never execute
+    code), and saving a project that holds one is refused. Put it in ``Project.layers`` with
+    ``project.replace(layers=(*project.layers, layer))``.
+    """
+
+    KIND: ClassVar[str] = "source"
+    source: FrameSource
+    label: str = "Python layer"
+    id: str = _layer_id()
+
+
 CardLayer = ImageLayer | CaptionLayer | StickerLayer | TipCardLayer

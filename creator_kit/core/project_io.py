@@ -16,7 +16,7 @@ from typing import Any
 from creator_kit.core.atomic import atomic_write
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file
-from creator_kit.core.model import SCHEMA_VERSION, Project
+from creator_kit.core.model import SCHEMA_VERSION, Project, SourceLayer
 from creator_kit.core.paths import check_local_path
 from creator_kit.core.schema import (
     MAX_DOCUMENT_BYTES,
@@ -101,9 +101,15 @@ def validate_project(project: Project) -> Project:
     A Project built in code (from flags, a batch row, an editor) is a frozen dataclass whose
     ranges are only checked when a file is loaded; this runs the load-time checks on it, so
     nothing the loader would refuse (NaN, an fps of 1e9, a protocol as a path) reaches a
-    render or a saved file. Returns the project unchanged.
+    render or a saved file. Layers drawn by Python code (:class:`SourceLayer`) have no file
+    form and are left out of the check. Returns the project unchanged.
     """
-    project_from_data(to_data(project))
+    checked = project
+    if any(isinstance(layer, SourceLayer) for layer in project.layers):
+        checked = project.replace(
+            layers=tuple(x for x in project.layers if not isinstance(x, SourceLayer))
+        )
+    project_from_data(to_data(checked))
     return project
 
 
@@ -117,6 +123,13 @@ def save_project(project: Project, path: str | Path, *, overwrite: bool = True) 
     """
     target = Path(path).absolute()
     base = target.parent
+    for layer in project.layers:
+        if isinstance(layer, SourceLayer):
+            raise OutputError(
+                f"the project holds a {layer.label}, which is drawn by Python code and cannot "
+                "be saved in a project file; remove it before saving",
+                target,
+            )
     if target.is_dir() and not target.is_symlink():
         raise OutputError("project path is a folder", target)
     if not overwrite and os.path.lexists(target):
@@ -180,8 +193,10 @@ def check_named_file(path: Path, ref: str, doc_path: str | Path | None) -> None:
 
 
 def _relativise(p: str, base: Path) -> str:
-    q = Path(p)
+    q = Path(p).absolute()
     try:
-        return q.absolute().relative_to(base).as_posix()
+        return q.relative_to(base).as_posix()
     except ValueError:
+        # Outside the project's folder: absolute, since a relative path would be read
+        # against the project's folder on load, not against today's working folder.
         return str(q)

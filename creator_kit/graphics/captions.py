@@ -8,6 +8,8 @@ however many frames it stays on screen.
 from __future__ import annotations
 
 import dataclasses
+import math
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from creator_kit.core.captions import CaptionStyle, Cue
@@ -53,9 +55,17 @@ class CaptionSource:
             for c in self.cues
         ]
         self._warned: set[int] = set()
-        # Draw each cue once up front: bad text or fonts are reported before the render.
-        for i, cue in enumerate(self.cues):
-            self._image(i, cue, None)
+        # Which cue each output frame shows (the first visible one, as sprites_at picks):
+        # only those cues are ever drawn, so the work is bounded by the frames, however many
+        # cues a file holds, and sprites_at finds its cue without scanning them all.
+        self._fps = ctx.fps
+        self._schedule = _Schedule(self.cues, ctx.fps) if ctx.fps else None
+        shown = self._schedule.shown() if self._schedule else range(len(self.cues))
+        # Draw each shown cue once up front: bad text or fonts are reported before the render.
+        for i in shown:
+            if ctx.cancel is not None:
+                ctx.cancel.raise_if_cancelled()
+            self._image(i, self.cues[i], None)
 
     def _width(self, rtl: bool) -> float:
         if self.layer.placement is not None and self.layer.placement.width is not None:
@@ -100,9 +110,18 @@ class CaptionSource:
                 f"{self.profile.title}'s interface covers"
             )
 
+    def _candidates(self, t: float) -> Sequence[int]:
+        if self._schedule is not None and self._fps:
+            k = round(t * self._fps)
+            if abs(k / self._fps - t) < 1e-9:  # a frame time: the schedule knows its cue
+                i = self._schedule.cue_at(k)
+                return () if i is None else (i,)
+        return range(len(self.cues))
+
     def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:
         """The caption cue on screen at ``t`` (with its active word lit), if any."""
-        for i, (cue, timer) in enumerate(zip(self.cues, self._timers, strict=True)):
+        for i in self._candidates(t):
+            cue, timer = self.cues[i], self._timers[i]
             if not timer.visible(t):
                 continue
             word = active_word(cue, t) if self.layer.highlight == "words" else None
@@ -141,3 +160,53 @@ def scaled_style(style: CaptionStyle, factor: float) -> CaptionStyle:
         shadow=shadow,
         box=box,
     )
+
+
+class _Schedule:
+    """For each output frame, the first cue visible at it (disjoint frame runs, sorted)."""
+
+    def __init__(self, cues: Sequence[Cue], fps: float) -> None:
+        self._starts: list[int] = []  # run i covers frames [starts[i], ends[i]) showing cues[i]
+        self._ends: list[int] = []
+        self._cue: list[int] = []
+        for i, cue in enumerate(cues):
+            self._claim(_first_frame(cue.start, fps), _first_frame(cue.end, fps), i)
+
+    def _claim(self, a: int, b: int, cue: int) -> None:
+        """Give cue ``cue`` every frame of [a, b) that no earlier cue shows."""
+        pos = bisect_right(self._starts, a) - 1
+        if pos >= 0 and self._ends[pos] > a:
+            a = self._ends[pos]  # the start lies inside an earlier run
+        pos += 1
+        while a < b:
+            if pos < len(self._starts) and self._starts[pos] <= a:
+                a = self._ends[pos]
+                pos += 1
+                continue
+            gap_end = b if pos >= len(self._starts) else min(b, self._starts[pos])
+            self._starts.insert(pos, a)
+            self._ends.insert(pos, gap_end)
+            self._cue.insert(pos, cue)
+            pos += 1
+            a = gap_end
+
+    def shown(self) -> list[int]:
+        """Indices of the cues that some frame shows, in order."""
+        return sorted(set(self._cue))
+
+    def cue_at(self, frame: int) -> int | None:
+        """The cue shown at ``frame``, or None."""
+        pos = bisect_right(self._starts, frame) - 1
+        if pos >= 0 and frame < self._ends[pos]:
+            return self._cue[pos]
+        return None
+
+
+def _first_frame(t: float, fps: float) -> int:
+    """The first frame index k with ``k / fps >= t`` (the test ``Animated.visible`` makes)."""
+    k = max(0, math.ceil(t * fps))
+    while k > 0 and (k - 1) / fps >= t:
+        k -= 1
+    while k / fps < t:
+        k += 1
+    return k

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from creator_kit.core.cancel import CancelToken
+from creator_kit.core.frames import RGBA
 from creator_kit.core.presets import ExportProfile
 
 
@@ -34,3 +36,14 @@ class DrawContext:
     profile: ExportProfile | None = None
     offset: float = 0.0
     warn: Callable[[str], None] = field(default=_ignore, compare=False)
+    # The output frame rate, when known: a caption layer then draws only the cues some frame
+    # shows (a file's 20,000 cues inside one second cost one drawing per frame, not 20,000).
+    fps: float | None = None
+    # Checked while layers are prepared (between layers and between a caption's cues), so a
+    # cancel never waits for every layer to be drawn.
+    cancel: CancelToken | None = field(default=None, compare=False)
+    # Still images already loaded, by (path, width): the same file shown by many layers is
+    # decoded once. Shared by the contexts ``dataclasses.replace`` derives from this one.
+    stills: dict[tuple[str, int | None], RGBA] = field(
+        default_factory=dict, compare=False, repr=False
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.errors import InputError
 from creator_kit.core.frames import Sprite
 from creator_kit.core.model import ImageLayer
 from creator_kit.graphics.animation import Animated, fit_width
@@ -39,6 +40,12 @@ def still_size(path: str | Path) -> tuple[int, int]:
     return w, h
 
 
+# The pixels all image layers of one render together may keep, at the sizes they are shown
+# (16 full 1080x1920 canvases, 128 MB of RGBA): placement widths up to 4x the canvas would
+# otherwise let a few layers hold gigabytes. docs/project-format.md lists it.
+MAX_IMAGE_PIXELS = 32_000_000
+
+
 class ImageSource:
     """A still image layer (sticker, logo, badge)."""
 
@@ -48,8 +55,22 @@ class ImageSource:
         width = None
         if layer.placement.width is not None:
             width = max(1, round(layer.placement.width * size[0]))
-        # An SVG is drawn at its final width; a bitmap is resized to it.
-        self._image = fit_width(load_still(layer.path, width), layer.placement, size)
+        key = (layer.path, width)
+        image = ctx.stills.get(key)
+        if image is None:
+            # An SVG is drawn at its final width; a bitmap is resized to it.
+            image = fit_width(load_still(layer.path, width), layer.placement, size)
+            image.setflags(write=False)  # shared by every layer showing the same file
+            ctx.stills[key] = image
+            kept = sum(a.shape[0] * a.shape[1] for a in ctx.stills.values())
+            if kept > MAX_IMAGE_PIXELS:
+                raise InputError(
+                    f"the image layers need {kept / 1e6:.0f} MP in total at the sizes they "
+                    f"are shown; the limit is {MAX_IMAGE_PIXELS / 1e6:.0f} MP (show fewer or "
+                    "smaller images)",
+                    layer.path,
+                )
+        self._image = image
         self._key = ("image", layer.path, self._image.shape)
 
     def sprites_at(self, t: float, size: tuple[int, int]) -> Sequence[Sprite]:

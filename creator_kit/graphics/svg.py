@@ -8,11 +8,12 @@ fetches nothing from the network.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QByteArray, QRectF, QSize
+from PySide6.QtCore import QByteArray, QLoggingCategory, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -24,9 +25,20 @@ MAX_SVG_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 4096
 
 
+@functools.cache
+def _quiet_svg_messages() -> None:
+    """Stop QtSvg printing parse complaints ("qt.svg: ... Could not resolve property").
+
+    Qt writes them straight to stderr, around the one ``error:`` line the CLI prints (or
+    after a successful render); an SVG that cannot be drawn is reported by ``isValid``.
+    """
+    QLoggingCategory.setFilterRules("qt.svg*=false")
+
+
 def _renderer(path: Path) -> QSvgRenderer:
     data = read_file(path, "SVG file", MAX_SVG_BYTES)
     ensure_qt()
+    _quiet_svg_messages()
     renderer = QSvgRenderer(QByteArray(data))
     if not renderer.isValid():
         raise InputError("not a readable SVG image", path)

@@ -14,6 +14,7 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from creator_kit.core.model import CaptionLayer, Placement, Project
 from creator_kit.core.presets import PROFILES, SafeZone
-from creator_kit.gui.player_audio import PlaybackClock, no_audio_message
+from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
@@ -96,6 +97,13 @@ class PlayerWidget(QWidget):
         self._failure: str | None = None
         self._notes: list[str] = []
         self._drag: dict[str, Any] | None = None
+        # A finished drag still drawn until the edited project's frame arrives (no snap back).
+        self._held: dict[str, Any] | None = None
+        self._lifted_image: tuple[int, QImage] | None = None  # (id of the Lifted, its image)
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.setInterval(2000)
+        self._hold_timer.timeout.connect(self._release_hold)
         self._stats = {"shown": 0, "dropped": 0, "late": 0}
         self._shut = False
         self._resume_after_open = False
@@ -109,6 +117,11 @@ class PlayerWidget(QWidget):
             self._project = project  # the same drawing (ids aside): keep the open session
             return
         was_playing = self._playing
+        if was_playing:
+            # Resume where the sound was once the new session is open (the play button
+            # stays down: no playing_changed for the gap).
+            self._position = self._clock.now()
+            self._playing = False
         self._stop_playback()
         self._project = project
         self._failure = None
@@ -252,6 +265,8 @@ class PlayerWidget(QWidget):
     def _on_session(self, session: PreviewSession | None, gen: int) -> None:
         if self._shut:
             return
+        self._held = None  # the edited project is what shows from now on
+        self._hold_timer.stop()
         self._session = session
         self._session_gen = gen
         self._engine_warnings = list(session.warnings) if session is not None else []
@@ -262,15 +277,20 @@ class PlayerWidget(QWidget):
             return
         self._clock.set_pcm(None)
         self._position = min(self._position, max(0.0, session.duration - 1 / session.fps))
-        if self._resume_after_open:
+        if self._resume_after_open or self._playing:  # play() asked before it was open
             self._resume_after_open = False
+            self._playing = False
             self.play()
         else:
             self._worker.request_still(session.index_at(self._position))
 
     def _on_sound(self, session: PreviewSession, pcm: bytes) -> None:
-        if session is self._session:
-            self._clock.set_pcm(pcm)
+        if session is not self._session:
+            return
+        self._clock.set_pcm(pcm)
+        if self._playing and self._clock.device and not self._clock.uses_audio:
+            # Playback began before the sound was ready: go on with it, now as the clock.
+            self._start_playback(self._clock.now())
 
     def _on_failed(self, message: str) -> None:
         self._failure = message
@@ -328,6 +348,12 @@ class PlayerWidget(QWidget):
         if not self._playing or session is None:
             return
         t = self._read_clock()
+        if self._clock.stalled:
+            self._clock.stalled = False
+            note = stalled_message()
+            if note not in self._notes:
+                self._notes.append(note)
+                self._emit_warnings()
         end = self._loop[1] if self._loop is not None else session.duration
         if t >= end:
             if self._loop is not None:
@@ -372,6 +398,10 @@ class PlayerWidget(QWidget):
             self._show(newest)
 
     def _show(self, shown: Shown) -> None:
+        stale = shown.frame.lifted is not None and self._drag is None and self._held is None
+        if stale and self._session is not None:
+            # Made for a drag that is over: show the whole frame instead.
+            self._worker.request_still(shown.frame.index)
         self._image = shown.image
         self._frame = shown.frame
         self._stats["shown"] += 1
@@ -446,8 +476,9 @@ class PlayerWidget(QWidget):
         r = self.frame_rect()
         if self._image is not None and not self._image.isNull():
             target = QRectF(r)
-            if self._drag is not None and self._drag["kind"] == "pan":
-                dx, dy = self._drag["delta"]
+            drag = self._drag or self._held
+            if drag is not None and drag["kind"] == "pan":
+                dx, dy = drag["delta"]
                 target.translate(dx * r.width() / self._canvas_size()[0], 0.0)
                 target.translate(0.0, dy * r.height() / self._canvas_size()[1])
                 p.save()
@@ -469,6 +500,7 @@ class PlayerWidget(QWidget):
             self._paint_grid(p, r)
         if self._safe_zone is not None:
             self._paint_safe_zone(p, r)
+        self._paint_lifted(p)
         if self._faces and self._frame is not None:
             self._paint_faces(p)
         self._paint_selection(p)
@@ -543,13 +575,33 @@ class PlayerWidget(QWidget):
             p.drawText(rect.topLeft() + QPointF(3, -4), label)
         p.restore()
 
+    def _paint_lifted(self, p: QPainter) -> None:
+        """The dragged layer, drawn where the drag has it (scaled while resizing)."""
+        drag = self._drag or self._held
+        lifted = self._frame.lifted if self._frame is not None else None
+        if drag is None or lifted is None or drag["kind"] not in ("move", "resize"):
+            return
+        if lifted.layer != drag["index"]:
+            return
+        if self._lifted_image is None or self._lifted_image[0] != id(lifted):
+            h, w = lifted.rgba.shape[:2]
+            data = np.ascontiguousarray(lifted.rgba)
+            image = QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+            self._lifted_image = (id(lifted), image)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.setClipRect(self.frame_rect())
+        p.drawImage(self._canvas_rect(drag["box"]), self._lifted_image[1])
+        p.restore()
+
     def _paint_selection(self, p: QPainter) -> None:
         box = self._selected_box()
         if box is None:
             return
         rect = self._canvas_rect(box)
-        if self._drag is not None and self._drag["kind"] in ("move", "resize"):
-            rect = self._canvas_rect(self._drag["box"])
+        drag = self._drag or self._held
+        if drag is not None and drag["kind"] in ("move", "resize"):
+            rect = self._canvas_rect(drag["box"])
         p.save()
         pen = QPen(QColor(255, 255, 255), 1.5)
         pen.setCosmetic(True)
@@ -605,6 +657,8 @@ class PlayerWidget(QWidget):
 
     def _begin(self, kind: str, pos: QPointF, box: Any, corner: str | None = None) -> None:
         self.pause()
+        self._held = None
+        index = self._selected_index()
         self._drag = {
             "kind": kind,
             "start": self._to_canvas(pos),
@@ -612,8 +666,21 @@ class PlayerWidget(QWidget):
             "box": box,
             "corner": corner,
             "delta": (0.0, 0.0),
-            "index": self._selected_index(),
+            "index": index,
         }
+        if kind in ("move", "resize") and index is not None and self._session is not None:
+            # The frame without the layer, and the layer on its own, to move it live.
+            self._worker.request_still(self._session.index_at(self._position), lift=index)
+
+    def _release_hold(self) -> None:
+        """Stop drawing a finished drag and show the frame as the project has it."""
+        self._hold_timer.stop()
+        if self._held is None:
+            return
+        self._held = None
+        if self._session is not None and not self._playing:
+            self._worker.request_still(self._session.index_at(self._position))
+        self.update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         drag = self._drag
@@ -654,7 +721,18 @@ class PlayerWidget(QWidget):
         session = self._session
         self.update()
         if session is None or (abs(dx) < 0.5 and abs(dy) < 0.5):
+            self._held = drag
+            self._release_hold()
             return
+        # Keep drawing the result until the editor's new project shows it (or 2 s pass).
+        drag["delta"] = (dx, dy)
+        if drag["kind"] == "move":
+            bx, by, bw, bh = drag["box0"]
+            drag["box"] = (bx + dx, by + dy, bw, bh)
+        elif drag["kind"] == "resize":
+            drag["box"] = _resized_box(drag["box0"], drag["corner"], (x, y))[0]
+        self._held = drag
+        self._hold_timer.start()
         if drag["kind"] == "pan":
             index = self._frame.index if self._frame is not None else 0
             ox, oy = session.fill_offset_after_drag(index, dx, dy)

@@ -20,6 +20,8 @@ except ImportError:  # pragma: no cover - depends on the installation
 RATE = 48_000
 CHANNELS = 2
 BYTES_PER_FRAME = 2 * CHANNELS
+# An output that has taken no sound for this long (starting included) is given up on.
+STALL_SECONDS = 1.5
 
 
 def audio_device_available() -> bool:
@@ -30,6 +32,14 @@ def audio_device_available() -> bool:
         return not QMediaDevices.defaultAudioOutput().isNull()
     except Exception:  # pragma: no cover - a broken multimedia backend
         return False
+
+
+def stalled_message() -> str:
+    """The status-line message when the audio output stopped taking sound."""
+    return QCoreApplication.translate(
+        "Player", "The audio output is not playing: going on without sound, timed by the "
+        "system clock."
+    )
 
 
 def no_audio_message() -> str:
@@ -54,6 +64,9 @@ class PlaybackClock(QObject):
         self.uses_audio = False
         self.device = audio_device_available()
         self._volume = 1.0
+        self._last_processed = -1
+        self._last_progress = 0.0
+        self.stalled = False  # the last run's sound stopped progressing; the wall clock took over
 
     def set_pcm(self, pcm: bytes | None) -> None:
         """The soundtrack (16-bit stereo at 48 kHz), or None while it is being made."""
@@ -84,6 +97,7 @@ class PlaybackClock(QObject):
                 if not self.uses_audio:
                     self._drop_sink()
                 self._mono = time.monotonic()
+                self._last_processed, self._last_progress = -1, self._mono
 
     def stop(self) -> None:
         """Stop the sound and the clock."""
@@ -103,7 +117,20 @@ class PlaybackClock(QObject):
     def now(self) -> float:
         """Timeline seconds now (only meaningful while running). GUI thread only."""
         if self._sink is not None and self.uses_audio:
-            return self._origin + self._sink.processedUSecs() / 1e6
+            processed = self._sink.processedUSecs()
+            wall = time.monotonic()
+            if processed != self._last_processed:
+                self._last_processed, self._last_progress = processed, wall
+            elif wall - self._last_progress > STALL_SECONDS:
+                # The device takes no sound (a stalled or suspended output): rather than
+                # freeze the picture, go on by the wall clock from here, silently.
+                self._origin += processed / 1e6
+                self._mono = wall
+                self._drop_sink()
+                self.uses_audio = False
+                self.stalled = True
+                return self._origin
+            return self._origin + processed / 1e6
         return self._origin + (time.monotonic() - self._mono)
 
     @property

@@ -75,7 +75,7 @@ class FrameWorker:
         self._generation = 0
         self._project: Project | None = None
         self._project_gen = 0
-        self._still: int | None = None
+        self._still: tuple[int, int | None] | None = None
         self._play_from: int | None = None
         self._play_until: int | None = None
         self._stop = False
@@ -105,11 +105,14 @@ class FrameWorker:
             self._cond.notify_all()
             return self._generation
 
-    def request_still(self, index: int) -> int:
-        """Show frame ``index`` (exact); cancels playback; returns the new generation."""
+    def request_still(self, index: int, lift: int | None = None) -> int:
+        """Show frame ``index`` (exact); cancels playback; returns the new generation.
+
+        ``lift`` is a layer to hand over separately (being dragged).
+        """
         with self._cond:
             self._generation += 1
-            self._still = index
+            self._still = (index, lift)
             self._play_from = None
             self.queue.clear()
             self._cond.notify_all()
@@ -177,8 +180,9 @@ class FrameWorker:
                     continue
                 if still is not None:
                     # A far jump shows its proxy picture at once, then the exact frame.
-                    if self._make(gen, still, playing=False, allow_proxy=True):
-                        self._make(gen, still, playing=False)
+                    index, lift = still
+                    if self._make(gen, index, playing=False, allow_proxy=True, lift=lift):
+                        self._make(gen, index, playing=False, lift=lift)
                 elif play_from is not None:
                     self.session.set_busy(True)
                     try:
@@ -221,11 +225,18 @@ class FrameWorker:
         session.request_soundtrack(lambda pcm: sig.sound.emit(session, pcm))
         sig.session_ready.emit(session, gen)
 
-    def _make(self, gen: int, index: int, playing: bool, allow_proxy: bool = False) -> bool:
+    def _make(
+        self,
+        gen: int,
+        index: int,
+        playing: bool,
+        allow_proxy: bool = False,
+        lift: int | None = None,
+    ) -> bool:
         """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
         session = self.session
         assert session is not None
-        frame = session.frame(index, allow_proxy=allow_proxy)
+        frame = session.frame(index, allow_proxy=allow_proxy, lift=lift)
         rgb = frame.rgb
         size = self.display_size
         if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:

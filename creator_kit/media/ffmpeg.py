@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,7 +58,8 @@ def spawn(
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel]
     if stdin is None:
         cmd.append("-nostdin")
-    cmd += list(args)
+    graph_files: list[str] = []
+    cmd += _graphs_to_files(args, graph_files)
     kwargs: dict[str, object] = {}
     if sys.platform.startswith("linux"):
         kwargs["preexec_fn"] = _linux_pdeathsig
@@ -68,7 +70,7 @@ def spawn(
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
     try:
         # mypy: Popen's overloads cannot match keyword arguments passed as a dict of objects.
-        return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        proc: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
             cmd,
             stdin=subprocess.DEVNULL if stdin is None else stdin,
             stdout=subprocess.DEVNULL if stdout is None else stdout,
@@ -76,7 +78,60 @@ def spawn(
             **kwargs,
         )
     except OSError as exc:
+        _remove(graph_files)
         raise RenderError(f"cannot start ffmpeg ({exc.strerror})", cmd[0]) from None
+    if graph_files:
+        # ffmpeg reads the graph while parsing its options; the file goes once it has exited.
+        threading.Thread(
+            target=_remove_when_done, args=(proc, graph_files), name="ck-graph-cleanup",
+            daemon=True,
+        ).start()
+    return proc
+
+
+# A filter graph longer than this goes to ffmpeg in a file (``-/filter_complex FILE``, ffmpeg
+# 7+): one argument may not exceed 128 KiB on Linux, and a whole Windows command line 32 KiB,
+# so a project of a thousand clips would otherwise fail with "Argument list too long".
+GRAPH_ARG_LIMIT = 4096
+_GRAPH_OPTIONS = frozenset({"-filter_complex", "-lavfi", "-vf", "-af", "-filter:v", "-filter:a"})
+
+
+def _graphs_to_files(args: Sequence[str], created: list[str]) -> list[str]:
+    """``args`` with every long filter graph replaced by ``-/<option> <file>``."""
+    out: list[str] = []
+    it = iter(args)
+    for arg in it:
+        if arg in _GRAPH_OPTIONS:
+            value = next(it, None)
+            if value is None:
+                out.append(arg)
+                break
+            if len(value) > GRAPH_ARG_LIMIT:
+                fd, name = tempfile.mkstemp(prefix="ck-graph-", suffix=".txt")
+                created.append(name)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(value)
+                out += ["-/" + arg[1:], name]
+            else:
+                out += [arg, value]
+        else:
+            out.append(arg)
+    return out
+
+
+def _remove(paths: Sequence[str]) -> None:
+    for name in paths:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+
+
+def _remove_when_done(proc: subprocess.Popen[bytes], paths: Sequence[str]) -> None:
+    try:
+        proc.wait()
+    finally:
+        _remove(paths)
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:

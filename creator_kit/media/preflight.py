@@ -334,6 +334,9 @@ def measure(path: str | Path) -> MediaFacts:
             raise InputError("no video stream", p)
         video = container.streams.video[0]
         cc = video.codec_context
+        if cc is None:  # PyAV has no codec context for a codec libav does not know
+            raise InputError("the video stream uses a codec libav does not know; it cannot "
+                             "be decoded", p)
         # libavformat opens still images as one-frame "videos"; a renamed photo is not a clip.
         fmt = container.format.name
         if fmt.endswith("_pipe") or fmt in _IMAGE_FORMATS:

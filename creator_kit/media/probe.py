@@ -139,6 +139,10 @@ def probe(path: str | Path, *, require_video: bool = True) -> MediaInfo:
     what = _sniff_non_video(head)
     if what is not None:
         raise InputError(f"not a video file ({what})", text)
+    missing = matroska_shortfall(head, size)
+    if missing:
+        raise InputError(f"file is incomplete: {missing} bytes of its Matroska/WebM segment "
+                         "are missing (the end of the file was cut off)", text)
     with contextlib.ExitStack() as stack:
         try:
             container = _open_container(p, stack)
@@ -233,7 +237,7 @@ def _pick_video(container: InputContainer) -> av.VideoStream | None:
     """ffmpeg's default choice: the largest picture that is not cover art, first on a tie."""
     best: av.VideoStream | None = None
     for s in container.streams.video:
-        if s.disposition & Disposition.attached_pic:
+        if s.disposition & Disposition.attached_pic or s.codec_context is None:
             continue
         area = s.codec_context.width * s.codec_context.height
         if best is None or area > best.codec_context.width * best.codec_context.height:
@@ -245,6 +249,8 @@ def _pick_audio(container: InputContainer) -> av.AudioStream | None:
     """ffmpeg's default choice: the most channels, first on a tie."""
     best: av.AudioStream | None = None
     for s in container.streams.audio:
+        if s.codec_context is None:
+            continue
         if best is None or s.codec_context.channels > best.codec_context.channels:
             best = s
     return best
@@ -265,12 +271,23 @@ def _probe_open(container: InputContainer, text: str, size: int, require_video: 
         raise InputError("not a video file (unrecognised data)", text)
     vstream = _pick_video(container)
     astream = _pick_audio(container)
+    # A stream whose codec libav does not know has no codec context at all (a damaged or
+    # exotic sample entry): say so instead of failing on it later.
+    if vstream is None and any(s.codec_context is None for s in container.streams.video):
+        raise InputError("the video stream uses a codec libav does not know; it cannot be "
+                         "decoded", text)
+    unknown_audio = astream is None and any(
+        s.codec_context is None for s in container.streams.audio
+    )
     if vstream is None and astream is None:
         raise InputError("not a video file (no picture or sound found in it)", text)
     if vstream is None and require_video:
         raise InputError("no video stream (it is an audio file)", text)
 
     warnings: list[str] = []
+    if unknown_audio:
+        warnings.append("the audio stream uses a codec libav does not know; the clip is "
+                        "treated as silent")
     video = None if vstream is None else _video_info(container, vstream, text, size, warnings)
     audio = None if astream is None else _audio_info(astream, size, warnings)
     container_duration = None if container.duration is None else container.duration / 1e6
@@ -289,6 +306,45 @@ def _probe_open(container: InputContainer, text: str, size: int, require_video: 
         audio=audio,
         warnings=tuple(warnings),
     )
+
+
+_EBML_ID = b"\x1a\x45\xdf\xa3"
+_SEGMENT_ID = b"\x18\x53\x80\x67"
+
+
+def _vint(data: bytes, pos: int) -> tuple[int, int, bool] | None:
+    """An EBML variable-size integer at ``pos``: (value, length, all ones = "unknown")."""
+    if pos >= len(data) or data[pos] == 0:
+        return None
+    length = 8 - data[pos].bit_length() + 1
+    if pos + length > len(data):
+        return None
+    value = data[pos] & (0xFF >> length)
+    for b in data[pos + 1 : pos + length]:
+        value = (value << 8) | b
+    return value, length, value == (1 << (7 * length)) - 1
+
+
+def matroska_shortfall(head: bytes, size: int) -> int:
+    """Bytes missing from a Matroska/WebM file whose Segment declares a longer size.
+
+    A Matroska file is an EBML header and then one Segment whose size is written in its
+    header (unless it was streamed live, "unknown size"); a copy cut short ends before that
+    size. Returns 0 for other files, an unknown size, or a complete segment.
+    """
+    if not head.startswith(_EBML_ID):
+        return 0
+    header = _vint(head, 4)
+    if header is None:
+        return 0
+    pos = 4 + header[1] + header[0]
+    if head[pos : pos + 4] != _SEGMENT_ID:
+        return 0
+    seg = _vint(head, pos + 4)
+    if seg is None or seg[2]:
+        return 0
+    end = pos + 4 + seg[1] + seg[0]
+    return max(0, end - size)
 
 
 def _missing_entries(stream: av.VideoStream | av.AudioStream, size: int) -> tuple[int, int]:

@@ -146,16 +146,36 @@ def normalise_gain(
     look-ahead limiter (latency compensated, so sync is kept) holds the peaks; the limited
     sound is then measured again and the gain corrected, since limiting lowers loudness.
     """
+    if not has_sound(plan):
+        return None
     audio = plan.project.audio
-    target, ceiling = audio.loudness_lufs, audio.true_peak_db
-    first = measure_loudness(plan, cancel, on_fraction)
+    return normalise_graph_gain(
+        lambda gain: build_audio(plan, 0, gain, measure=True),
+        plan.duration,
+        audio.loudness_lufs,
+        audio.true_peak_db,
+        cancel,
+        on_fraction,
+    )
+
+
+def normalise_graph_gain(
+    graph: Callable[[str | None], AudioGraph],
+    duration: float,
+    target: float,
+    ceiling: float,
+    cancel: CancelToken | None = None,
+    on_fraction: Callable[[float], None] | None = None,
+) -> str | None:
+    """:func:`normalise_gain` for any soundtrack: ``graph(gain)`` builds its measuring graph."""
+    first = _measure(graph(None), duration, cancel, on_fraction)
     if first is None:
         return None
     gain = target - first.input_i
     if first.input_tp + gain <= ceiling:
         return gain_chain(gain, False, ceiling)
     for _ in range(2):
-        again = measure_loudness(plan, cancel, None, gain_chain(gain, True, ceiling))
+        again = _measure(graph(gain_chain(gain, True, ceiling)), duration, cancel, None)
         if again is None or abs(again.input_i - target) < 0.5:
             break
         gain += target - again.input_i
@@ -171,10 +191,18 @@ def measure_loudness(
     """Measure the soundtrack's loudness (after ``gain`` if given); None when it is silent."""
     if not has_sound(plan):
         return None
-    g = build_audio(plan, 0, gain, measure=True)
+    return _measure(build_audio(plan, 0, gain, measure=True), plan.duration, cancel, on_fraction)
+
+
+def _measure(
+    g: AudioGraph,
+    duration: float,
+    cancel: CancelToken | None,
+    on_fraction: Callable[[float], None] | None,
+) -> Loudness | None:
     log = ffmpeg.run_with_progress(
         [*g.inputs, "-filter_complex", g.graph, "-map", "[aout]", "-f", "null", "-"],
-        duration=plan.duration,
+        duration=duration,
         on_fraction=on_fraction or (lambda _f: None),
         cancel=cancel,
         what="loudness analysis",
@@ -194,6 +222,30 @@ def measure_loudness(
     if not all(abs(v) < 1e6 for v in values) or values[0] < -70:  # -inf: silence
         return None
     return Loudness(*values)
+
+
+def raw_audio_graph(
+    path: str,
+    first_input: int,
+    total_samples: int,
+    gain: str | None,
+    *,
+    target: str = "I=-14.0:TP=-1.5:LRA=11",
+    measure: bool = False,
+) -> AudioGraph:
+    """The soundtrack from a raw 48 kHz stereo float file (sound made by another library).
+
+    It is padded with silence or cut to exactly ``total_samples``; ``gain`` and ``measure``
+    work as in :func:`build_audio` (``target`` is the loudnorm target when measuring).
+    """
+    inputs = ["-f", "f32le", "-ar", str(RATE), "-ac", "2", "-i", ffmpeg_input_path(path)]
+    chain = f"[{first_input}:a:0]{_FMT},apad,atrim=end_sample={total_samples},asetpts=N/SR/TB"
+    if measure:
+        pre = f"{gain}," if gain else ""
+        return AudioGraph(inputs, f"{chain},{pre}loudnorm={target}:print_format=json[aout]")
+    if gain is not None:
+        chain += f",{gain},apad,atrim=end_sample={total_samples}"
+    return AudioGraph(inputs, f"{chain}[aout]")
 
 
 def _samples(frames: int, fps: float) -> int:

@@ -13,6 +13,9 @@ import subprocess
 import threading
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from creator_kit.core.errors import OutputError, RenderError
 from creator_kit.core.rates import fps_fraction
 from creator_kit.media import ffmpeg
@@ -74,19 +77,53 @@ def video_codec_args(plan: RenderPlan) -> list[str]:
     ]
 
 
-class Encoder:
-    """One ffmpeg encoding process writing ``target`` (a temporary file)."""
+class RawFrame:
+    """A picture in a raw layout other than the engine's yuv420p (``rgb24`` from another library).
 
-    def __init__(self, plan: RenderPlan, target: Path, audio: AudioGraph, pool: FramePool) -> None:
+    The encoding ffmpeg converts it (in C, on its own core): cheaper than converting in Python.
+    """
+
+    def __init__(self, buf: npt.NDArray[np.uint8]) -> None:
+        self.buf = buf
+
+
+class Encoder:
+    """One ffmpeg encoding process writing ``target`` (a temporary file).
+
+    By default it reads the engine's yuv420p frames at the plan's size. With ``pix_fmt``
+    ``rgb24`` it reads :class:`RawFrame` pictures of ``size`` and converts them to BT.709
+    limited-range yuv420p, scaled to fit the plan's canvas (centred, black bars) when the size
+    differs.
+    """
+
+    def __init__(
+        self,
+        plan: RenderPlan,
+        target: Path,
+        audio: AudioGraph,
+        pool: FramePool | None,
+        *,
+        pix_fmt: str = "yuv420p",
+        size: tuple[int, int] | None = None,
+    ) -> None:
         self.target = target
         self.pool = pool
+        w, h = size or (plan.width, plan.height)
+        convert = ""
+        if pix_fmt != "yuv420p":
+            if (w, h) != (plan.width, plan.height):
+                convert += (
+                    f"scale={plan.width}:{plan.height}:force_original_aspect_ratio=decrease,"
+                    f"pad={plan.width}:{plan.height}:(ow-iw)/2:(oh-ih)/2,"
+                )
+            convert += "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
         args = [
             "-f",
             "rawvideo",
             "-pix_fmt",
-            "yuv420p",
+            pix_fmt,
             "-s",
-            f"{plan.width}x{plan.height}",
+            f"{w}x{h}",
             "-framerate",
             fps_fraction(plan.fps),
             "-i",
@@ -95,7 +132,7 @@ class Encoder:
             # Tag the frames themselves: ffmpeg 7+ takes colour properties from the frames and
             # would write "unspecified" for raw input whatever the encoder options say.
             "-filter_complex",
-            "[0:v]setparams=color_primaries=bt709:color_trc=bt709:"
+            f"[0:v]{convert}setparams=color_primaries=bt709:color_trc=bt709:"
             "colorspace=bt709:range=tv[vout];" + audio.graph,
             "-map",
             "[vout]",
@@ -119,7 +156,7 @@ class Encoder:
         ]
         self._proc = ffmpeg.spawn(args, stdin=subprocess.PIPE)
         self._err = ffmpeg.StderrCollector(self._proc)
-        self._queue: queue.Queue[Frame | None] = queue.Queue(maxsize=3)
+        self._queue: queue.Queue[Frame | RawFrame | None] = queue.Queue(maxsize=3)
         self._failure: BaseException | None = None
         self.written = 0
         self._thread = threading.Thread(
@@ -141,14 +178,18 @@ class Encoder:
             except (BrokenPipeError, OSError) as exc:
                 self._failure = exc
             finally:
-                self.pool.give(frame)
+                self._give(frame)
         try:
             stdin.close()
         except OSError:
             pass
 
-    def write(self, frame: Frame) -> None:
-        """Queue ``frame`` for encoding; it goes back to the pool once written."""
+    def _give(self, frame: Frame | RawFrame) -> None:
+        if self.pool is not None and isinstance(frame, Frame):
+            self.pool.give(frame)
+
+    def write(self, frame: Frame | RawFrame) -> None:
+        """Queue ``frame`` for encoding; an engine frame goes back to the pool once written."""
         if self._failure is not None:
             self._raise_failure()
         self._queue.put(frame)
@@ -171,7 +212,7 @@ class Encoder:
             while True:
                 item = self._queue.get_nowait()
                 if item is not None:
-                    self.pool.give(item)
+                    self._give(item)
         except queue.Empty:
             pass
         self._queue.put(None)

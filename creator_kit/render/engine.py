@@ -29,6 +29,7 @@ class Renderer:
         plan: RenderPlan,
         warn: Callable[[str], None] | None = None,
         faces: Mapping[str, FaceAnalysis] | None = None,
+        cancel: CancelToken | None = None,
     ) -> None:
         self.plan = plan
         project = plan.project
@@ -64,6 +65,8 @@ class Renderer:
             plan.clips_end,
             plan.profile,
             warn=warn,
+            fps=plan.fps,
+            cancel=cancel,
             plan=plan,
             faces=self.faces,
         )

@@ -11,27 +11,40 @@ The contract (the reason this wraps ffmpeg instead of using a library's one-call
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import secrets
 import socket
+import stat
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import av
+import numpy as np
+import numpy.typing as npt
 
 from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
-from creator_kit.core.errors import Cancelled, OutputError, RenderError
-from creator_kit.core.model import Project
-from creator_kit.render.audio import build_audio, normalise_gain
+from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
+from creator_kit.core.files import describe_mode, os_problem
+from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
+from creator_kit.core.presets import get_profile
+from creator_kit.render.audio import (
+    RATE,
+    build_audio,
+    normalise_gain,
+    normalise_graph_gain,
+    raw_audio_graph,
+)
 from creator_kit.render.compositor import Frame
-from creator_kit.render.encode import Encoder
+from creator_kit.render.encode import Encoder, RawFrame
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.timeline import RenderPlan, build_plan, needs_faces
 
@@ -67,17 +80,51 @@ class ExportResult:
 
 
 def check_target(out: Path, overwrite: bool) -> None:
-    """Refuse a target we may not write, before any work is done."""
-    if out.is_dir() and not out.is_symlink():
-        raise OutputError("output path is a folder", out)
-    if os.path.lexists(out) and not overwrite:
-        what = "a symlink" if out.is_symlink() else "a file"
-        raise OutputError(f"output already exists ({what}); use --overwrite to replace it", out)
+    """Refuse a target we may not write, before any work is done.
+
+    Only a regular file or a symlink may be replaced (with ``overwrite``; the link itself, not
+    what it points to): a device node, FIFO, socket or folder at the target is refused even
+    with ``overwrite``, since renaming over ``/dev/null`` would replace the device itself.
+    """
+    st = _target_stat(out)
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError("output path is a folder", out)
+        is_link = stat.S_ISLNK(st.st_mode)
+        if not (is_link or stat.S_ISREG(st.st_mode)):
+            raise OutputError(
+                f"output path is {describe_mode(st.st_mode)}, not a regular file; refusing to "
+                "replace it",
+                out,
+            )
+        if not overwrite:
+            what = "a symlink" if is_link else "a file"
+            raise OutputError(
+                f"output already exists ({what}); use --overwrite to replace it", out
+            )
     parent = out.parent
-    if not parent.is_dir():
+    try:
+        parent_st = os.stat(parent)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise OutputError("output folder does not exist", parent) from None
+        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent) from None
+    if not stat.S_ISDIR(parent_st.st_mode):
         raise OutputError("output folder does not exist", parent)
     if not os.access(parent, os.W_OK):
         raise OutputError("output folder is not writable", parent)
+
+
+def _target_stat(out: Path) -> os.stat_result | None:
+    """``lstat`` of the target (links not followed); None when nothing is there."""
+    try:
+        return os.lstat(out)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            raise OutputError("output folder does not exist", out.parent) from None
+        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:
@@ -122,6 +169,13 @@ def _reserve_temp(out: Path) -> Path:
     return reserve_temp(out, what="the output", name=temp_path)
 
 
+def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
+    if overwrite:
+        # Checked again: something other than a file or link may have appeared meanwhile.
+        check_target(out, overwrite)
+    move_into_place(tmp, out, overwrite=overwrite)
+
+
 def verify_output(path: Path, plan: RenderPlan) -> None:
     """Read the encoded file back and check it is the video we meant to write."""
     try:
@@ -162,7 +216,7 @@ def export(
     progress = on_progress or (lambda _p: None)
     check_target(out, overwrite)
     clean_leftovers(out.parent)
-    plan = build_plan(project, on_warning)
+    plan = build_plan(project, on_warning, cancel)
     # The loudness pass is an ffmpeg of its own: it runs while the faces load and the layers
     # draw, instead of after them (about 0.7 s less before the first frame).
     loudness = _Background(normalise_gain, plan) if project.audio.normalise else None
@@ -195,7 +249,7 @@ def _export(
     base = _W_FACES if faces else 0.0
     span = 1.0 - base
     # Loads every image and draws every caption: bad layers fail here, before any encoding.
-    renderer = Renderer(plan, on_warning, faces)
+    renderer = Renderer(plan, on_warning, faces, cancel)
     tmp = _reserve_temp(out)
     encoder: Encoder | None = None
     frames: Iterator[Frame] | None = None
@@ -228,7 +282,7 @@ def _export(
             cancel.raise_if_cancelled()
         progress(Progress("verify", base + span * (_W_AUDIO + _W_RENDER), 0.0))
         verify_output(tmp, plan)
-        move_into_place(tmp, out, overwrite=overwrite)
+        _move_into_place(tmp, out, overwrite)
         progress(Progress("done", 1.0, 0.0))
         warnings = tuple(dict.fromkeys((*plan.warnings, *renderer.warnings)))
         return ExportResult(out, plan.total_frames, plan.duration, warnings)
@@ -243,6 +297,143 @@ def _export(
     finally:
         # After a success the file was moved (or linked and unlinked); otherwise it goes.
         tmp.unlink(missing_ok=True)
+
+
+RGB = npt.NDArray[np.uint8]
+
+
+def export_frames(
+    frame_at: Callable[[int], RGB],
+    count: int,
+    size: tuple[int, int],
+    fps: float,
+    out: str | Path,
+    *,
+    output: OutputSettings | None = None,
+    audio: AudioSettings | None = None,
+    sound: Callable[[Path], bool] | None = None,
+    overwrite: bool = False,
+    on_progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    what: str = "frame source",
+) -> ExportResult:
+    """Encode ``count`` RGB pictures made by other code (another video library) to ``out``.
+
+    ``frame_at(i)`` returns picture ``i`` (time ``i / fps``) as (h, w, 3) uint8 RGB of
+    ``size`` (w, h); a picture of another size fills the canvas of ``output``'s preset, centred.
+    ``sound(path)``, when given, writes the soundtrack to ``path`` as raw 48 kHz stereo
+    float32 and returns False when there is none; it is brought to ``audio``'s loudness like a
+    project's sound. The safety contract of :func:`export` holds: the same encoder settings,
+    temporary file, exit status check, read-back, no-clobber move; an error, a failing
+    ``frame_at`` or a cancel leaves nothing at ``out`` (nor a temporary file, nor an ffmpeg).
+    ``what`` names the source in error messages.
+    """
+    out = Path(out).absolute()
+    output = output or OutputSettings()
+    audio = audio or AudioSettings()
+    progress = on_progress or (lambda _p: None)
+    w, h = size
+    if w <= 0 or h <= 0:
+        raise RenderError(f"{what} has no usable size ({w}x{h})")
+    if count <= 0:
+        raise RenderError(f"{what} is shorter than one frame")
+    check_target(out, overwrite)
+    clean_leftovers(out.parent)
+    profile = get_profile(output.preset)
+    # A plan with no clip segments: every frame comes from ``frame_at``; the encoder and the
+    # read-back need only the canvas, the rate, the settings and the frame count.
+    project = Project(clips=(ClipRef(what),), output=output, audio=audio)
+    plan = RenderPlan(
+        project, profile, fps, profile.width, profile.height, (), count, None, ()
+    )
+    tmp = _reserve_temp(out)
+    sound_tmp: Path | None = None
+    encoder: Encoder | None = None
+    total_samples = int(round(count * RATE / fps))
+    try:
+        progress(Progress("audio", 0.0, None))
+        if sound is not None:
+            sound_tmp = _reserve_temp(out.with_name(out.name + ".sound"))
+            has_sound = _call(what, "its sound", lambda: sound(sound_tmp))
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+        else:
+            has_sound = False
+        if has_sound and sound_tmp is not None:
+            src = str(sound_tmp)
+            gain = None
+            if audio.normalise:
+                target = f"I={audio.loudness_lufs:.1f}:TP={audio.true_peak_db:.1f}:LRA=11"
+                gain = normalise_graph_gain(
+                    lambda g: raw_audio_graph(src, 0, total_samples, g, target=target,
+                                              measure=True),
+                    count / fps,
+                    audio.loudness_lufs,
+                    audio.true_peak_db,
+                    cancel,
+                    lambda f: progress(Progress("audio", _W_AUDIO * f, None)),
+                )
+            graph = raw_audio_graph(src, 1, total_samples, gain)
+        else:
+            graph = build_audio(plan, 1, None)  # silence of the right length
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        encoder = Encoder(plan, tmp, graph, None, pix_fmt="rgb24", size=(w, h))
+        started = time.monotonic()
+        last_report = 0.0
+        for i in range(count):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            picture = _call(what, f"frame {i} (t={i / fps:.3f} s)", partial(frame_at, i))
+            encoder.write(RawFrame(_rgb24(picture, w, h, what, i / fps)))
+            now = time.monotonic()
+            if now - last_report >= 0.25 or i == count - 1:
+                last_report = now
+                done = (i + 1) / count
+                eta = (now - started) / done * (1 - done) if i >= 12 else None
+                progress(Progress("render", _W_AUDIO + _W_RENDER * done, eta))
+        encoder.finish()
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(Progress("verify", _W_AUDIO + _W_RENDER, 0.0))
+        verify_output(tmp, plan)
+        _move_into_place(tmp, out, overwrite)
+        progress(Progress("done", 1.0, 0.0))
+        return ExportResult(out, count, count / fps, ())
+    except BaseException:
+        if encoder is not None:
+            encoder.abort()
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+        if sound_tmp is not None:
+            sound_tmp.unlink(missing_ok=True)
+
+
+def _call(what: str, part: str, fn: Callable[[], Any]) -> Any:
+    """Run caller code; its failure becomes one clear :class:`RenderError`."""
+    try:
+        return fn()
+    except (CreatorKitError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        raise RenderError(f"{what}: {part} could not be made: {type(exc).__name__}: {exc}") from exc
+
+
+def _rgb24(picture: RGB, w: int, h: int, what: str, t: float) -> RGB:
+    """``picture`` as contiguous (h, w, 3) uint8, or a clear error naming what is wrong."""
+    arr = np.asarray(picture)
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        arr = arr[..., :3]
+    if arr.ndim != 3 or arr.shape[2] != 3 or arr.shape[:2] != (h, w):
+        raise RenderError(
+            f"{what}: the picture at t={t:.3f} s has shape {arr.shape}, expected ({h}, {w}, 3)"
+        )
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    # Always a copy of our own: the frame waits in the writer's queue while the caller draws
+    # the next one, and a caller may reuse its buffer.
+    return np.array(arr, dtype=np.uint8, order="C", copy=True)
 
 
 class _Background:
@@ -285,4 +476,11 @@ class _Background:
         self._thread.join()
 
 
-__all__ = ["Cancelled", "ExportResult", "check_target", "clean_leftovers", "export"]
+__all__ = [
+    "Cancelled",
+    "ExportResult",
+    "check_target",
+    "clean_leftovers",
+    "export",
+    "export_frames",
+]

@@ -18,6 +18,7 @@ from creator_kit.core.model import (
     FaceMaskLayer,
     ImageLayer,
     Layer,
+    SourceLayer,
     StickerLayer,
     TipCardLayer,
 )
@@ -48,6 +49,10 @@ def build_sources(
     ctx = dataclasses.replace(ctx, default_end=default_end, offset=offset)
     sources: list[FrameSource] = []
     for layer in layers:
+        # Preparing a layer can take a while (an image to decode, captions to draw): a
+        # cancel takes effect between layers (and between a caption layer's cues).
+        if ctx.cancel is not None:
+            ctx.cancel.raise_if_cancelled()
         if isinstance(layer, ImageLayer):
             sources.append(ImageSource(layer, ctx))
         elif isinstance(layer, CaptionLayer):
@@ -68,6 +73,9 @@ def build_sources(
             from creator_kit.render.face_timeline import FaceMaskLayerSource
 
             sources.append(FaceMaskLayerSource(layer, ctx))
+        elif isinstance(layer, SourceLayer):
+            # Drawn by the caller's code (a moviepy clip, ...): already a frame source.
+            sources.append(layer.source)
         else:  # pragma: no cover - the schema admits only known kinds
             raise TypeError(f"no renderer for layer {type(layer).__name__}")
     return sources

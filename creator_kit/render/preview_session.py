@@ -126,6 +126,16 @@ class PreviewFrame:
     layer_boxes: dict[int, Box]  # project layer index -> box of what it drew (clips only)
     faces: tuple[FaceBox, ...]
     approximate: bool = False  # the picture came from a jump proxy; the exact one follows
+    lifted: Lifted | None = None  # the layer left out of ``rgb`` (being dragged), if any
+
+
+@dataclass(frozen=True)
+class Lifted:
+    """A layer drawn on its own: straight-alpha RGBA at its canvas box, for dragging it live."""
+
+    layer: int
+    rgba: npt.NDArray[np.uint8]  # (h, w, 4), the box's size
+    box: Box
 
 
 def preview_size(plan: RenderPlan, width: int = PREVIEW_WIDTH) -> tuple[int, int]:
@@ -602,12 +612,15 @@ class PreviewSession:
             _PICTURES.put((self._proxy_key(seg), at), self._decoded)
         return self._decoded
 
-    def frame(self, index: int, allow_proxy: bool = False) -> PreviewFrame:
+    def frame(
+        self, index: int, allow_proxy: bool = False, lift: int | None = None
+    ) -> PreviewFrame:
         """The composited frame at timeline ``index`` with its layer and face boxes.
 
         ``allow_proxy`` lets a picture that would take long to decode come from the jump
         proxies (the frame is then marked ``approximate``; ask again without it for the
-        exact one).
+        exact one). ``lift`` leaves that layer out of the picture and hands it over
+        separately (``PreviewFrame.lifted``), so a player can move it live while dragging.
         """
         with self._lock:
             if self._closed:
@@ -625,32 +638,41 @@ class PreviewSession:
                     final = plan.segments[-1]
                     last = self._picture(final, final.src_frames - 1).copy()
                 out = self.renderer.card_background(last).copy()
-            boxes = self._compose(out, index)
+            boxes, lifted = self._compose(out, index, lift)
             faces = self._face_boxes(seg, index) if seg is not None else ()
             approximate = self._approximate
-        return PreviewFrame(index, index / plan.fps, rgb_of(out), boxes, faces, approximate)
+        return PreviewFrame(
+            index, index / plan.fps, rgb_of(out), boxes, faces, approximate, lifted
+        )
 
     def rgb(self, t: float) -> npt.NDArray[np.uint8]:
         """The RGB preview frame at ``t`` seconds."""
         return self.frame(self.index_at(t)).rgb
 
-    def _compose(self, frame: Frame, index: int) -> dict[int, Box]:
-        """Renderer.compose, noting the box each clip layer drew."""
+    def _compose(
+        self, frame: Frame, index: int, lift: int | None = None
+    ) -> tuple[dict[int, Box], Lifted | None]:
+        """Renderer.compose, noting the box each clip layer drew; layer ``lift`` left out."""
         renderer = self.renderer
         t = index / self.plan.fps
         size = (self.plan.width, self.plan.height)
         boxes: dict[int, Box] = {}
+        lifted = None
         if index < self.plan.clip_frames:
             for i, source in enumerate(renderer.clip_sources):
                 sprites = source.sprites_at(t, size)
-                renderer.compositor.blend(frame, sprites)
                 box = _union(sprites)
+                if i == lift:
+                    if box is not None:
+                        lifted = Lifted(i, _flatten(sprites, box), box)
+                else:
+                    renderer.compositor.blend(frame, sprites)
                 if box is not None:
                     boxes[i] = box
         else:
             for source in renderer.card_sources:
                 renderer.compositor.blend(frame, source.sprites_at(t, size))
-        return boxes
+        return boxes, lifted
 
     def _face_boxes(self, seg: Segment, index: int) -> tuple[FaceBox, ...]:
         analysis = self._faces.get(seg.clip.source)
@@ -817,6 +839,26 @@ def _lower_priority(dec: SegmentDecoder) -> None:
         os.setpriority(os.PRIO_PROCESS, pid, 10)
     except OSError:
         pass
+
+
+def _flatten(sprites: Sequence[Sprite], box: Box) -> npt.NDArray[np.uint8]:
+    """The sprites (back to front, opacity applied) as one straight-alpha RGBA image of ``box``."""
+    x0, y0, w, h = box
+    rgb = np.zeros((h, w, 3), np.float32)
+    alpha = np.zeros((h, w, 1), np.float32)
+    for s in sprites:
+        if s.rgba.size == 0 or s.opacity <= 0:
+            continue
+        sh, sw = s.rgba.shape[:2]
+        ox, oy = s.x - x0, s.y - y0
+        a = s.rgba[..., 3:4].astype(np.float32) / 255.0 * min(1.0, s.opacity)
+        region = (slice(oy, oy + sh), slice(ox, ox + sw))
+        # Premultiplied "over": what the compositor does, kept in RGBA instead of YUV.
+        rgb[region] = s.rgba[..., :3].astype(np.float32) * a + rgb[region] * (1.0 - a)
+        alpha[region] = a + alpha[region] * (1.0 - a)
+    safe = np.where(alpha > 0, alpha, 1.0)
+    out = np.concatenate([rgb / safe, alpha * 255.0], axis=2)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def _union(sprites: Sequence[Sprite]) -> Box | None:

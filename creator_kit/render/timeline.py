@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from creator_kit.core.cancel import WarningCallback
+from creator_kit.core.cancel import CancelToken, WarningCallback
 from creator_kit.core.errors import InputError
 from creator_kit.core.files import check_file
-from creator_kit.core.model import ClipRef, FaceMaskLayer, ImageLayer, Project
+from creator_kit.core.model import CaptionLayer, ClipRef, FaceMaskLayer, ImageLayer, Project
 from creator_kit.core.presets import ExportProfile, get_profile
 from creator_kit.core.project_io import validate_project
 from creator_kit.media.probe import MediaInfo, probe
@@ -77,13 +77,59 @@ class RenderPlan:
         return None
 
 
-def build_plan(project: Project, on_warning: WarningCallback | None = None) -> RenderPlan:
+# What one render may ask for, so that its cost stays bounded per second of output: every
+# layer is prepared once and composited on every frame, so their number is capped; image
+# files are decoded once each (the same file at the same width is shared), and what they
+# keep in memory is capped in total (see graphics.stills). docs/project-format.md lists these.
+MAX_LAYERS = 64
+MAX_IMAGE_FILES = 32
+# A caption layer may draw its text again on every frame (word highlighting); the text
+# engine draws at most its first 500 characters (text.engine.MAX_CHARS).
+MAX_CAPTION_LAYERS = 8
+
+
+def check_cost(project: Project) -> None:
+    """Refuse a project whose layers exceed the limits above (:class:`InputError`)."""
+    groups = [("layers", project.layers)]
+    if project.card is not None:
+        groups.append(("closing card layers", project.card.layers))
+    for what, layers in groups:
+        if len(layers) > MAX_LAYERS:
+            raise InputError(f"the project has {len(layers)} {what}; the limit is {MAX_LAYERS}")
+    captions = sum(
+        isinstance(layer, CaptionLayer) for _, layers in groups for layer in layers
+    )
+    if captions > MAX_CAPTION_LAYERS:
+        raise InputError(
+            f"the project has {captions} caption layers; the limit is {MAX_CAPTION_LAYERS} "
+            "(timed captions go in one layer as cues)"
+        )
+    images = {
+        layer.path
+        for _, layers in groups
+        for layer in layers
+        if isinstance(layer, ImageLayer)
+    }
+    if len(images) > MAX_IMAGE_FILES:
+        raise InputError(
+            f"the project shows {len(images)} different image files; the limit is "
+            f"{MAX_IMAGE_FILES}"
+        )
+
+
+def build_plan(
+    project: Project,
+    on_warning: WarningCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> RenderPlan:
     """Probe every input of ``project`` and fix the output timeline.
 
     Raises :class:`InputError` naming the first value out of range (the project file's
-    rules, for a Project built in code) or the first unusable file.
+    rules, for a Project built in code), the first unusable file, or a project asking for
+    more than the render limits allow; ``Cancelled`` when ``cancel`` is set meanwhile.
     """
     validate_project(project)
+    check_cost(project)
     profile = get_profile(project.output.preset)
     fps = project.output.fps or profile.fps
     warnings: list[str] = []
@@ -91,6 +137,8 @@ def build_plan(project: Project, on_warning: WarningCallback | None = None) -> R
     first = 0
     probed: dict[str, MediaInfo] = {}  # one probe per source, however many clips use it
     for i, clip in enumerate(project.clips):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         info = probed.get(clip.source)
         if info is None:
             info = probed[clip.source] = probe(clip.source)

@@ -40,7 +40,9 @@ from creator_kit.core.files import check_file
 from creator_kit.templates.format import (
     TEMPLATE_FILE,
     LoadedTemplate,
+    asset_refs,
     load_template,
+    resolve_asset,
 )
 
 MAX_PACK_BYTES = 100 * 1024 * 1024
@@ -246,7 +248,9 @@ def read_pack(pack: str | Path, limits: PackLimits | None = None) -> LoadedTempl
 def load_staged(folder: Path, pack: Path) -> LoadedTemplate:
     """Validate a template unpacked from ``pack`` into ``folder``."""
     try:
-        return load_template(folder, "file")
+        loaded = load_template(folder, "file")
+        check_assets_render(loaded)
+        return loaded
     except InputError as exc:
         # Name the pack (and the file inside it), not the temporary folder.
         problem = exc.problem
@@ -255,6 +259,29 @@ def load_staged(folder: Path, pack: Path) -> LoadedTemplate:
                 else exc.path
             problem = f"{inner}: {problem}"
         raise InputError(problem, pack) from None
+
+
+_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".svg"})
+_AUDIO_SUFFIXES = frozenset({".m4a", ".mp3", ".aac", ".wav", ".ogg", ".opus", ".flac"})
+
+
+def check_assets_render(loaded: LoadedTemplate) -> None:
+    """Open every image and sound the template names the way the renderer will.
+
+    A pack may hold a file that passes its suffix and size checks but can never be drawn
+    (a 16000x16000 PNG, SVG text named ``.png``, a truncated sound): it is refused when the
+    pack is opened or imported, naming the file, instead of failing at the first render.
+    """
+    from creator_kit.graphics.stills import still_size
+    from creator_kit.media.probe import probe
+
+    for ref in asset_refs(loaded.template):
+        path = resolve_asset(loaded.folder, ref, loaded.folder / TEMPLATE_FILE)
+        suffix = path.suffix.lower()
+        if suffix in _IMAGE_SUFFIXES:
+            still_size(path)
+        elif suffix in _AUDIO_SUFFIXES and probe(path, require_video=False).audio is None:
+            raise InputError("no audio stream in this sound file", path)
 
 
 _opened: list[tempfile.TemporaryDirectory[str]] = []

@@ -23,7 +23,9 @@ from typing import Literal
 Direction = Literal["rtl", "ltr"]
 
 # A caption is a few lines on a phone screen; anything longer is a mistake or an attack.
-MAX_CAPTION_CHARS = 2_000
+# It also bounds the render's cost: a caption with word highlighting is drawn again on every
+# frame, and drawing time grows with the whole text, not just the lines that fit.
+MAX_CAPTION_CHARS = 500
 
 FSI = "\u2068"
 PDI = "\u2069"

@@ -39,6 +39,7 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -63,11 +64,14 @@ def _has_display() -> bool:
     return True  # Windows and macOS always have a window system
 
 
-def ensure_qt(app_type: type[QGuiApplication] = QGuiApplication) -> QGuiApplication:
-    """Return the running Qt application, creating one of ``app_type`` if there is none.
+def ensure_qt(
+    factory: Callable[[list[str]], QGuiApplication] | None = None,
+) -> QGuiApplication:
+    """Return the running Qt application, creating a ``QGuiApplication`` if there is none.
 
-    The GUI passes ``QApplication`` (this module never imports QtWidgets itself); everything
-    else gets a ``QGuiApplication``. Fonts are isolated first (:func:`isolate_fonts`).
+    ``factory`` makes the application instead (the editor passes ``QApplication``, which
+    this module may not import), so the editor's application gets the same set-up, fonts
+    included: they are isolated first (:func:`isolate_fonts`).
     Raises RuntimeError when there is none yet and this is not the main thread.
     """
     global _app
@@ -91,7 +95,8 @@ def ensure_qt(app_type: type[QGuiApplication] = QGuiApplication) -> QGuiApplicat
             )
         isolate_fonts()
         # Only the program name: Qt would otherwise read options such as -platform from argv.
-        _app = app_type([sys.argv[0] if sys.argv and sys.argv[0] else "creator-kit"])
+        argv = [sys.argv[0] if sys.argv and sys.argv[0] else "creator-kit"]
+        _app = (factory or QGuiApplication)(argv)
         return _app
 
 

@@ -47,6 +47,7 @@ import codecs
 import html
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -371,11 +372,17 @@ def _parse_ass(text: str, path: str | Path | None, notes: list[str]) -> list[Cue
     import pysubs2
 
     try:
-        doc = pysubs2.SSAFile.from_string(text, format_="ass")
+        # pysubs2 reports fields it could not read with warnings.warn, which Python prints on
+        # stderr around our own messages; they become notes of the file like ours.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            doc = pysubs2.SSAFile.from_string(text, format_="ass")
     except Exception as exc:  # pysubs2 raises assorted errors on malformed files
         raise InputError(
             f"not a readable ASS/SSA file ({type(exc).__name__}: {exc})"[:300], path
         ) from None
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        notes.append(f"ASS file: {message[:200]}")
     cues: list[Cue] = []
     for event in doc.events:
         if event.is_comment:

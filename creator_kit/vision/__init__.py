@@ -9,7 +9,14 @@ The mask drawn over tracked faces is a picture, so it lives in :mod:`creator_kit
 (:mod:`creator_kit.graphics.face_masks`).
 """
 
-from creator_kit.vision.analysis import Face, FaceAnalysis, FaceTrack, analyse, cache_dir
+from creator_kit.vision.analysis import (
+    Face,
+    FaceAnalysis,
+    FaceTrack,
+    analyse,
+    analyse_frames,
+    cache_dir,
+)
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.face_follow import ReframePath, reframe_path, window_size
 
@@ -21,6 +28,7 @@ __all__ = [
     "FaceTrack",
     "ReframePath",
     "analyse",
+    "analyse_frames",
     "cache_dir",
     "reframe_path",
     "window_size",

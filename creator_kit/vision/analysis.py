@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import queue
 import threading
 import time
@@ -308,15 +309,72 @@ def _run(
     cancel: CancelToken | None,
     on_progress: ProgressFn | None,
 ) -> FaceAnalysis:
-    detector = FaceDetector(threshold=DETECT_THRESHOLD)
     aw, ah = analysis_size(info, max_side)
-    sx, sy = info.width / aw, info.height / ah
+    stream = _prefetch(iter_frames(p, rate=rate, max_side=max_side, cancel=cancel, info=info))
+    return _analyse_stream(
+        stream, str(p), info.width, info.height, (aw, ah), info.duration, rate, max_side,
+        cancel, on_progress,
+    )
+
+
+def analyse_frames(
+    frame_at: Callable[[float], npt.NDArray[np.uint8]],
+    *,
+    width: int,
+    height: int,
+    duration: float,
+    source: str = "clip",
+    rate: float = 10.0,
+    max_side: int = 640,
+    cancel: CancelToken | None = None,
+    on_progress: ProgressFn | None = None,
+) -> FaceAnalysis:
+    """Find and track the faces in pictures made by other code (not cached).
+
+    ``frame_at(t)`` returns the (h, w, 3) RGB picture at ``t`` seconds for ``0 <= t <
+    duration``; it is sampled ``rate`` times a second and scaled down like :func:`analyse`'s
+    frames, and the same detector, tracker and smoothing run on it. Boxes are in the
+    pictures' own ``width`` x ``height`` pixels; ``source`` names them in notices.
+    """
+    scale = min(1.0, max_side / max(width, height))
+    aw = max(2, round(width * scale / 2) * 2)
+    ah = max(2, round(height * scale / 2) * 2)
+    count = max(1, int(math.ceil(duration * rate - 1e-9)))
+
+    def frames() -> Iterator[tuple[float, npt.NDArray[np.uint8]]]:
+        for k in range(count):
+            t = k / rate
+            rgb = np.ascontiguousarray(np.asarray(frame_at(t))[..., :3], dtype=np.uint8)
+            if rgb.shape[:2] != (ah, aw):
+                rgb = np.asarray(cv2.resize(rgb, (aw, ah), interpolation=cv2.INTER_AREA))
+            yield t, rgb
+
+    return _analyse_stream(
+        frames(), source, width, height, (aw, ah), duration, rate, max_side, cancel, on_progress
+    )
+
+
+def _analyse_stream(
+    stream: Iterator[tuple[float, Any]],
+    source: str,
+    width: int,
+    height: int,
+    analysed: tuple[int, int],
+    total: float,
+    rate: float,
+    max_side: int,
+    cancel: CancelToken | None,
+    on_progress: ProgressFn | None,
+) -> FaceAnalysis:
+    detector = FaceDetector(threshold=DETECT_THRESHOLD)
+    aw, ah = analysed
+    sx, sy = width / aw, height / ah
     frames: list[tuple[float, list[Detection]]] = []
     cuts: list[int] = []
     previous: _Signature | None = None
     started = time.monotonic()
     last_report = 0.0
-    for t, rgb in _prefetch(iter_frames(p, rate=rate, max_side=max_side, cancel=cancel, info=info)):
+    for t, rgb in stream:
         if cancel is not None:
             cancel.raise_if_cancelled()
         signature = _signature(rgb)
@@ -324,11 +382,11 @@ def _run(
             cuts.append(len(frames))
         previous = signature
         frames.append((t, detector.detect(rgb)))
-        if on_progress and info.duration > 0:
+        if on_progress and total > 0:
             now = time.monotonic()
             if now - last_report > 0.25:
                 last_report = now
-                frac = min(1.0, t / info.duration)
+                frac = min(1.0, t / total)
                 eta = (now - started) * (1 - frac) / frac if frac > 0.02 else None
                 on_progress(Progress("faces", frac, eta))
     sample_times = [t for t, _ in frames]
@@ -348,11 +406,11 @@ def _run(
         )
     if on_progress:
         on_progress(Progress("faces", 1.0, 0.0))
-    duration = info.duration or (sample_times[-1] if sample_times else 0.0)
+    duration = total or (sample_times[-1] if sample_times else 0.0)
     return FaceAnalysis(
-        source=str(p),
-        width=info.width,
-        height=info.height,
+        source=source,
+        width=width,
+        height=height,
         duration=duration,
         rate=rate,
         max_side=max_side,

@@ -42,6 +42,9 @@ def video_info(path: str | Path) -> VideoInfo:
             if not container.streams.video:
                 raise InputError("no video stream", p)
             stream = container.streams.video[0]
+            if stream.codec_context is None:  # a codec libav does not know
+                raise InputError("the video stream uses a codec libav does not know; it "
+                                 "cannot be decoded", p)
             cw, ch = stream.codec_context.width, stream.codec_context.height
             fps = float(stream.average_rate or stream.guessed_rate or 30)
             if stream.duration is not None and stream.time_base is not None:

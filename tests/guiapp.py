@@ -1,0 +1,60 @@
+"""Helpers for the editor's pytest-qt tests: the application, windows, and pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QImage, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def editor_app(lang: str = "en") -> QApplication:
+    """The QApplication, made the editor's way (through the text engine's Qt set-up).
+
+    Test modules call this at import, i.e. while pytest collects, so the whole session
+    shares one QApplication and the text engine never makes a bare QGuiApplication first.
+    """
+    from creator_kit.gui.app import make_app
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    return make_app(lang)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` into ``widget`` as key events carrying the characters.
+
+    QTest.keyClicks only knows Latin-1 keys (Arabic letters abort it); a keyboard with an
+    Arabic layout sends key events whose text is the letter, which is what this does.
+    """
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, ch))
+
+
+def pixels(image: QImage) -> np.ndarray:
+    """An RGB array copy of ``image``."""
+    img = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)
+    return buf[:, : 3 * w].reshape(h, w, 3).copy()
+
+
+def changed_share(a: QImage, b: QImage) -> float:
+    """The share of pixels that differ clearly (by more than 24 in some channel)."""
+    d = np.abs(pixels(a).astype(np.int16) - pixels(b)).max(axis=2)
+    return float((d > 24).mean())
+
+
+def differ(a: QImage, b: QImage, share: float = 0.002) -> bool:
+    """True when more than ``share`` of the pixels changed clearly (or the size changed)."""
+    if a.isNull() or b.isNull() or a.size() != b.size():
+        return a.isNull() != b.isNull() or a.size() != b.size()
+    return changed_share(a, b) > share
+
+
+def same(a: QImage, b: QImage, share: float = 0.0005) -> bool:
+    """True when the two images are equal but for at most ``share`` of clearly changed pixels."""
+    if a.isNull() or b.isNull() or a.size() != b.size():
+        return False
+    return changed_share(a, b) <= share

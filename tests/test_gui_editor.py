@@ -1,0 +1,457 @@
+"""The editor, driven through its real widgets with pytest-qt (offscreen)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit
+
+from creator_kit.core.captions import STYLES
+from creator_kit.core.model import (
+    CaptionLayer,
+    ClipRef,
+    OutputSettings,
+    Placement,
+    Project,
+    StickerLayer,
+)
+from creator_kit.core.project_io import load_project, save_project
+from tests.guiapp import differ, editor_app, same, type_text
+from tests.mediagen import make_clip
+
+editor_app("en")
+
+from creator_kit.gui.main_window import MainWindow  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    return tmp_path
+
+
+def _window(qtbot, **kw) -> MainWindow:
+    w = MainWindow(**kw)
+    qtbot.addWidget(w)
+    w.errors = []
+    w.error = lambda text, title=None: w.errors.append(text)  # no modal boxes in tests
+    w.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
+    w.resize(1200, 800)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def window(qtbot, isolated):
+    w = _window(qtbot, autosave=False, recovery=False)
+    yield w
+    w.model.document = None
+    w.close()
+
+
+def frame_of(w: MainWindow) -> QImage:
+    return w.player.current_image().copy()
+
+
+def wait_frame(qtbot, w: MainWindow, check, timeout: int = 20_000) -> QImage:
+    """Wait until the preview shows a frame for which ``check(frame)`` holds; return it."""
+    qtbot.waitUntil(lambda: not w.player.current_image().isNull()
+                    and check(w.player.current_image()), timeout=timeout)
+    return frame_of(w)
+
+
+def open_clip(qtbot, w: MainWindow, clip: Path) -> QImage:
+    w.open_paths([str(clip)])
+    assert w.project is not None and w.project.clips[0].source == str(clip)
+    w.player.seek(1.0)
+    return wait_frame(qtbot, w, lambda _f: True)
+
+
+def caption_editor(w: MainWindow) -> QPlainTextEdit:
+    page = w.inspector.current_page()
+    assert page is w.inspector.pages["caption"]
+    return page.text  # type: ignore[attr-defined]
+
+
+# -- panels on their own ----------------------------------------------------------------------
+
+
+def test_library_lists_every_kind_and_adds_what_is_picked(qtbot):
+    from creator_kit.gui.library import LibraryPanel
+
+    panel = LibraryPanel(thumbnails=False)
+    qtbot.addWidget(panel)
+    assert panel.lists["sticker"].count() == 8
+    assert panel.lists["tip-card"].count() == 5
+    assert panel.lists["mask"].count() == 3
+    assert panel.lists["template"].count() >= 4
+    picked = []
+    panel.activated.connect(lambda kind, name: picked.append((kind, name)))
+    panel.lists["sticker"].itemActivated.emit(panel.lists["sticker"].item(0))
+    assert picked == [("sticker", "mask-up")]
+
+
+def test_inspector_edits_without_echo(qtbot):
+    from creator_kit.gui.inspector import InspectorPanel
+
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    state = {"p": Project(clips=(ClipRef("a.mp4"),), layers=(CaptionLayer(text="a"),))}
+    seen = []
+
+    def apply(text, edit, key):
+        seen.append((text, key))
+        state["p"] = edit(state["p"])
+        panel.set_project(state["p"])  # as the window does: the change comes back
+
+    panel.edit_requested.connect(apply)
+    panel.set_project(state["p"])
+    panel.set_selection("caption-1")
+    panel.show()
+    editor = panel.current_page().text
+    editor.setFocus()
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, "bc")
+    assert state["p"].layers[0].text == "abc"
+    assert editor.toPlainText() == "abc"  # reloading did not reset what is being typed
+    assert {key for _, key in seen} == {"Caption text:caption-1"}  # one merge key: one undo step
+
+
+def test_timeline_drag_moves_a_layer_and_snaps(qtbot, landscape_clip):
+    from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
+
+    tl = TimelineWidget()
+    qtbot.addWidget(tl)
+    tl.resize(1000, 200)
+    project = Project(clips=(ClipRef(str(landscape_clip)),),
+                      layers=(StickerLayer(name="mask", start=0.5, end=1.0),))
+    tl.set_project(project)
+    tl.show()
+    edits_seen = []
+    tl.edit_requested.connect(lambda text, fn, key: edits_seen.append(fn(project)))
+    y = RULER_H + ROW_H + ROW_H // 2
+    x_mid = int(tl.t_to_x(0.75))
+    qtbot.mousePress(tl, Qt.MouseButton.LeftButton, pos=QPoint(x_mid, y))
+    qtbot.mouseMove(tl, QPoint(x_mid + int(0.3 * tl.px_per_s), y))
+    qtbot.mouseRelease(tl, Qt.MouseButton.LeftButton, pos=QPoint(x_mid + int(0.3 * tl.px_per_s), y))
+    assert len(edits_seen) == 1
+    moved = edits_seen[0].layers[0]
+    assert moved.start == pytest.approx(0.8, abs=0.03) and moved.end == pytest.approx(1.3, abs=0.03)
+    # Stretching the end near the clip's end snaps onto it.
+    x_end = int(tl.t_to_x(1.0)) - 1
+    target = int(tl.t_to_x(2.0)) - 4
+    qtbot.mousePress(tl, Qt.MouseButton.LeftButton, pos=QPoint(x_end, y))
+    qtbot.mouseMove(tl, QPoint(target, y))
+    qtbot.mouseRelease(tl, Qt.MouseButton.LeftButton, pos=QPoint(target, y))
+    assert edits_seen[-1].layers[0].end == pytest.approx(2.0, abs=1e-6)
+
+
+# -- the window ---------------------------------------------------------------------------------
+
+
+def test_arabic_caption_typed_then_undone_and_redone(qtbot, window, landscape_clip):
+    w = window
+    before = open_clip(qtbot, w, landscape_clip)
+    original = w.project
+    assert not w.windowTitle().startswith("*") or w.model.modified
+    w.add_caption()
+    editor = caption_editor(w)
+    editor.setFocus()
+    type_text(editor, "لا تنسوا الكمامة")
+    cap = w.project.layers[0]
+    assert isinstance(cap, CaptionLayer) and cap.text == "لا تنسوا الكمامة"
+    assert w.windowTitle().startswith("*")
+    typed = wait_frame(qtbot, w, lambda f: differ(f, before))
+    # Adding the caption and typing it are two undo steps (the keystrokes merged into one).
+    assert w.model.undo_stack.count() == 2
+    w.undo_action.trigger()
+    w.undo_action.trigger()
+    assert w.project == original
+    wait_frame(qtbot, w, lambda f: same(f, before))
+    w.redo_action.trigger()
+    w.redo_action.trigger()
+    assert w.project.layers[0].text == "لا تنسوا الكمامة"
+    wait_frame(qtbot, w, lambda f: same(f, typed))
+
+
+def test_reframe_change_shows_and_undoes(qtbot, window, landscape_clip):
+    w = window
+    before = open_clip(qtbot, w, landscape_clip)
+    w.model.select("project")
+    combo = w.inspector.pages["project"].reframe_mode
+    combo.setCurrentIndex(combo.findData("fill"))
+    assert w.project.reframe.mode == "fill"
+    filled = wait_frame(qtbot, w, lambda f: differ(f, before))
+    assert w.model.undo_stack.count() == 1
+    w.undo_action.trigger()
+    assert w.project.reframe.mode == "fit-blur"
+    wait_frame(qtbot, w, lambda f: same(f, before))
+    # The inspector follows the undo without pushing anything itself.
+    assert combo.currentData() == "fit-blur" and w.model.undo_stack.count() == 1
+    w.redo_action.trigger()
+    wait_frame(qtbot, w, lambda f: same(f, filled))
+
+
+def test_dragging_a_sticker_on_the_preview_moves_it_as_one_step(qtbot, window, landscape_clip):
+    w = window
+    plain = open_clip(qtbot, w, landscape_clip)
+    lid = w._add_layer("Add sticker", StickerLayer(
+        name="mask-up", placement=Placement(x=0.5, y=0.5, width=0.4)))
+    assert lid == "sticker-1" and w.model.selection == lid
+    before = wait_frame(qtbot, w, lambda f: differ(f, plain))  # the sticker is on screen
+    steps = w.model.undo_stack.count()
+    centre = w.player.rect().center()
+    qtbot.mousePress(w.player, Qt.MouseButton.LeftButton, pos=centre)
+    for dx in (10, 20, 40, 60):
+        qtbot.mouseMove(w.player, centre + QPoint(dx, -dx))
+    qtbot.mouseRelease(w.player, Qt.MouseButton.LeftButton, pos=centre + QPoint(60, -60))
+    moved = w.project.layers[0].placement
+    assert moved.x > 0.5 and moved.y < 0.5
+    assert w.model.undo_stack.count() == steps + 1
+    wait_frame(qtbot, w, lambda f: differ(f, before))
+    w.undo_action.trigger()
+    assert w.project.layers[0].placement == Placement(x=0.5, y=0.5, width=0.4)
+    wait_frame(qtbot, w, lambda f: same(f, before))
+
+
+def test_library_sticker_and_delete_key(qtbot, window, landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    w.add_from_library("sticker", "wash-hands")
+    assert [type(la).__name__ for la in w.project.layers] == ["StickerLayer"]
+    assert w.model.selection == "sticker-1"
+    w.timeline.setFocus()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Delete)
+    assert w.project.layers == ()
+
+
+def test_bad_inputs_are_refused_and_the_project_kept(qtbot, window, tmp_path, landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    kept = w.project
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video at all")
+    w.open_paths([str(bad)])
+    newer = tmp_path / "newer.ckproj"
+    newer.write_text('{"schema_version": 99, "clips": [{"source": "a.mp4"}]}', encoding="utf-8")
+    w.open_paths([str(newer)])
+    hostile = tmp_path / "hostile.ckproj"
+    hostile.write_text("[" * 5000, encoding="utf-8")
+    w.open_paths([str(hostile)])
+    assert w.project == kept
+    assert len(w.errors) == 3
+    assert str(bad) in w.errors[0]
+    assert "newer than this creator_kit" in w.errors[1] and str(newer) in w.errors[1]
+    assert str(hostile) in w.errors[2]
+
+
+def test_save_title_and_close_prompt(qtbot, window, tmp_path, landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    assert w.windowTitle().startswith("*untitled")
+    assert w._save_to(tmp_path / "mine.ckproj")
+    assert w.windowTitle() == "mine.ckproj — creator-kit"
+    assert load_project(tmp_path / "mine.ckproj") == w.project
+    assert w.recent_files()[0] == str(tmp_path / "mine.ckproj")
+    w.add_caption()
+    assert w.windowTitle().startswith("*")
+    w.ask_unsaved = lambda: QMessageBox.StandardButton.Cancel
+    assert not w.close()  # cancel keeps the window and the work
+    assert w.isVisible() and w.project.layers
+    w.ask_unsaved = lambda: QMessageBox.StandardButton.Save
+    assert w.close()
+    assert len(load_project(tmp_path / "mine.ckproj").layers) == 1
+
+
+# -- relink, autosave ---------------------------------------------------------------------------
+
+
+def test_relink_a_moved_clip(qtbot, window, tmp_path):
+    clip = make_clip(tmp_path / "holiday.mp4", size="320x240", duration=1.0)
+    proj = tmp_path / "p.ckproj"
+    from creator_kit.core.document import Document
+
+    Document(Project(clips=(ClipRef(str(clip)),))).save(proj)
+    drive = tmp_path / "usb" / "clips"
+    drive.mkdir(parents=True)
+    clip.rename(drive / "holiday.mp4")
+
+    from creator_kit.gui import relink_dialog
+
+    shown = []
+
+    def fake_exec(dlg):  # the user clicks "Search folder…", picks the drive, then Open
+        shown.append([m.path for m in dlg.missing])
+        dlg.search_folder(tmp_path / "usb")
+        return QDialog.DialogCode.Accepted
+
+    relink_dialog.RelinkDialog.exec = fake_exec  # type: ignore[method-assign]
+    try:
+        assert window.open_project(proj)
+    finally:
+        del relink_dialog.RelinkDialog.exec
+    assert shown == [[str(clip)]]
+    assert window.project.clips[0].source == str(drive / "holiday.mp4")
+    assert window.model.modified  # the new location is a change to save
+    wait_frame(qtbot, window, lambda _f: True)
+
+
+def test_autosave_is_restored_after_the_editor_is_killed(qtbot, isolated, landscape_clip):
+    script = (
+        "import os, signal, sys\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from tests.guiapp import editor_app\n"
+        "editor_app('en')\n"
+        "from creator_kit.gui.main_window import MainWindow\n"
+        "from creator_kit.core.model import CaptionLayer\n"
+        "w = MainWindow(recovery=False)\n"
+        "w.open_paths([sys.argv[1]])\n"
+        "w._add_layer('Add caption', CaptionLayer(text='لم يُحفظ'))\n"
+        "w.autosave_now()\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    env = dict(os.environ, CREATOR_KIT_DATA_DIR=str(isolated / "data"),
+               QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", script, str(landscape_clip), str(ROOT)],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0, proc.stderr
+    w = _window(qtbot, autosave=True, recovery=True)
+    try:
+        assert w.welcome.recover.isVisible()
+        w.confirm_recovery = lambda original: True
+        assert w.offer_recovery()
+        assert [la.text for la in w.project.layers] == ["لم يُحفظ"]
+        assert w.project.clips[0].source == str(landscape_clip)
+        assert w.windowTitle().startswith("*")  # restored work is not saved yet
+        assert list((isolated / "data" / "autosave").glob("*.ckproj")) == []
+        w.autosave_now()
+        assert w.autosaver is not None and w.autosaver.path.is_file()
+    finally:
+        w.model.document = None
+        w.close()
+    assert list((isolated / "data" / "autosave").iterdir()) == []  # a clean close leaves none
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def _run_export(qtbot, w: MainWindow, out: Path, timeout: int = 240_000):
+    dlg = w.export()
+    assert dlg is not None
+    dlg.output.setText(str(out))
+    dlg.speed.setCurrentIndex(dlg.speed.findData("ultrafast"))
+    qtbot.mouseClick(dlg.export_btn, Qt.MouseButton.LeftButton)
+    return dlg
+
+
+@pytest.mark.slow
+def test_export_through_the_dialog_passes_check(qtbot, window, tmp_path, landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    out = tmp_path / "final.mp4"
+    out.write_bytes(b"old")
+    dlg = w.export()
+    dlg.output.setText(str(out))
+    dlg.speed.setCurrentIndex(dlg.speed.findData("ultrafast"))
+    asked = []
+    dlg.confirm_replace = lambda path: asked.append(path) or False
+    qtbot.mouseClick(dlg.export_btn, Qt.MouseButton.LeftButton)
+    assert asked == [out] and out.read_bytes() == b"old"  # declined: nothing replaced
+    dlg.confirm_replace = lambda path: True
+    qtbot.mouseClick(dlg.export_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.job is not None and dlg.job.status in ("done", "failed"),
+                    timeout=240_000)
+    assert dlg.job.status == "done", dlg.job.message
+    assert "Ready to upload" in dlg.check.text()
+    assert dlg.folder_btn.isEnabled()
+    from creator_kit.cli.main import main
+
+    assert main(["check", str(out), "--preset", "tiktok"]) == 0
+
+
+@pytest.mark.slow
+def test_cancelled_export_leaves_nothing(qtbot, window, tmp_path):
+    w = window
+    clip = make_clip(tmp_path / "long.mp4", size="640x360", duration=20.0)
+    open_clip(qtbot, w, clip)
+    out = tmp_path / "cancelled.mp4"
+    dlg = _run_export(qtbot, w, out)
+    qtbot.waitUntil(lambda: dlg.job.job is not None and dlg.job.job.state.stage == "render"
+                    and dlg.job.job.state.fraction > 0.1, timeout=240_000)
+    child = psutil.Process(dlg.job.job.pid)
+    kids = child.children(recursive=True)
+    qtbot.mouseClick(dlg.cancel_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.job.status in ("cancelled", "failed", "done"), timeout=60_000)
+    assert dlg.job.status == "cancelled"
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if ".ck-" in p.name] == []
+    _gone, alive = psutil.wait_procs([child, *kids], timeout=10)
+    assert alive == []
+
+
+@pytest.mark.slow
+def test_shortest_path_clip_template_caption_export(qtbot, window, tmp_path):
+    """Open the clip, pick a template, type the caption, export, confirm the file name."""
+    w = window
+    clip = make_clip(tmp_path / "phone.mp4", size="640x360", duration=2.0)
+    w.open_paths([str(clip)])                                   # 1. open the clip
+    w.library.lists["template"].setCurrentRow(0)
+    item = next(w.library.lists["template"].item(i)
+                for i in range(w.library.lists["template"].count())
+                if w.library.lists["template"].item(i).data(Qt.ItemDataRole.UserRole + 1)
+                == "maskup")
+    w.library.lists["template"].itemActivated.emit(item)      # 2. pick the template
+    assert any(type(la).__name__ == "FaceMaskLayer" for la in w.project.layers)
+    assert w.project.card is not None
+    editor = caption_editor(w)
+    type_text(editor, "لا تنسوا الكمامة #MaskUp")        # 3. type the caption
+    qtbot.keyClick(w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # 4. export
+    dlg = w.export_dialog
+    assert dlg is not None and dlg.isVisible()
+    out = Path(dlg.output.text())
+    assert out == tmp_path / "phone-tiktok.mp4"
+    dlg.speed.setCurrentIndex(dlg.speed.findData("ultrafast"))  # (test speed only)
+    qtbot.mouseClick(dlg.export_btn, Qt.MouseButton.LeftButton)  # 5. confirm the file name
+    qtbot.waitUntil(lambda: dlg.job is not None and dlg.job.status in ("done", "failed"),
+                    timeout=300_000)
+    assert dlg.job.status == "done", dlg.job.message
+    from creator_kit.cli.main import main
+
+    assert main(["check", str(out), "--preset", "tiktok"]) == 0
+
+
+# -- the gui command ----------------------------------------------------------------------------
+
+
+def test_screenshot_command(tmp_path, landscape_clip):
+    project = tmp_path / "p.ckproj"
+    save_project(Project(clips=(ClipRef(str(landscape_clip)),),
+                         layers=(CaptionLayer(text="معًا #MaskUp", style=STYLES["bold-box"]),),
+                         output=OutputSettings()), project)
+    shot = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CREATOR_KIT_DATA_DIR=str(tmp_path / "d"))
+    cli = [sys.executable, "-m", "creator_kit.cli.main", "gui"]
+    res = subprocess.run([*cli, str(project), "--screenshot", str(shot), "--lang", "ar",
+                          "--size", "1100x700", "--at", "0.5"], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1100, 700)
+    bad = tmp_path / "bad.ckproj"
+    bad.write_text('{"schema_version": 2, "clips": []}', encoding="utf-8")
+    res = subprocess.run([*cli, str(bad), "--screenshot", str(tmp_path / "x.png")], env=env,
+                         cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert str(bad) in res.stderr and not (tmp_path / "x.png").exists()
