@@ -80,25 +80,27 @@ def needed(path: Path) -> list[str]:
 
 
 def resolve_needed(path: Path, internal: Path) -> list[Path]:
-    """The bundled files the loader would pick for ``path``'s DT_NEEDED names.
+    """The bundled files the loader would open for ``path``'s DT_NEEDED names.
 
-    Like ld.so: the file's RPATH/RUNPATH folders (``$ORIGIN`` = its own folder) first, then the
-    bundle's top folder (where PyInstaller links every library). Names found nowhere in the
-    bundle (glibc, the system's X and GL libraries) are left out.
+    Like ld.so: the file's RPATH/RUNPATH folders first, then the bundle's top folder (where
+    PyInstaller links every library). ``$ORIGIN`` is the folder of ``path`` *as reached*, not
+    of the file a link points to: a library opened through a link in OpenCV's folder looks
+    for its own dependencies there. The paths returned are as found (links not resolved).
+    Names found nowhere in the bundle (glibc, the system's X and GL libraries) are left out.
     """
     text = _dynamic(path)
     folders: list[Path] = []
     for m in re.finditer(r"\((?:RPATH|RUNPATH)\)\s+Library r(?:un)?path: \[([^\]]*)\]", text):
         for entry in m.group(1).split(":"):
             if entry:
-                folders.append(Path(entry.replace("$ORIGIN", str(path.parent))))
+                folders.append(Path(os.path.normpath(entry.replace("$ORIGIN", str(path.parent)))))
     folders.append(internal)
     found = []
     for name in re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", text):
         for folder in folders:
             candidate = folder / name
             if candidate.exists():
-                found.append(candidate.resolve())
+                found.append(candidate)
                 break
     return found
 
@@ -176,13 +178,17 @@ def drop_unused_libs(internal: Path) -> list[str]:
     elves = [p for p in internal.rglob("*") if is_elf(p)]
     exe = internal.parent / NAME
     roots = [p for p in elves if p.parent.suffix != ".libs"] + [exe]
+    # Walk paths as the loader reaches them (a link's own folder is its $ORIGIN), and keep
+    # every file some such path ends at.
+    seen: set[Path] = set()
     reached: set[Path] = set()
-    todo = [p.resolve() for p in roots]
+    todo = list(roots)
     while todo:
         p = todo.pop()
-        if p in reached:
+        if p in seen:
             continue
-        reached.add(p)
+        seen.add(p)
+        reached.add(p.resolve())
         todo.extend(resolve_needed(p, internal))
     dropped = []
     for p in elves:

@@ -26,6 +26,9 @@ EXCLUDED_MODULES = [
     # app's own batches use local worker processes.
     "dask",
     "distributed",
+    # creator_kit.moviepy: adapters for scripts that use moviepy, not part of the app.
+    "moviepy",
+    "creator_kit.moviepy",
     "PySide6.QtNetwork",
     "PySide6.QtQml",
     "PySide6.QtQuick",
@@ -93,8 +96,10 @@ def drop_orphans(kept: list[tuple[str, str, str]], removed: list[tuple[str, str,
                  imports: Callable[[str], set[str]]) -> list[tuple[str, str, str]]:
     """``kept`` without the top-level libraries that only the ``removed`` entries needed.
 
-    PyInstaller adds each binary's libraries (``ldd``'s closure) as top-level entries; when a
-    plugin is filtered out afterwards its libraries stay unless removed here. ``imports(path)``
+    PyInstaller adds each binary's libraries (``ldd``'s closure) as entries of their own (in
+    the top folder, or beside Qt for Qt's); when a plugin is filtered out afterwards its
+    libraries stay unless removed here: Qt's multimedia plugin would leave Qt's own FFmpeg,
+    Qt Quick and QML behind. ``imports(path)``
     is the set of library file names a binary needs (transitively). A library some kept binary
     needs stays, and so does any library nothing removed needed (a hook added it on purpose).
     """
@@ -104,6 +109,12 @@ def drop_orphans(kept: list[tuple[str, str, str]], removed: list[tuple[str, str,
             names |= imports(src)
         return names
 
-    roots = [e for e in kept if "/" in e[0].replace("\\", "/") or e[2] == "EXTENSION"]
+    def is_library(entry: tuple[str, str, str]) -> bool:
+        # A shared library some binary links to, wherever PyInstaller put it (the top folder,
+        # or PySide6/Qt/lib for Qt's), as opposed to a plugin or an extension module.
+        parts = _parts(entry[0])
+        return entry[2] != "EXTENSION" and "plugins" not in parts and ".so" in parts[-1]
+
+    roots = [e for e in kept if not is_library(e)]
     orphans = needs(removed) - needs(roots)
-    return [e for e in kept if "/" in e[0] or e[0] not in orphans]
+    return [e for e in kept if not (is_library(e) and _parts(e[0])[-1] in orphans)]

@@ -176,6 +176,10 @@ def test_bundle_runs_from_a_clean_account(
     video = info["video"]  # read through PyAV's libraries inside the bundle
     assert (video["codec"], video["display_width"], video["display_height"]) == ("h264", 270, 480)
     assert video["frame_count"] == 60
+    # `faces` loads OpenCV before PyAV: its FFmpeg libraries, links to PyAV's, must resolve
+    # their own dependencies from OpenCV's folder.
+    faces = json.loads(run([exe, "faces", clip, "--json"], env, work).stdout)
+    assert len(faces["tracks"]) == 1
     run([exe, "render", "-i", clip, "-o", "plain.mp4", "--x264-preset", "ultrafast"], env, work)
     run([exe, "render", "-i", clip, "-o", "dressed.mp4", "--x264-preset", "ultrafast",
          "--face-mask", "surgical", "--caption", CAPTION], env, work)

@@ -56,6 +56,8 @@ def test_only_the_shipped_languages_of_qt_translations_stay() -> None:
 def test_libraries_only_a_dropped_plugin_needed_go_with_it() -> None:
     needs = {
         "/s/libqgtk3.so": {"libgtk-3.so.0", "libglib-2.0.so.0", "libQt6Gui.so.6"},
+        "/s/libffmpegmediaplugin.so": {"libavcodec.so.61", "libQt6Multimedia.so.6"},
+        "/s/QtMultimedia.so": {"libQt6Multimedia.so.6"},
         "/s/libqxcb.so": {"libQt6Gui.so.6", "libxcb.so.1"},
         "/s/QtCore.so": {"libQt6Core.so.6", "libglib-2.0.so.0"},
     }
@@ -67,10 +69,17 @@ def test_libraries_only_a_dropped_plugin_needed_go_with_it() -> None:
         ("libQt6Gui.so.6", "/s/libQt6Gui.so.6", "BINARY"),
         ("libxcb.so.1", "/s/libxcb.so.1", "BINARY"),
         ("libhooked.so", "/s/libhooked.so", "BINARY"),  # added by a hook: nothing needs it
+        ("PySide6/QtMultimedia.abi3.so", "/s/QtMultimedia.so", "EXTENSION"),
+        ("PySide6/Qt/lib/libQt6Multimedia.so.6", "/s/libQt6Multimedia.so.6", "BINARY"),
+        ("PySide6/Qt/lib/libavcodec.so.61", "/s/libavcodec.so.61", "BINARY"),  # Qt's FFmpeg
     ]
-    removed = [("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/s/libqgtk3.so", "BINARY")]
+    removed = [("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/s/libqgtk3.so", "BINARY"),
+               ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so",
+                "/s/libffmpegmediaplugin.so", "BINARY")]
     left = [e[0] for e in drop_orphans(kept, removed, lambda p: needs.get(p, set()))]
     assert "libgtk-3.so.0" not in left
+    assert "PySide6/Qt/lib/libavcodec.so.61" not in left
+    assert "PySide6/Qt/lib/libQt6Multimedia.so.6" in left
     # Still needed by something kept, or never needed by what was removed.
     assert {"libglib-2.0.so.0", "libQt6Gui.so.6", "libxcb.so.1", "libhooked.so"} <= set(left)
 
