@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from creator_kit.vision.synthetic import draw_face
-from tests.test_vision_footage import Truth, make_face_clip, still
+from tests.helpers import Truth, make_face_clip, still
 from tests.videoread import frames_rgb
 
 pytestmark = pytest.mark.slow

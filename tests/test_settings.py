@@ -206,7 +206,7 @@ def test_trim_removes_least_recently_used_first(tmp_path: Path) -> None:
 def test_face_cache_is_trimmed_to_the_setting_and_keeps_the_new_entry(tmp_path: Path) -> None:
     from creator_kit.vision.analysis import analyse, cache_dir
     from creator_kit.vision.synthetic import draw_face
-    from tests.test_vision_footage import make_face_clip, still
+    from tests.helpers import make_face_clip, still
 
     save_settings(Settings(cache_limit_mb=64))
     stale = _entry(tmp_path / "cache", "stale.json", 70 * MiB, age=1000)
