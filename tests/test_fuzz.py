@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from creator_kit.core.errors import CreatorKitError, InputError
@@ -483,13 +483,8 @@ def mp4_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      extra_out=("-movflags", "+faststart"))
 
 
-# A four-byte edit of a codec tag gives a stream whose codec libav does not know; probe and
-# check then fail with an AttributeError (issue 14, part 6: unknown codecs, being fixed in the
-# probe by another change). Only that exception is tolerated, and only until then: any other
-# one fails the test, and once probe refuses such streams this test simply passes.
-@pytest.mark.xfail(raises=AttributeError, strict=False,
-                   reason="unknown codecs are not yet refused by probe/check (issue 14 part 6)")
-@settings(report_multiple_bugs=False)  # one exception, so the xfail above can match it
+# A four-byte edit of a codec tag gives a stream whose codec libav does not know: probe and
+# check refuse it with one error line like any other unreadable file.
 @given(data=st.data())
 def test_mp4_headers(data: st.DataObject, mp4_clip: Path,
                      capsys: pytest.CaptureFixture[str]) -> None:
