@@ -593,3 +593,24 @@ def test_a_pack_whose_entry_lies_before_the_file_start_is_damaged_not_unwritable
     with pytest.raises(InputError, match="pack is damaged") as info:
         import_pack(pack)
     assert info.value.path == str(pack)
+
+
+def test_a_sheet_or_sticker_spec_that_trips_the_os_or_zip_reader_is_an_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creator_kit.batch.sheet import read_sheet
+    from creator_kit.cli.main import main
+
+    # Found by the spreadsheet fuzz: an XLSX whose zip needs a newer version than Python's.
+    data = bytearray(XLSX)
+    central = data.index(b"PK\x01\x02")
+    data[central + 6:central + 8] = (64).to_bytes(2, "little")
+    (tmp_path / "s.xlsx").write_bytes(bytes(data))
+    with pytest.raises(InputError, match="not a readable XLSX"):
+        read_sheet(tmp_path / "s.xlsx")
+    # Found by the flag fuzz: a sticker spec longer than a file name may be.
+    (tmp_path / "clip.mp4").write_bytes(b"\x00")
+    assert main(["render", "-i", str(tmp_path / "clip.mp4"), "--save-project",
+                 str(tmp_path / "p.ckproj"), "--sticker", "s.png@x=" + "9" * 3000]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --sticker"), err
