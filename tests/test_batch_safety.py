@@ -274,7 +274,7 @@ def test_progress_reporters_show_rows_and_workers() -> None:
     out = io.StringIO()
     JsonReporter(out)(p)
     assert json.loads(out.getvalue()) == {
-        "stage": "batch", "fraction": 0.5, "eta_s": 12.0, "rows_done": 3, "rows_total": 8,
+        "v": 1, "event": "progress", "stage": "batch", "fraction": 0.5, "eta_s": 12.0, "rows_done": 3, "rows_total": 8,
         "workers": {"tcp://10.0.0.5:4000": {"done": 2, "running": 1},
                     "tcp://10.0.0.6:4000": {"done": 1, "running": 1}}}
     bar = io.StringIO()
