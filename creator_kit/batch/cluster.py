@@ -220,6 +220,15 @@ def check_workers(facts: dict[str, Any], where: str) -> None:
                          f"{WORKER_HINT}")
 
 
+def _workers(client: Any) -> dict[str, Any]:
+    """Every worker the scheduler knows (newer Dask lists only a few unless asked for all)."""
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:  # a Dask from before the n_workers argument
+        info = client.scheduler_info()
+    return dict(info.get("workers", {}))
+
+
 def _short(exc: object) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:200]
@@ -421,7 +430,7 @@ class DaskExecutor(RowExecutor):
         self._closed = False
         self._last_check = time.monotonic()
         self._no_workers_since: float | None = None
-        n = len(client.scheduler_info(n_workers=-1)["workers"])
+        n = len(_workers(client))
         # Everything at once when workers read the shared folder (the scheduler balances);
         # with files sent along, a few per worker so the data in flight stays bounded.
         self.slots = 1_000_000 if files == "shared" else max(2, 2 * n)
@@ -434,7 +443,7 @@ class DaskExecutor(RowExecutor):
 
     def workers(self) -> list[str]:
         """Addresses of the cluster's workers."""
-        return sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+        return sorted(_workers(self.client))
 
     def submit(self, task: RowTask) -> None:
         """Submit the row to the scheduler (with its files in send mode)."""
@@ -552,7 +561,7 @@ class DaskExecutor(RowExecutor):
         self._last_check = now
         give_up = ""
         try:
-            alive = len(self.client.scheduler_info(n_workers=-1)["workers"])
+            alive = len(_workers(self.client))
         except Exception:
             alive = 0
         if alive:
