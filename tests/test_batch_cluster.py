@@ -337,11 +337,13 @@ def test_interrupted_client_leaves_nothing_and_rerun_skips_done_rows(
                                       "--progress", "json"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=_env(data_dir), cwd=ROOT)
+    running_rows = 0
     try:
         for doc in _progress_lines(proc):
             # Interrupt once a row is done and others are mid-render.
             if int(doc.get("rows_done", 0)) >= 1 and cluster.ffmpegs():  # type: ignore[call-overload]
                 proc.send_signal(signal.SIGINT)
+                running_rows = sum(w["running"] for w in doc["workers"].values())  # type: ignore[attr-defined]
                 break
         _, err = proc.communicate(timeout=300)
     finally:
@@ -352,6 +354,11 @@ def test_interrupted_client_leaves_nothing_and_rerun_skips_done_rows(
     summary = read_summary(out / "batch-summary.csv")
     statuses = [r["status"] for r in summary.values()]
     assert "made" in statuses and "cancelled" in statuses, statuses
+    # Rows mid-render stopped on their worker (through the cancel event), not only the
+    # rows that had not started.
+    assert running_rows >= 1
+    stopped = [r for r in summary.values() if r["status"] == "cancelled" and r["worker"]]
+    assert stopped, summary
     assert_complete(out, summary, 3.0)
     assert leftovers(out) == []
     # The workers stopped rendering this batch's rows.
