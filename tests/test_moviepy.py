@@ -26,6 +26,7 @@ from creator_kit.moviepy import (
 )
 from creator_kit.render.preview import Previewer
 from creator_kit.text.engine import render_caption
+from creator_kit.vision.detect import FaceDetector
 from creator_kit.vision.synthetic import draw_face
 from tests.mediagen import make_clip
 from tests.ocr import ocr_arabic, ocr_skip_reason, similar
@@ -366,7 +367,7 @@ def test_moviepy_layer_with_a_mask_of_the_wrong_shape_fails_clearly(tmp_path, pr
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scale", [1, 2])
-def test_face_mask_sits_on_the_known_face(tmp_path, scale):
+def test_face_mask_sits_on_the_known_face(tmp_path, scale, monkeypatch):
     src = tmp_path / "face.mp4"
     truth = make_face_clip(
         src, [(draw_face(150), linear(150, 40, 20, 0))], size=(480, 270), duration=2.0
@@ -389,6 +390,17 @@ def test_face_mask_sits_on_the_known_face(tmp_path, scale):
             assert changed(mx, my).mean() > 40, f"t={t}: mask not over the mouth"
             assert changed(ex, ey).mean() < 8, f"t={t}: mask covers the eye"
             assert b[my, mx, 2] > b[my, mx, 0]  # a light-blue surgical mask, not skin
+        # Applied again (the same script run twice): the analysis comes from the cache, by the
+        # file for the clip as decoded, by the pictures' content for the resized one.
+        detect = FaceDetector.detect
+        calls = []
+        monkeypatch.setattr(
+            FaceDetector, "detect", lambda self, rgb: calls.append(1) or detect(self, rgb)
+        )
+        again = plain.with_effects([FaceMask("surgical", fade=0.0)]).get_frame(1.0)
+        assert calls == [] and np.array_equal(again, masked.get_frame(1.0))
+        cached = sorted(p.name for p in (tmp_path / "cache" / "faces").iterdir())
+        assert len(cached) == 1 and cached[0].startswith("frames-") == (scale != 1)
     finally:
         plain.close()
 
