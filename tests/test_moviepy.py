@@ -331,6 +331,28 @@ def test_project_clip_frames_are_the_engines_and_export_takes_the_fast_path(
 
 
 @pytest.mark.slow
+def test_a_project_clip_combines_with_other_moviepy_clips(tmp_path, project):
+    clip = project_clip(project)
+    title = ArabicText("حافظ على التباعد", style="bold-box", width=900)
+    video = CompositeVideoClip(
+        [clip, title.with_position(("center", 300)).with_duration(clip.duration)]
+    )
+    out = tmp_path / "combined.mp4"
+    result = export(video, out, x264_preset="ultrafast")
+    assert result.frames == 30 and main(["check", str(out)]) == 0
+    got = frames_rgb(out, [15])[0].astype(int)
+    engine = clip.get_frame(0.5).astype(int)
+    below = slice(300 + title.h + 20, 1920)
+    assert np.abs(got[below] - engine[below]).mean() < 3  # the project's own pixels
+    x0 = (1080 - title.w) // 2
+    box = got[300 : 300 + title.h, x0 : x0 + title.w]
+    assert np.abs(box - engine[300 : 300 + title.h, x0 : x0 + title.w]).mean() > 20  # the title
+    samples, _rate = audio_samples(out)
+    assert np.abs(samples).max() > 0.05  # the project's soundtrack came along
+    clip.close()
+
+
+@pytest.mark.slow
 def test_moviepy_layer_is_composited_by_the_engine_and_never_saved(tmp_path, project):
     red = ColorClip((200, 100), color=(230, 30, 30), duration=0.5)
     layered = project.replace(
