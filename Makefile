@@ -56,7 +56,8 @@ test: $(STAMP) sysdeps
 	$(VENV)/bin/mypy
 
 # The property-based tests of every parser with many more (and fresh, random) examples than
-# `make test` runs; failures found are kept in .hypothesis/ and replayed first next time.
+# `make test` runs (CK_FUZZ_EXAMPLES per test, default 2000: about half an hour on 2 cores);
+# failures found are kept in .hypothesis/ and replayed first next time.
 fuzz: $(STAMP)
 	QT_QPA_PLATFORM=offscreen CK_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
