@@ -71,7 +71,7 @@ def _template_thumb(name: str, clip: str | None, lang: str) -> QImage:
     project = apply_template(find_template(name), [clip], language=lang,  # type: ignore[arg-type]
                              face_mask=False, end_card=False, reframe="fill",
                              caption=tr("Library", "Your caption"))
-    rgb = np.ascontiguousarray(preview_frame(project, 1.0, 108))
+    rgb = np.ascontiguousarray(preview_frame(project, 1.0, 216))  # shown at half: crisp
     h, w = rgb.shape[:2]
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
