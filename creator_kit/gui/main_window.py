@@ -771,6 +771,7 @@ class MainWindow(QMainWindow):
     def choose_template(self) -> None:
         from creator_kit.gui.templates_dialog import TemplateDialog
 
+        self.library.show_tab("template")  # starts drawing the thumbnails if not done yet
         dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
