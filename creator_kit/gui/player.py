@@ -322,10 +322,11 @@ class PlayerWidget(QWidget):
         return self._clock_t + (time.monotonic() - self._clock_mono)
 
     def _read_clock(self) -> float:
+        """The position now (round a loop: within it); notes the straight-on time too."""
         import time
 
         t = self._clock.now()
-        self._clock_t, self._clock_mono = t, time.monotonic()
+        self._clock_t, self._clock_mono = self._clock.unwrapped(), time.monotonic()
         return t
 
     def _start_playback(self, t: float) -> None:
@@ -334,17 +335,18 @@ class PlayerWidget(QWidget):
             return
         self._stats = {"shown": 0, "dropped": 0, "late": 0}
         self._worker.skipped = 0
-        self._clock.start(t)
+        self._clock.start(t, self._loop)
         self._read_clock()
         if not self._clock.uses_audio and not self._clock.device:
             note = no_audio_message()
             if note not in self._notes:
                 self._notes.append(note)
                 self._emit_warnings()
-        until = None
+        until = loop_start = None
         if self._loop is not None:
             until = session.index_at(self._loop[1] - 1e-6) + 1
-        self._worker.request_play(session.index_at(t), until)
+            loop_start = session.index_at(self._loop[0])
+        self._worker.request_play(session.index_at(t), until, loop_start)
         self._timer.start()
 
     def _stop_playback(self) -> None:
@@ -363,12 +365,7 @@ class PlayerWidget(QWidget):
                 self._notes.append(note)
                 self._emit_warnings()
         end = self._loop[1] if self._loop is not None else session.duration
-        if t >= end:
-            if self._loop is not None:
-                self._start_playback(self._loop[0])
-                self._position = self._loop[0]
-                self.position_changed.emit(self._position)
-                return
+        if t >= end and self._loop is None:
             self._stop_playback()
             self._playing = False
             self.playing_changed.emit(False)
@@ -392,16 +389,18 @@ class PlayerWidget(QWidget):
         session = self._session
         if session is None:
             return
-        due = session.index_at(self._read_clock())
-        ready = [s for s in items if s.playing and s.frame.index <= due]
-        later = [s for s in items if s.playing and s.frame.index > due]
+        self._read_clock()
+        # Compared in straight-on frame numbers, so going round a loop needs no restart.
+        due = int(self._clock_t * session.fps + 1e-6)
+        ready = [s for s in items if s.playing and s.virtual <= due]
+        later = [s for s in items if s.playing and s.virtual > due]
         if later:
             self._worker.put_back(later)
         if ready:
             # Only the newest due frame is worth painting; older ones are dropped, not queued.
             self._stats["dropped"] += len(ready) - 1
             newest = ready[-1]
-            if newest.frame.index < due:
+            if newest.virtual < due:
                 self._stats["late"] += 1
             self._show(newest)
 

@@ -32,12 +32,17 @@ SCRUB_GAP = 0.15  # seconds between still requests that make them a scrub
 
 @dataclass(frozen=True)
 class Shown:
-    """A frame ready for the screen: what the engine made and its QImage."""
+    """A frame ready for the screen: what the engine made and its QImage.
+
+    ``virtual`` counts frames from the start of playback as if the timeline ran straight
+    on (round a loop it keeps growing); it is what is compared with the clock.
+    """
 
     generation: int
     frame: PreviewFrame
     image: QImage
     playing: bool
+    virtual: int = -1
 
 
 class WorkerSignals(QObject):
@@ -79,6 +84,7 @@ class FrameWorker:
         self._still: tuple[int, int | None] | None = None
         self._play_from: int | None = None
         self._play_until: int | None = None
+        self._loop_start: int | None = None
         self._stop = False
         self.session: PreviewSession | None = None
         self.queue: deque[Shown] = deque()
@@ -125,13 +131,18 @@ class FrameWorker:
             self._cond.notify_all()
             return self._generation
 
-    def request_play(self, index: int, until: int | None) -> int:
-        """Produce frames from ``index`` on, paced by the clock, up to ``until`` (exclusive)."""
+    def request_play(self, index: int, until: int | None, loop_start: int | None = None) -> int:
+        """Produce frames from ``index`` on, paced by the clock, up to ``until`` (exclusive).
+
+        With ``loop_start`` playback goes round ``loop_start``..``until`` until told otherwise
+        (the clock the worker reads must then run straight on, not wrap).
+        """
         with self._cond:
             self._generation += 1
             self._still = None
             self._play_from = index
             self._play_until = until
+            self._loop_start = loop_start
             self.queue.clear()
             self._cond.notify_all()
             return self._generation
@@ -178,6 +189,7 @@ class FrameWorker:
                     still, self._still = self._still, None
                 play_from = self._play_from
                 until = self._play_until
+                loop_start = self._loop_start
             try:
                 if project is not None:
                     self._open(project, gen)
@@ -194,7 +206,7 @@ class FrameWorker:
                 elif play_from is not None:
                     self.session.set_busy(True)
                     try:
-                        self._play(gen, play_from, until)
+                        self._play(gen, play_from, until, loop_start)
                     finally:
                         self.session.set_busy(False)
             except Cancelled:
@@ -249,6 +261,7 @@ class FrameWorker:
         allow_proxy: bool = False,
         lift: int | None = None,
         proxy_after: int | None = None,
+        virtual: int = -1,
     ) -> bool:
         """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
         session = self.session
@@ -267,17 +280,29 @@ class FrameWorker:
         with self._cond:
             if gen != self._generation:
                 return False  # a newer request came in: this frame is stale
-            self.queue.append(Shown(gen, frame, image, playing))
+            self.queue.append(Shown(gen, frame, image, playing, virtual))
         self.signals.ready.emit()
         return frame.approximate
 
-    def _play(self, gen: int, start: int, until: int | None) -> None:
+    def _play(
+        self, gen: int, start: int, until: int | None, loop_start: int | None = None
+    ) -> None:
         session = self.session
         assert session is not None
         end = session.total_frames if until is None else min(until, session.total_frames)
-        index = start
+        looping = loop_start is not None and loop_start < end
+        span = end - loop_start if loop_start is not None else 0
+
+        def actual(v: int) -> int:
+            # Virtual frame numbers run straight on; round a loop they map back into it.
+            if not looping or v < end:
+                return v
+            assert loop_start is not None
+            return loop_start + (v - end) % span
+
+        v = start
         fps = session.fps
-        while index < end:
+        while looping or v < end:
             with self._cond:
                 while (
                     gen == self._generation
@@ -289,16 +314,16 @@ class FrameWorker:
                     return
             # Skip frames whose time has passed: dropping keeps the picture with the sound.
             due = int(self._clock() * fps + 1e-6)
-            if due > index:
-                self.skipped += min(due, end) - index
-                index = due
-                if index >= end:
+            if due > v:
+                self.skipped += (due if looping else min(due, end)) - v
+                v = due
+                if not looping and v >= end:
                     break
-            self._make(gen, index, playing=True)
+            self._make(gen, actual(v), playing=True, virtual=v)
             with self._cond:
                 if gen != self._generation:
                     return
-            index += 1
+            v += 1
         with self._cond:
             if gen == self._generation:
                 self._play_from = None
