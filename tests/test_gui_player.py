@@ -143,7 +143,8 @@ def test_scrubbing_shows_only_the_latest_request(qtbot, player):
 
 def test_step_by_frames(qtbot, player):
     player.seek(0.5)
-    _wait_index(qtbot, player, 15)
+    qtbot.waitUntil(player.showing_exact, timeout=10_000)
+    assert player.current_frame().index == 15
     player.step(1)
     _wait_index(qtbot, player, 16)
     player.step(-3)

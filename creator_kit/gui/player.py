@@ -226,6 +226,18 @@ class PlayerWidget(QWidget):
             return QImage()
         return to_qimage(self._frame.rgb)
 
+    def showing_exact(self, t: float | None = None) -> bool:
+        """True when the exact frame (not a jump proxy) at ``t`` (default: the position) shows.
+
+        For a screenshot or a test that must wait for the real picture after a seek.
+        """
+        if self._frame is None or self._session is None or self._frame.approximate:
+            return False
+        if self._frame.lifted is not None:
+            return False
+        index = self._session.index_at(self._position if t is None else t)
+        return self._frame.index == index
+
     def current_frame(self) -> PreviewFrame | None:
         """The engine frame shown now (layer and face boxes included)."""
         return self._frame
