@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 _HANDLE = 7.0  # handle half-size in logical pixels
 _TICK_MS = 4
+STALE_AFTER = 0.1  # seconds without a new picture after which a superseded one may show
 
 
 def tr(text: str) -> str:
@@ -108,6 +110,9 @@ class PlayerWidget(QWidget):
         self._shut = False
         self._resume_after_open = False
         self._last_emitted = -1
+        self._last_paint = 0.0
+        self._shown_gen = -1
+        self._burst_gen: int | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -137,8 +142,18 @@ class PlayerWidget(QWidget):
         if self._playing:
             self._start_playback(t)
         elif self._session is not None:
-            self._worker.request_still(self._session.index_at(t))
+            gen = self._worker.request_still(self._session.index_at(t))
+            # Seeks made in one go (one event-loop turn) are one request: only the last
+            # may ever show. Seeks from separate events (a drag) may show while superseded.
+            if self._burst_gen is not None:
+                self._worker.mark_unseen(self._burst_gen)
+            else:
+                QTimer.singleShot(0, self._end_burst)
+            self._burst_gen = gen
         self.position_changed.emit(t)
+
+    def _end_burst(self) -> None:
+        self._burst_gen = None
 
     def play(self) -> None:
         """Play from the current position, with sound when there is an audio device."""
@@ -327,7 +342,6 @@ class PlayerWidget(QWidget):
 
     def _worker_clock(self) -> float:
         """The clock as the worker sees it (any thread): last GUI reading, extrapolated."""
-        import time
 
         if not self._clock.running:
             return -1.0
@@ -335,7 +349,6 @@ class PlayerWidget(QWidget):
 
     def _read_clock(self) -> float:
         """The position now (round a loop: within it); notes the straight-on time too."""
-        import time
 
         t = self._clock.now()
         self._clock_t, self._clock_mono = self._clock.unwrapped(), time.monotonic()
@@ -396,7 +409,15 @@ class PlayerWidget(QWidget):
         if not items:
             return
         if not self._playing:
-            self._show(items[-1])
+            current = [s for s in items if not s.stale]
+            if current:
+                self._show(current[-1])
+            elif time.monotonic() - self._last_paint > STALE_AFTER:
+                # Mid-drag and nothing painted for a while: the newest finished frame, though
+                # the mouse has moved on, beats a frozen picture. The exact one follows.
+                newest = max(items, key=lambda s: s.generation)
+                if self._frame is None or newest.generation > self._shown_gen:
+                    self._show(newest)
             return
         session = self._session
         if session is None:
@@ -417,6 +438,8 @@ class PlayerWidget(QWidget):
             self._show(newest)
 
     def _show(self, shown: Shown) -> None:
+        self._last_paint = time.monotonic()
+        self._shown_gen = shown.generation
         stale = shown.frame.lifted is not None and self._drag is None and self._held is None
         if stale and self._session is not None:
             # Made for a drag that is over: show the whole frame instead.

@@ -43,6 +43,7 @@ class Shown:
     image: QImage
     playing: bool
     virtual: int = -1
+    stale: bool = False  # made for a seek already superseded (shown only mid-drag)
 
 
 class WorkerSignals(QObject):
@@ -91,6 +92,7 @@ class FrameWorker:
         self.skipped = 0  # frames the worker did not make because their time had passed
         self._last_still = 0.0
         self._scrubbing = False
+        self._unseen: set[int] = set()  # still requests replaced before the GUI could show them
         # Device pixels the frame is painted on (None: the engine's size); set by the widget.
         self.display_size: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._run, name="ck-player", daemon=True)
@@ -131,6 +133,13 @@ class FrameWorker:
             self._cond.notify_all()
             return self._generation
 
+    def mark_unseen(self, generation: int) -> None:
+        """A still request replaced in the same event-loop turn: never show its frame."""
+        with self._cond:
+            self._unseen.add(generation)
+            if len(self._unseen) > 256:
+                self._unseen = {g for g in self._unseen if g > self._generation - 128}
+
     def request_play(self, index: int, until: int | None, loop_start: int | None = None) -> int:
         """Produce frames from ``index`` on, paced by the clock, up to ``until`` (exclusive).
 
@@ -148,9 +157,9 @@ class FrameWorker:
             return self._generation
 
     def take(self) -> list[Shown]:
-        """Everything queued for the current generation (the GUI thread drains it)."""
+        """Everything queued for the current generation, and stale stills (the GUI drains it)."""
         with self._cond:
-            items = [s for s in self.queue if s.generation == self._generation]
+            items = [s for s in self.queue if s.generation == self._generation or s.stale]
             self.queue.clear()
             self._cond.notify_all()
             return items
@@ -279,8 +288,18 @@ class FrameWorker:
         image = to_qimage(rgb)
         with self._cond:
             if gen != self._generation:
-                return False  # a newer request came in: this frame is stale
-            self.queue.append(Shown(gen, frame, image, playing, virtual))
+                # A newer request came in: this frame is stale. Seeks made one after another
+                # in one go never show it; a drag (a seek per mouse event) may, so the picture
+                # still moves when frames take longer than the mouse does.
+                if playing or gen in self._unseen or self._stop:
+                    return False
+                self.queue.append(Shown(gen, frame, image, playing, virtual, stale=True))
+                stale = True
+            else:
+                self.queue.append(Shown(gen, frame, image, playing, virtual))
+                stale = False
+        self.signals.ready.emit()
+        return frame.approximate and not stale
         self.signals.ready.emit()
         return frame.approximate
 
