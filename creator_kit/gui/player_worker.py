@@ -28,6 +28,7 @@ from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 MAX_QUEUED = 3
 SCRUB_GAP = 0.15  # seconds between still requests that make them a scrub
+FOLLOW_FRAMES = 15  # a superseded scrub position is still decoded exactly if this cheap
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,11 @@ class FrameWorker:
                     index, lift = still
                     soon = 1 if self._scrubbing else None
                     if self._make(gen, index, False, allow_proxy=True, lift=lift, proxy_after=soon):
-                        self._make(gen, index, playing=False, lift=lift)
+                        current = gen == self._generation
+                        # Mid-drag, a cheap exact frame is still worth making: reading on keeps
+                        # the decoder with a forward drag, so the release finds it there.
+                        if current or self.session.decode_cost(index) <= FOLLOW_FRAMES:
+                            self._make(gen, index, playing=False, lift=lift)
                 elif play_from is not None:
                     self.session.set_busy(True)
                     try:
@@ -294,12 +299,10 @@ class FrameWorker:
                 if playing or gen in self._unseen or self._stop:
                     return False
                 self.queue.append(Shown(gen, frame, image, playing, virtual, stale=True))
-                stale = True
             else:
                 self.queue.append(Shown(gen, frame, image, playing, virtual))
-                stale = False
         self.signals.ready.emit()
-        return frame.approximate and not stale
+        return frame.approximate
         self.signals.ready.emit()
         return frame.approximate
 
