@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz bench lint sysdeps clean moviepy
+.PHONY: demo gui test fuzz bench lint sysdeps clean moviepy
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ moviepy: | $(PY)
 	$(PY) -m pip install --quiet $(MOVIEPY_DEPS)
 	$(PY) -m pip install --quiet --no-deps moviepy==2.2.1
 
-# Optional system tools for the test suite (OCR of rendered Arabic, a virtual screen).
+# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor.
 # Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -33,10 +33,21 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ara >/dev/null) \
 	      || echo "note: could not install tesseract-ocr-ara; OCR tests will skip"; \
 	  fi; \
+	  if ! dpkg -s libxcb-cursor0 libxkbcommon-x11-0 >/dev/null 2>&1; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxcb-cursor0 libxcb-icccm4 \
+	      libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
+	      libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 >/dev/null) \
+	      || echo "note: could not install Qt's X11 libraries; the editor needs them on a display"; \
+	  fi; \
 	fi
 
 demo: $(STAMP)
 	$(PY) scripts/make_demo.py
+
+# The editor on the sample project (made on first use from generated media). Qt's X11 plugin
+# needs a few xcb libraries that a bare Debian lacks; sysdeps installs them when it can.
+gui: $(STAMP) sysdeps
+	$(PY) scripts/make_gui_sample.py
 
 test: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
@@ -56,6 +67,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_player.py
 	$(PY) benchmarks/bench_moviepy.py
+	$(PY) benchmarks/bench_editor.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts

@@ -39,13 +39,26 @@ def _limit() -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_cli(args: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run ``python -m creator_kit.cli ARGS`` in ``cwd`` under the memory limit."""
+def run_cli(
+    args: Sequence[str | Path],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    readonly: Path | None = None,
+) -> Run:
+    """Run ``python -m creator_kit.cli ARGS`` in ``cwd`` under the memory limit.
+
+    ``readonly``: a folder the child sees on a read-only mount (``EROFS`` on every write),
+    made in a private mount namespace (``unshare -rm``) that ends with the child.
+    """
     full_env = dict(os.environ)
     full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
     full_env.update(env or {})
+    cmd = [sys.executable, "-m", "creator_kit.cli", *map(str, args)]
+    if readonly is not None:
+        script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+        cmd = ["unshare", "-rm", "sh", "-c", script, str(readonly), *cmd]
     proc = subprocess.run(
-        [sys.executable, "-m", "creator_kit.cli", *map(str, args)],
+        cmd,
         cwd=cwd,
         env=full_env,
         capture_output=True,

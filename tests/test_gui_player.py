@@ -337,3 +337,30 @@ def test_a_dragged_layer_moves_live_and_stays_where_dropped(qtbot, player, proje
         timeout=10_000,
     )
     assert red_at(target) and not red_at(centre)
+
+
+def test_a_clip_that_vanishes_while_playing_stops_playback(qtbot, tmp_path, landscape_clip):
+    clear_caches()
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(landscape_clip.read_bytes())
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.set_project(Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill")))
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
+    session = widget.session()
+    session.wait_for_proxies(30)
+    with session._lock:
+        session._close_decoder()
+    clip.unlink()
+    reports: list[list[str]] = []
+    widget.warnings_changed.connect(reports.append)
+    with qtbot.waitSignal(widget.playing_changed, timeout=10_000,
+                          check_params_cb=lambda playing: not playing):
+        widget.play()
+    assert not widget.is_playing()
+    assert any("clip.mp4" in line for line in widget.warnings())
+    qtbot.wait(300)
+    count = len(reports)
+    qtbot.wait(300)
+    assert len(reports) == count <= 4  # reported once (decoder, sound), not over and over
+    widget.shutdown()

@@ -33,7 +33,7 @@ from tests.test_export_safety import ffmpeg_children, leftovers
 from tests.test_vision_footage import linear, make_face_clip
 from tests.videoread import audio_samples, frame_count, frames_rgb
 
-TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp"
+TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp 😷"
 FAST = dict(x264_preset="ultrafast")
 
 
@@ -45,11 +45,14 @@ def _cache(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _no_write_videofile(monkeypatch):
     """export() must never fall back on moviepy's writer (which overwrites and never checks)."""
+    import moviepy.video.io.ffmpeg_writer as writer
 
     def refuse(*_a, **_k):
-        raise AssertionError("moviepy's write_videofile was called")
+        raise AssertionError("moviepy's video writer was called")
 
     monkeypatch.setattr(VideoClip, "write_videofile", refuse)
+    monkeypatch.setattr(writer, "ffmpeg_write_video", refuse)
+    monkeypatch.setattr(writer.FFMPEG_VideoWriter, "__init__", refuse)
 
 
 def tone(duration: float, freq: float = 440.0) -> AudioClip:
@@ -197,6 +200,24 @@ def test_a_landscape_clip_is_fitted_inside_the_canvas(tmp_path):
     assert middle[0] > 200 and middle[1] > 170 and middle[2] < 70
     assert top.max() < 30
     assert main(["check", str(out)]) == 0
+
+
+@pytest.mark.slow
+def test_a_clip_too_short_for_the_platform_is_warned_about_before_drawing(tmp_path):
+    heard: list[str] = []
+    exporting = []
+
+    def frame(t):
+        if exporting:
+            assert heard, "the warning must come before the first frame is drawn"
+        return np.full((1920, 1080, 3), 90, np.uint8)
+
+    clip = VideoClip(frame, duration=0.5).with_fps(30)  # moviepy draws t=0 here for the size
+    exporting.append(True)
+    result = export(clip, tmp_path / "short.mp4", on_warning=heard.append, **FAST)
+    assert len(heard) == 1 and "0.50 s" in heard[0] and "1 to 600 s" in heard[0]
+    assert result.warnings == tuple(heard)
+    assert main(["check", str(result.path)]) == 1  # the check agrees
 
 
 def test_export_refuses_a_target_that_exists_or_is_a_symlink(tmp_path):

@@ -1,6 +1,6 @@
 """What the editor's library lists: stickers, tip cards, mask styles, templates and fonts.
 
-Listing needs no drawing: this module imports nothing of the render engine, Qt, NumPy or
+Listing needs no drawing: this module imports nothing of the render engine, Qt, Pillow or
 OpenCV (only the words of :mod:`creator_kit.graphics.library`), so a library panel or a
 script can show the choices at once and draw thumbnails later, in the background. Titles
 are in Arabic and English: a sticker's own label, a tip card's title.

@@ -180,7 +180,7 @@ class Page(QWidget):
         def load() -> None:
             assert self.project is not None
             v = str(get(self.project, self.selection))
-            w.setText(v)
+            w.setText("\u200e" + v)  # "#rrggbb" reads left to right in Arabic too
             w.setStyleSheet(f"background:{v[:7]}; color:{_contrast(v)}")
 
         self._add(label, w, load)

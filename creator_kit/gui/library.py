@@ -66,8 +66,10 @@ def _template_thumb(name: str, clip: str | None, lang: str) -> QImage:
 
     if clip is None:
         return QImage()
+    # No face analysis for a thumbnail (seconds of work competing with the player): the
+    # look of a template shows as well on a plain crop.
     project = apply_template(find_template(name), [clip], language=lang,  # type: ignore[arg-type]
-                             face_mask=False, end_card=False,
+                             face_mask=False, end_card=False, reframe="fill",
                              caption=tr("Library", "Your caption"))
     rgb = np.ascontiguousarray(preview_frame(project, 1.0, 108))
     h, w = rgb.shape[:2]
@@ -165,6 +167,7 @@ class LibraryPanel(QWidget):
             self.lists[kind] = lst
             self.tabs.addTab(lst, title)
         self._sample_clip: str | None = None
+        self.template_images: dict[str, QImage] = {}  # rendered template thumbnails
         self.populate()
 
     def populate(self) -> None:
@@ -200,6 +203,8 @@ class LibraryPanel(QWidget):
             self.thumbnails.request(kind, name, lambda: _template_thumb(name, clip, lang))
 
     def _set_thumb(self, kind: str, name: str, image: QImage) -> None:
+        if kind == "template":
+            self.template_images[name] = image
         lst = self.lists.get(kind)
         if lst is None:
             return
@@ -218,7 +223,8 @@ class LibraryPanel(QWidget):
         if project is not None:
             for i, clip in enumerate(project.clips):
                 span = f"{clip.start:.1f}–{'…' if clip.end is None else f'{clip.end:.1f}'} s"
-                item = QListWidgetItem(f"{i + 1}. {Path(clip.source).name}  ({span})")
+                # LRM: the file name and times read left to right in an Arabic interface too.
+                item = QListWidgetItem(f"\u200e{i + 1}. {Path(clip.source).name}  ({span})")
                 item.setToolTip(clip.source)
                 self.media_list.addItem(item)
         self.media_list.blockSignals(False)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -58,7 +59,7 @@ from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
-from creator_kit.gui.timeline import TimelineWidget
+from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
 
 VIDEO = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
@@ -90,10 +91,12 @@ class Welcome(QWidget):
         self.open_clip.clicked.connect(window.open_clips_dialog)
         self.open_project = QPushButton(tr("Welcome", "Open project…"))
         self.open_project.clicked.connect(window.open_project_dialog)
+        self.from_template = QPushButton(tr("Welcome", "Start from a template…"))
+        self.from_template.clicked.connect(window.start_from_template)
         self.recover = QPushButton(tr("Welcome", "Restore unsaved work"))
         self.recover.clicked.connect(window.offer_recovery)
         self.recover.setVisible(False)
-        for b in (self.open_clip, self.open_project, self.recover):
+        for b in (self.open_clip, self.from_template, self.open_project, self.recover):
             b.setMinimumHeight(40)
             row.addWidget(b)
         row.addStretch(1)
@@ -141,14 +144,24 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.RightDockWidgetArea
         if rtl:
             leading, trailing = trailing, leading
-        self._dock(tr("Main", "Library"), self.library, leading, "library")
-        self._dock(tr("Main", "Inspector"), self.inspector, trailing, "inspector")
-        self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline,
+        self.library_dock = self._dock(tr("Main", "Library"), self.library, leading, "library")
+        self.inspector_dock = self._dock(tr("Main", "Inspector"), self.inspector, trailing,
+                                         "inspector")
+        # The timeline scrolls up and down when a project has more layers than fit.
+        self.timeline_scroll = QScrollArea()
+        self.timeline_scroll.setWidgetResizable(True)
+        self.timeline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_scroll.setWidget(self.timeline)
+        self.timeline_scroll.setMinimumHeight(RULER_H + 3 * ROW_H + 10)
+        self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline_scroll,
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
         jobs_dock = self._dock(tr("Main", "Exports"), self.jobs_panel,
                                Qt.DockWidgetArea.BottomDockWidgetArea, "jobs")
         self.tabifyDockWidget(self.timeline_dock, jobs_dock)
         self.timeline_dock.raise_()
+        self.resizeDocks([self.library_dock, self.inspector_dock], [380, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeline_dock], [230], Qt.Orientation.Vertical)
 
         # -- status line ---------------------------------------------------------------------
         self.status_label = QLabel()
@@ -156,7 +169,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.faces_bar = QProgressBar()
         self.faces_bar.setRange(0, 100)
-        self.faces_bar.setMaximumWidth(160)
+        self.faces_bar.setMinimumWidth(220)
         self.faces_bar.setFormat(tr("Main", "Analysing faces %p%"))
         self.faces_bar.setVisible(False)
         self.statusBar().addPermanentWidget(self.faces_bar)
@@ -245,6 +258,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = f.addMenu(tr("Main", "Open recent"))
         self._action(f, tr("Main", "Add media…"), self.add_media_dialog, "Ctrl+I",
                      tr("Main", "Add clips, images, music or subtitles"))
+        self._action(f, tr("Main", "Relink missing media…"), self.relink_current, None,
+                     tr("Main", "Find files that were moved, renamed or unplugged"))
         f.addSeparator()
         self.save_action = self._action(f, tr("Main", "Save"), self.save,
                                         QKeySequence.StandardKey.Save)
@@ -448,6 +463,19 @@ class MainWindow(QMainWindow):
 
         dlg = RelinkDialog(project, self)
         return dlg.run()
+
+    def relink_current(self) -> bool:
+        """Relink the open project's missing files (one undoable step); False if none."""
+        if self.project is None:
+            return False
+        if not missing_files(self.project):
+            self.show_message(tr("Main", "No media is missing"))
+            return False
+        relinked = self.relink(self.project)
+        if relinked is None or relinked == self.project:
+            return False
+        self.model.replace_project(tr("Main", "Relink media"), relinked)
+        return True
 
     def add_clips(self, clips: Sequence[Path]) -> None:
         good = self._check_clips(clips)
@@ -743,8 +771,21 @@ class MainWindow(QMainWindow):
     def choose_template(self) -> None:
         from creator_kit.gui.templates_dialog import TemplateDialog
 
-        dlg = TemplateDialog(self)
+        dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
+            self.apply_template(dlg.choice, dlg.values(), dlg.language())
+
+    def start_from_template(self) -> None:
+        """Pick a template (with its variables), then the clips it is applied to."""
+        from creator_kit.gui.templates_dialog import TemplateDialog
+
+        dlg = TemplateDialog(self, self.library.template_images)
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.choice is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, tr("Main", "Clips for the template"), "",
+            tr("Main", "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"))
+        if paths and self.new_project(paths):
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
 
     def apply_template(self, name: str, variables: dict[str, str] | None = None,

@@ -273,6 +273,10 @@ class PlayerWidget(QWidget):
         self._emit_warnings()
         if session is None:
             self._image, self._frame = None, None
+            if self._resume_after_open or self._playing:  # it was playing: now it cannot
+                self._resume_after_open = self._playing = False
+                self._stop_playback()
+                self.playing_changed.emit(False)
             self.update()
             return
         self._clock.set_pcm(None)
@@ -294,6 +298,10 @@ class PlayerWidget(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._failure = message
+        if self._playing:  # no more frames will come: stop rather than run a silent clock
+            self._stop_playback()
+            self._playing = False
+            self.playing_changed.emit(False)
         self._emit_warnings()
 
     def _on_warnings(self, warnings: list[str]) -> None:

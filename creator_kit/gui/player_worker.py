@@ -27,6 +27,7 @@ from creator_kit.core.model import Project
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 MAX_QUEUED = 3
+SCRUB_GAP = 0.15  # seconds between still requests that make them a scrub
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class FrameWorker:
         self.session: PreviewSession | None = None
         self.queue: deque[Shown] = deque()
         self.skipped = 0  # frames the worker did not make because their time had passed
+        self._last_still = 0.0
+        self._scrubbing = False
         # Device pixels the frame is painted on (None: the engine's size); set by the widget.
         self.display_size: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._run, name="ck-player", daemon=True)
@@ -111,6 +114,10 @@ class FrameWorker:
         ``lift`` is a layer to hand over separately (being dragged).
         """
         with self._cond:
+            now = time.monotonic()
+            # Stills asked for in quick succession are a scrub: proxies keep up with it.
+            self._scrubbing = now - self._last_still < SCRUB_GAP
+            self._last_still = now
             self._generation += 1
             self._still = (index, lift)
             self._play_from = None
@@ -181,7 +188,8 @@ class FrameWorker:
                 if still is not None:
                     # A far jump shows its proxy picture at once, then the exact frame.
                     index, lift = still
-                    if self._make(gen, index, playing=False, allow_proxy=True, lift=lift):
+                    soon = 1 if self._scrubbing else None
+                    if self._make(gen, index, False, allow_proxy=True, lift=lift, proxy_after=soon):
                         self._make(gen, index, playing=False, lift=lift)
                 elif play_from is not None:
                     self.session.set_busy(True)
@@ -190,14 +198,22 @@ class FrameWorker:
                     finally:
                         self.session.set_busy(False)
             except Cancelled:
+                self._drop_play(gen)
                 continue
             except CreatorKitError as exc:
+                self._drop_play(gen)  # or the same error would come back at once, forever
                 self.signals.failed.emit(str(exc))
             except Exception as exc:  # a broken frame must not kill the player thread
+                self._drop_play(gen)
                 message = QCoreApplication.translate("Player", "The preview failed: {error}")
                 self.signals.failed.emit(message.replace("{error}", str(exc)))
         if self.session is not None:
             self.session.close()
+
+    def _drop_play(self, gen: int) -> None:
+        with self._cond:
+            if gen == self._generation:
+                self._play_from = None
 
     def _has_work(self) -> bool:
         if self._project is not None or self._still is not None:
@@ -232,11 +248,15 @@ class FrameWorker:
         playing: bool,
         allow_proxy: bool = False,
         lift: int | None = None,
+        proxy_after: int | None = None,
     ) -> bool:
         """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
         session = self.session
         assert session is not None
-        frame = session.frame(index, allow_proxy=allow_proxy, lift=lift)
+        if proxy_after is None:
+            frame = session.frame(index, allow_proxy=allow_proxy, lift=lift)
+        else:
+            frame = session.frame(index, allow_proxy, lift, proxy_after)
         rgb = frame.rgb
         size = self.display_size
         if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:

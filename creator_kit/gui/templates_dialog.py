@@ -6,7 +6,7 @@ Run alone: ``python -m creator_kit.gui.templates_dialog``.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,14 +28,17 @@ from creator_kit.gui.app import language, tr
 class TemplateDialog(QDialog):
     """Pick a template and fill in its variables."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 thumbnails: dict[str, QImage] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Templates", "Templates"))
+        thumbnails = thumbnails or {}
         self.choice: str | None = None
         layout = QVBoxLayout(self)
         self.gallery = QListWidget()
         self.gallery.setViewMode(QListWidget.ViewMode.IconMode)
         self.gallery.setIconSize(QSize(108, 192))
+        self.gallery.setGridSize(QSize(150, 250))
         self.gallery.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.gallery.setMovement(QListWidget.Movement.Static)
         self.gallery.setWordWrap(True)
@@ -46,7 +49,9 @@ class TemplateDialog(QDialog):
             item = QListWidgetItem(e.title(lang))
             item.setData(256, e.name)
             item.setToolTip(e.description)
-            if e.preview is not None:
+            if e.name in thumbnails:  # a real frame of the template over the project's clip
+                item.setIcon(QIcon(QPixmap.fromImage(thumbnails[e.name])))
+            elif e.preview is not None:
                 item.setIcon(QIcon(QPixmap(str(e.preview))))
             self.gallery.addItem(item)
         self.gallery.currentItemChanged.connect(self._picked)

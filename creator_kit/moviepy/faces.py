@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from moviepy import Effect
@@ -31,6 +31,7 @@ class FaceMask(Effect):  # type: ignore[misc]
 
     style: str = "surgical"
     tracks: tuple[int, ...] | None = None
+    _: KW_ONLY
     fade: float = 0.25
     scale: float = 1.0
     offset_y: float = 0.0

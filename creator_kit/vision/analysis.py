@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError
-from creator_kit.core.files import open_file
+from creator_kit.core.files import open_file, read_file
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
@@ -517,14 +517,19 @@ def _cache_key(p: Path, rate: float, max_side: int) -> _Key:
     return _Key(name, h.hexdigest())
 
 
+# A cached analysis is a few hundred kilobytes even for a long clip.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+
 def _load_cache(path: Path, identity: str) -> FaceAnalysis | None:
     """The cached analysis if the file is there, readable and matches; otherwise ``None``."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # The guarded reader: a FIFO or device planted in the cache folder is not read.
+        data = json.loads(read_file(path, "face analysis cache", MAX_CACHE_BYTES).decode("utf-8"))
         if not isinstance(data, dict) or data.get("identity") != identity:
             return None
         return FaceAnalysis.from_data(data.get("analysis"))
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+    except (InputError, OSError, ValueError, UnicodeDecodeError, RecursionError):
         # A corrupt or foreign cache file is not an error: it is rebuilt.
         return None
 
