@@ -28,10 +28,9 @@ from creator_kit.render.preview import Previewer
 from creator_kit.text.engine import render_caption
 from creator_kit.vision.detect import FaceDetector
 from creator_kit.vision.synthetic import draw_face
+from tests.helpers import ffmpeg_children, leftovers, linear, make_face_clip
 from tests.mediagen import make_clip
 from tests.ocr import ocr_arabic, ocr_skip_reason, similar
-from tests.test_export_safety import ffmpeg_children, leftovers
-from tests.test_vision_footage import linear, make_face_clip
 from tests.videoread import audio_samples, frame_count, frames_rgb
 
 TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp 😷"
