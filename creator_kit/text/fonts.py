@@ -141,6 +141,7 @@ def has_family(family: str) -> bool:
     An installed family hidden from Qt (see the module docstring) is loaded from its file
     the first time it is asked for.
     """
+    global _raw_generation
     ensure_fonts()
     if QFontDatabase.hasFamily(family):
         return True
@@ -159,7 +160,7 @@ def has_family(family: str) -> bool:
             log.warning("%s", exc.message)
             return False
         _chains.clear()
-        _raw_cache.clear()
+        _raw_generation += 1  # every thread's raw fonts are stale now
     return bool(QFontDatabase.hasFamily(family))
 
 
