@@ -160,7 +160,7 @@ def has_family(family: str) -> bool:
             log.warning("%s", exc.message)
             return False
         _chains.clear()
-        _raw_generation += 1  # every thread's raw fonts are stale now
+        _raw_generation += 1  # every thread's raw-font cache, as load_font_file does
     return bool(QFontDatabase.hasFamily(family))
 
 
