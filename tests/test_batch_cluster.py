@@ -26,6 +26,9 @@ from creator_kit.media.preflight import check_file
 from tests.mediagen import make_clip
 from tests.videoread import frame_count
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("distributed", reason="creator-kit[cluster] is part of the dev extra")
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,6 +22,9 @@ from creator_kit.core.errors import OutputError
 from creator_kit.core.paths import confine
 from tests.mediagen import make_clip
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 FAST_TEMPLATE = {
     "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import queue
 import re
 import shutil
@@ -59,6 +58,7 @@ from creator_kit.batch.executors import (
     prepare_output,
     render_row,
 )
+from creator_kit.core.atomic import atomic_write
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import InputError, OutputError
 
@@ -628,31 +628,13 @@ def write_verified(target: Path, data: bytes, sha256: str, overwrite: bool) -> N
     """
     from creator_kit.render.export import temp_path
 
-    tmp = temp_path(target)
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    def check(tmp: Path) -> None:
         with open(tmp, "rb") as fh:
             digest = hashlib.sha256(fh.read()).hexdigest()
         if digest != sha256:
             raise OutputError("the file received from the worker does not match its "
                               "checksum", target)
-        if overwrite:
-            os.replace(tmp, target)  # replaces a symlink itself, never what it points to
-        else:
-            try:
-                os.link(tmp, target)  # fails if anything appeared at the target meanwhile
-            except FileExistsError:
-                raise OutputError("output already exists; use --overwrite to replace it",
-                                  target) from None
-            except OSError:  # no hard links (FAT, exFAT): check, then rename
-                if os.path.lexists(target):
-                    raise OutputError("output already exists; use --overwrite to replace "
-                                      "it", target) from None
-                os.rename(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write the output ({exc.strerror})", target) from None
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    atomic_write(
+        target, data, what="the output", overwrite=overwrite, temp_name=temp_path, verify=check
+    )

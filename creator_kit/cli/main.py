@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     "creator_kit.cli.templates_cmd",
     "creator_kit.cli.batch_cmd",
     "creator_kit.cli.gui_cmd",
+    "creator_kit.cli.cache_cmd",
 )
 
 
@@ -43,6 +45,7 @@ class _Command(Protocol):
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one ``error:`` line and exit code 2."""
 
+    # mypy: argparse declares error() as NoReturn; this one raises SystemExit too, as it must.
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(EXIT_BAD_INPUT)
@@ -79,6 +82,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``creator-kit``; returns the process exit code."""
+    # In a frozen app a batch worker is this same executable started by multiprocessing's
+    # spawn; freeze_support() runs the worker and exits there (a no-op when not frozen).
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)

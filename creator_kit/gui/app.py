@@ -8,13 +8,13 @@ bundled fonts: Arabic in the interface is drawn with the same fonts as in the vi
 from __future__ import annotations
 
 import locale
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from creator_kit.core.assets import asset_path
 from creator_kit.text.fonts import ensure_fonts
 from creator_kit.text.qtapp import ensure_qt
 
@@ -23,9 +23,7 @@ _translators: list[QTranslator] = []
 
 def translations_dir() -> Path:
     """Where the editor's ``.qm`` files live (``assets/translations``)."""
-    override = os.environ.get("CREATOR_KIT_ASSETS")
-    base = Path(override) if override else Path(__file__).resolve().parents[2] / "assets"
-    return base / "translations"
+    return asset_path("translations")
 
 
 def system_language() -> str:

@@ -771,6 +771,7 @@ class MainWindow(QMainWindow):
     def choose_template(self) -> None:
         from creator_kit.gui.templates_dialog import TemplateDialog
 
+        self.library.show_tab("template")  # starts drawing the thumbnails if not done yet
         dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
@@ -855,7 +856,7 @@ class MainWindow(QMainWindow):
             self.import_pack(Path(path))
 
     def import_pack(self, path: Path) -> bool:
-        from creator_kit.templates.packs import import_pack
+        from creator_kit.templates.manage import import_pack
 
         try:
             loaded = import_pack(path)
@@ -868,7 +869,7 @@ class MainWindow(QMainWindow):
 
     def export_pack_dialog(self) -> None:
         from creator_kit.templates import available_names
-        from creator_kit.templates.packs import export_pack
+        from creator_kit.templates.manage import export_pack
 
         names = available_names()
         from PySide6.QtWidgets import QInputDialog

@@ -400,6 +400,7 @@ def _video_info(
     transfer = pick(frame.color_trc, cc.color_trc, _TRANSFERS)
     matrix = pick(frame.colorspace, cc.colorspace, _MATRICES)
     crange = pick(frame.color_range, cc.color_range, _RANGES)
+    # mypy: the dict's values are HdrKind literals; mypy widens them to str.
     hdr: HdrKind | None = {"smpte2084": "pq", "arib-std-b67": "hlg"}.get(transfer or "")  # type: ignore[assignment]
 
     nominal = s.guessed_rate or s.base_rate or s.average_rate

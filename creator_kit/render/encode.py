@@ -11,23 +11,18 @@ import os
 import queue
 import subprocess
 import threading
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from creator_kit.core.errors import OutputError, RenderError
+from creator_kit.core.rates import fps_fraction
 from creator_kit.media import ffmpeg
 from creator_kit.render.audio import RATE, AudioGraph
 from creator_kit.render.compositor import Frame
 from creator_kit.render.engine import FramePool
 from creator_kit.render.timeline import RenderPlan
-
-
-def fps_text(fps: float) -> str:
-    """An exact rational for ffmpeg (29.97 becomes 30000/1001)."""
-    return str(Fraction(fps).limit_denominator(1001))
 
 
 def x264_threads() -> int:
@@ -130,7 +125,7 @@ class Encoder:
             "-s",
             f"{w}x{h}",
             "-framerate",
-            fps_text(plan.fps),
+            fps_fraction(plan.fps),
             "-i",
             "pipe:0",
             *audio.inputs,
