@@ -455,7 +455,7 @@
     </message>
     <message>
         <source>Loudness target</source>
-        <translation>مستوى الصوت المستهدف (LUFS)</translation>
+        <translation>مستوى الصوت المستهدف</translation>
     </message>
     <message>
         <source>Closing card</source>
