@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -209,3 +210,21 @@ def test_disk_full_and_permission_denied_have_keys():
                                           "في هذا الملف أو المجلد")
     finally:
         gui_app.set_language(app, "en")
+
+
+def test_render_protocol_error_carries_the_key_for_the_export_dialog(tmp_path, arabic):
+    from creator_kit.gui.messages import event_message
+    from creator_kit.render.job import parse_event
+
+    gone = tmp_path / "gone.ckproj"
+    res = subprocess.run([sys.executable, "-m", "creator_kit.cli.main", "render", str(gone),
+                          "-o", str(tmp_path / "o.mp4"), "--progress", "json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines()[-1] == f"error: {gone}: project file not found"
+    event = parse_event(res.stdout.strip().splitlines()[-1])
+    assert event is not None and event.name == "error"
+    assert event.data["message"] == f"{gone}: project file not found"
+    assert event_message(event.data) == f"\u2068{gone}\u2069: الملف غير موجود"
+    # An older or foreign error event (message only) is shown as it is.
+    assert event_message({"message": "x.mp4: odd"}) == "x.mp4: odd"

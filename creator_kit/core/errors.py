@@ -40,6 +40,13 @@ class CreatorKitError(Exception):
         # One line, always: a newline in a file name must not split the message.
         return " ".join(text.splitlines())
 
+    def fields(self) -> dict[str, object]:
+        """``key``, ``params`` (as text), ``path`` and ``problem``: what a program needs to
+        say this error in another language (the render protocol's ``error`` event carries them).
+        """
+        return {"key": self.key, "params": {k: str(v) for k, v in self.params.items()},
+                "path": self.path, "problem": self.problem}
+
 
 class InputError(CreatorKitError):
     """A source file, project, template or argument cannot be used (CLI exit code 2)."""

@@ -40,7 +40,7 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
-from creator_kit.gui.messages import user_message
+from creator_kit.gui.messages import event_message, user_message
 from creator_kit.render.job import RenderJob
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
@@ -137,7 +137,8 @@ class JobQueue(QObject):
                 q.status, q.message = "cancelled", tr("Export", "Cancelled; nothing was written")
             else:
                 q.status = "failed"
-                q.message = (state.error or {}).get("message", tr("Export", "The export failed"))
+                q.message = (event_message(state.error) if state.error
+                             else tr("Export", "The export failed"))
             if q.workdir is not None:
                 q.workdir.cleanup()
                 q.workdir = None

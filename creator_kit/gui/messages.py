@@ -8,6 +8,9 @@ interface language; an error without a known key shows its English message, as t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from creator_kit.core.errors import CreatorKitError
@@ -35,6 +38,17 @@ _MARKED: dict[str, object] = {  # QT_TRANSLATE_NOOP returns its text (typed as o
     "cancelled": QT_TRANSLATE_NOOP("Messages", "cancelled; nothing was written"),
 }
 TEXTS: dict[str, str] = {key: str(text) for key, text in _MARKED.items()}
+
+
+def event_message(error: Mapping[str, Any]) -> str:
+    """:func:`user_message` for the render protocol's ``error`` event (a child process's error)."""
+    message = str(error.get("message", ""))
+    key, problem, params = error.get("key"), error.get("problem"), error.get("params")
+    if not isinstance(key, str) or not isinstance(problem, str) or not isinstance(params, dict):
+        return message
+    path = error.get("path")
+    return user_message(CreatorKitError(problem, path if isinstance(path, str) else None,
+                                        key=key, params=params))
 
 
 def user_message(exc: BaseException) -> str:
