@@ -131,7 +131,8 @@ def test_wheel_install_renders_with_its_own_assets(
     assets = Path(where[1])
     assert assets.is_relative_to(site) and not assets.is_relative_to(ROOT)
     for needed in ("fonts/NotoSansArabic-Bold.ttf", "models/centerface.onnx",
-                   "masks/surgical.png", "templates/maskup/template.json"):
+                   "masks/surgical.png", "templates/maskup/template.json",
+                   "translations/creator_kit_ar.qm"):  # built by make from translations/*.ts
         assert (assets / needed).is_file(), needed
     clip, truth = face_clip
     run(["creator-kit", "render", "-i", clip, "-o", "plain.mp4", "--x264-preset", "ultrafast"],

@@ -88,8 +88,13 @@ def set_language(app: QApplication, lang: str) -> list[str]:
                 _translators.append(qt)
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if lang == "ar" else Qt.LayoutDirection.LeftToRight)
-    # The bundled families cover Arabic and Latin; Noto Sans Arabic carries Latin too.
-    font = QFont("Noto Sans Arabic" if lang == "ar" else "Noto Sans", 10)
+    # The bundled families cover Arabic and Latin. Noto Sans Arabic has no Latin letters, and
+    # Qt's own fallback for them picked a display face (Lemonada): Latin file names, TikTok and
+    # LUFS looked slanted in the Arabic window. Naming Noto Sans second makes it the fallback.
+    font = QFont()
+    font.setFamilies(["Noto Sans Arabic", "Noto Sans"] if lang == "ar"
+                     else ["Noto Sans", "Noto Sans Arabic"])
+    font.setPointSize(10)
     app.setFont(font)
     app.setProperty("ck_language", lang)
     return notes
