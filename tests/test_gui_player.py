@@ -372,7 +372,7 @@ def test_face_boxes_with_track_ids_are_drawn(qtbot, tmp_path):
     from creator_kit.core.face_settings import FaceMaskSettings
     from creator_kit.core.model import FaceMaskLayer
     from creator_kit.vision.synthetic import draw_face
-    from tests.test_vision_footage import linear, make_face_clip
+    from tests.helpers import linear, make_face_clip
 
     clip = tmp_path / "face.mp4"
     make_face_clip(clip, [(draw_face(110), linear(180, 60, 0, 0))], duration=1.0)

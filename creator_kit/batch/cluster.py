@@ -604,7 +604,11 @@ class DaskExecutor(RowExecutor):
         self._closed = True
         try:
             if self._futures:
-                self.cancel()
+                self.cancel()  # rows still out there keep polling the (set) event
+            elif self._cancelled:
+                # Every row came back: the scheduler can forget the set event (it keeps a
+                # set event until it is cleared).
+                self._event.clear()
             self.client.unsubscribe_topic(self.topic)
             for fut in self._scattered.values():
                 fut.release()
