@@ -230,3 +230,8 @@ def ffmpeg_children(folder: Path | None = None) -> list[psutil.Process]:
         except psutil.Error:
             pass
     return found
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary export files (``.ck-`` names) left in ``folder``."""
+    return [p.name for p in folder.iterdir() if ".ck-" in p.name]

@@ -93,3 +93,14 @@ def test_architecture_doc_arrows_are_the_layer_contract() -> None:
     config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
     contract = config["tool"]["importlinter"]["contracts"][0]["layers"]
     assert doc_layers == [layer.replace("creator_kit.", "") for layer in contract]
+
+
+def test_test_modules_do_not_import_each_other() -> None:
+    """Shared test code lives in tests/helpers.py (and mediagen, videoread, ocr...)."""
+    tests = Path(__file__).resolve().parent
+    offenders = [
+        p.name
+        for p in sorted(tests.glob("*.py"))
+        if any(n.startswith("tests.test_") for n in _imports(p))
+    ]
+    assert offenders == []

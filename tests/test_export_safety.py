@@ -22,7 +22,7 @@ from creator_kit.core.errors import Cancelled, InputError, OutputError, RenderEr
 from creator_kit.core.model import ClipRef, OutputSettings, Project
 from creator_kit.core.project_io import save_project
 from creator_kit.render.export import clean_leftovers, export
-from tests.helpers import ffmpeg_children
+from tests.helpers import ffmpeg_children, leftovers
 from tests.mediagen import ffmpeg, make_clip
 from tests.videoread import audio_samples, frame_count
 
@@ -31,10 +31,6 @@ pytestmark = pytest.mark.slow
 
 FAST = OutputSettings(x264_preset="ultrafast")
 CLI = [sys.executable, "-m", "creator_kit.cli"]
-
-
-def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if ".ck-" in p.name]
 
 
 

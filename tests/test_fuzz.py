@@ -141,6 +141,33 @@ def test_project_file(data: bytes) -> None:
             assert load_project(folder / "again.ckproj") == project
 
 
+@given(data=document_bytes(PROJECT_DOC),
+       fps=st.none() | st.floats().map(repr) | st.sampled_from(["nan", "1e9", "0", "25"]))
+def test_project_file_through_the_command_line(
+    data: bytes, fps: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creator_kit.cli.main import main
+
+    with scratch() as folder:
+        path = folder / "p.ckproj"
+        path.write_bytes(data)
+        args = ["render", str(path), "--save-project", str(folder / "out.ckproj")]
+        if fps is not None:
+            args.append(f"--fps={fps}")
+        capsys.readouterr()
+        with no_hang():
+            try:
+                code = main(args)
+            except SystemExit as exc:
+                code = exc.code  # type: ignore[assignment]
+        err = capsys.readouterr().err.splitlines()
+        if code == 0:  # what was saved opens again
+            assert load_project(folder / "out.ckproj").clips
+        else:
+            assert code == 2 and len(err) == 1 and err[0].startswith("error: "), err
+            assert tree(folder) == {"p.ckproj"}
+
+
 # ---------------------------------------------------------------------------- templates
 
 

@@ -130,7 +130,7 @@ def open_file(path: str | Path, kind: str = "file") -> BinaryIO:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _not_regular(st.st_mode, kind, path)
-        if hasattr(os, "set_blocking"):
+        if os.name == "posix":
             os.set_blocking(fd, True)  # regular files ignore it; keep reads ordinary
         return os.fdopen(fd, "rb")
     except BaseException:

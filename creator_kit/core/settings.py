@@ -20,7 +20,6 @@ crash mid-save leaves the previous file whole.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -202,7 +201,8 @@ def load_settings(path: Path | None = None, *, move_corrupt: bool = True) -> Loa
         )
     aside = p.with_name(f"{p.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
     try:
-        os.replace(p, aside)
+        # A plain move to a fresh name (the corrupt file is kept, not written): no atomic save.
+        p.rename(aside)
     except OSError as exc:
         return LoadedSettings(
             Settings(),

@@ -362,8 +362,13 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip("\n".join(warnings))
 
     def _faces_progress(self, fraction: float) -> None:
+        was_running = self.faces_bar.isVisible()
         self.faces_bar.setVisible(fraction < 1.0)
         self.faces_bar.setValue(int(fraction * 100))
+        if fraction >= 1.0 and was_running and not self.player.is_playing():
+            # Face reframe and the mask change the picture itself: ask again for the frame
+            # on screen, which was made before the faces were known.
+            self.player.seek(self.player.position())
 
     def _overlays_changed(self) -> None:
         safe = self.project.output.preset if self.project and self.safe_btn.isChecked() else None
@@ -771,6 +776,7 @@ class MainWindow(QMainWindow):
     def choose_template(self) -> None:
         from creator_kit.gui.templates_dialog import TemplateDialog
 
+        self.library.show_tab("template")  # starts drawing the thumbnails if not done yet
         dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
             self.apply_template(dlg.choice, dlg.values(), dlg.language())

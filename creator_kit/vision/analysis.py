@@ -328,14 +328,28 @@ def analyse_frames(
     max_side: int = 640,
     cancel: CancelToken | None = None,
     on_progress: ProgressFn | None = None,
+    cache_id: str | None = None,
 ) -> FaceAnalysis:
-    """Find and track the faces in pictures made by other code (not cached).
+    """Find and track the faces in pictures made by other code.
 
     ``frame_at(t)`` returns the (h, w, 3) RGB picture at ``t`` seconds for ``0 <= t <
     duration``; it is sampled ``rate`` times a second and scaled down like :func:`analyse`'s
     frames, and the same detector, tracker and smoothing run on it. Boxes are in the
     pictures' own ``width`` x ``height`` pixels; ``source`` names them in notices.
+    ``cache_id``, when given, names the pictures (the caller vouches that the same id means
+    the same pictures, a content hash say): the result is kept in the same cache folder as
+    :func:`analyse`'s and reused next time.
     """
+    cache_file: Path | None = None
+    identity = ""
+    if cache_id is not None:
+        settings = f"v{ANALYSIS_VERSION}|{rate:g}|{max_side}|{DETECT_THRESHOLD:g}"
+        identity = f"frames|{cache_id}|{width}x{height}|{duration:.6f}|{settings}"
+        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        cache_file = cache_dir() / f"frames-{name}.json"
+        cached = _load_cache(cache_file, identity)
+        if cached is not None:
+            return cached
     scale = min(1.0, max_side / max(width, height))
     aw = max(2, round(width * scale / 2) * 2)
     ah = max(2, round(height * scale / 2) * 2)
@@ -349,9 +363,12 @@ def analyse_frames(
                 rgb = np.asarray(cv2.resize(rgb, (aw, ah), interpolation=cv2.INTER_AREA))
             yield t, rgb
 
-    return _analyse_stream(
+    result = _analyse_stream(
         frames(), source, width, height, (aw, ah), duration, rate, max_side, cancel, on_progress
     )
+    if cache_file is not None:
+        _save_cache(cache_file, identity, result)
+    return result
 
 
 def _analyse_stream(
