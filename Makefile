@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo gui test test-quick fuzz bench lint sysdeps clean moviepy package
+.PHONY: demo gui test test-quick fuzz bench lint sysdeps clean moviepy package translations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,21 @@ $(STAMP): pyproject.toml setup.py | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,package]'
 	$(MAKE) moviepy
+	$(PY) scripts/translations.py build
 	touch $(STAMP)
+
+# The editor's translations: translations/*.ts are the sources (kept in git), the .qm files the
+# editor loads are built from them into assets/translations/ (git-ignored) by pyside6-lrelease,
+# at install and again whenever a .ts changes. `make translations` re-reads creator_kit/gui/
+# into the .ts files after code changes (then translate the new entries in pyside6-linguist).
+TS := $(wildcard translations/*.ts)
+QM := $(patsubst translations/%.ts,assets/translations/%.qm,$(TS))
+assets/translations/%.qm: translations/%.ts | $(STAMP)
+	$(PY) scripts/translations.py build
+
+translations: $(STAMP)
+	$(PY) scripts/translations.py update
+	$(PY) scripts/translations.py build
 
 # creator_kit.moviepy and its tests need moviepy 2. moviepy 2.2.1 pins Pillow below 12, which
 # lacks image-decoding security fixes we require (pillow>=12.3), so it is installed without its
@@ -48,15 +62,15 @@ sysdeps:
 	  fi; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) $(QM)
 	$(PY) scripts/make_demo.py
 
 # The editor on the sample project (made on first use from generated media). Qt's X11 plugin
 # needs a few xcb libraries that a bare Debian lacks; sysdeps installs them when it can.
-gui: $(STAMP) sysdeps
+gui: $(STAMP) $(QM) sysdeps
 	$(PY) scripts/make_gui_sample.py
 
-test: $(STAMP) sysdeps
+test: $(STAMP) $(QM) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
@@ -64,7 +78,7 @@ test: $(STAMP) sysdeps
 
 # The one-folder app in dist/creator-kit/ (see packaging/README.md); Linux here, recipes for
 # Windows and macOS in packaging/.
-package: $(STAMP) sysdeps
+package: $(STAMP) $(QM) sysdeps
 	$(PY) packaging/build.py --dist dist --work build/pyinstaller
 
 # The property-based tests of every parser with many more (and fresh, random) examples than
@@ -75,7 +89,7 @@ fuzz: $(STAMP)
 
 # The inner loop: everything but the tests that render or decode real clips, build the wheel
 # or the app bundle (marked slow), a few minutes on two cores. `make test` still runs everything.
-test-quick: $(STAMP)
+test-quick: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from creator_kit import __version__
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
-from creator_kit.core.files import os_problem
+from creator_kit.core.files import os_key, os_problem
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # An OS refusal no library layer turned into a message (a name too long for the file
         # system, a read-only folder...): still one line naming the file, never a traceback.
-        error = OutputError(os_problem(exc), exc.filename)
+        error = OutputError(os_problem(exc), exc.filename, key=os_key(exc))
         sys.stderr.write(f"error: {error.message}\n")
         return EXIT_BAD_INPUT
 

@@ -136,7 +136,7 @@ def save_project(project: Project, path: str | Path, *, overwrite: bool = True) 
     if not overwrite and os.path.lexists(target):
         what = "a symlink" if target.is_symlink() else "a file"
         raise OutputError(f"project file already exists ({what}); use --overwrite to replace it",
-                          target)
+                          target, key="output-exists")
     doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
     project_from_data(doc, target)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -91,17 +91,20 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise InputError(f"{name} must be one of {', '.join(allowed)}, not {value!r:.40}")
+        raise InputError(f"{name} must be one of {', '.join(allowed)}, not {value!r:.40}",
+                         key="bad-value", params={"field": name, "value": value})
     return value
 
 
 def _int_in(name: str, value: object, lo: int, hi: int, *, zero_ok: bool = False) -> int:
     # bool is an int in Python; a settings file saying true for a number is still wrong.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{name} must be a whole number, not {value!r:.40}")
+        raise InputError(f"{name} must be a whole number, not {value!r:.40}",
+                         key="bad-value", params={"field": name, "value": value})
     if not (lo <= value <= hi or (zero_ok and value == 0)):
         extra = " (or 0 for off)" if zero_ok else ""
-        raise InputError(f"{name} must be between {lo} and {hi}{extra}, not {value}")
+        raise InputError(f"{name} must be between {lo} and {hi}{extra}, not {value}",
+                         key="bad-value", params={"field": name, "value": value})
     return value
 
 

@@ -57,6 +57,7 @@ from creator_kit.gui.app import language, tr
 from creator_kit.gui.export_dialog import ExportDialog, JobQueue, JobsPanel
 from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
+from creator_kit.gui.messages import user_message
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
 from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
@@ -424,7 +425,7 @@ class MainWindow(QMainWindow):
                 probe(clip)
                 good.append(clip.absolute())
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
         return good
 
     def new_project(self, clips: Sequence[str | Path]) -> bool:
@@ -443,7 +444,7 @@ class MainWindow(QMainWindow):
         try:
             doc = Document.open(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         if missing_files(doc.project):
             relinked = self.relink(doc.project)
@@ -505,7 +506,7 @@ class MainWindow(QMainWindow):
 
                 load_still(path, 64)
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
                 return
             layer = ImageLayer(path=str(path.absolute()),
                                placement=Placement(x=0.5, y=0.3, width=0.35))
@@ -516,7 +517,7 @@ class MainWindow(QMainWindow):
             try:
                 subs = load_subs(path)
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
                 return
             cues, notes = fix_with_notes(subs.cues)
             for note in (*subs.notes, *notes):
@@ -644,7 +645,7 @@ class MainWindow(QMainWindow):
         try:
             self.model.save(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         if self.autosaver is not None:
             self.autosaver.set_original(path)
@@ -714,7 +715,7 @@ class MainWindow(QMainWindow):
             try:
                 self.autosaver.save(self.project)
             except (CreatorKitError, OSError) as exc:
-                self.show_message(getattr(exc, "message", str(exc)))
+                self.show_message(user_message(exc))
 
     def offer_recovery(self) -> bool:
         """Offer the newest autosave left by an editor that did not close; True if restored."""
@@ -814,7 +815,7 @@ class MainWindow(QMainWindow):
                                      language=lang, caption=text,
                                      music=current.audio.music)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         # Keep the creator's trims and any subtitles; the template brings the look.
         project = project.replace(clips=tuple(
@@ -849,7 +850,7 @@ class MainWindow(QMainWindow):
             save_project_as_template(self.project, dlg.name.text().strip(),
                                      dlg.title_ar.text().strip(), dlg.title_en.text().strip())
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return
         self.library.populate()
         self.show_message(tr("Main", "Template saved"))
@@ -866,7 +867,7 @@ class MainWindow(QMainWindow):
         try:
             loaded = import_pack(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         self.library.populate()
         self.show_message(tr("Main", "Template {0} imported").format(loaded.name))
@@ -890,7 +891,7 @@ class MainWindow(QMainWindow):
         try:
             export_pack(name, path, overwrite=True)  # the file dialog asked already
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
 
     # ---------------------------------------------------------------------------- drag/drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

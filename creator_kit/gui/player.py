@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from creator_kit.core.model import CaptionLayer, Placement, Project
 from creator_kit.core.presets import PROFILES, SafeZone
+from creator_kit.gui.app import tr
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
@@ -37,11 +38,6 @@ from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 _HANDLE = 7.0  # handle half-size in logical pixels
 _TICK_MS = 4
 STALE_AFTER = 0.1  # seconds without a new picture after which a superseded one may show
-
-
-def tr(text: str) -> str:
-    """Translate in the player's context."""
-    return QCoreApplication.translate("Player", text)
 
 
 def layer_id(project: Project, index: int) -> str:
@@ -67,7 +63,8 @@ class PlayerWidget(QWidget):
         self.setMinimumSize(180, 320)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setToolTip(tr("Preview: drag a selected layer to move it, its corners to resize"))
+        self.setToolTip(tr("Player",
+                           "Preview: drag a selected layer to move it, its corners to resize"))
         self._clock = PlaybackClock(self)
         self._clock_t = 0.0
         self._clock_mono = 0.0
@@ -536,7 +533,7 @@ class PlayerWidget(QWidget):
         else:
             p.fillRect(r, QColor(0, 0, 0))
             p.setPen(QColor(200, 200, 200))
-            text = self._failure or tr("Loading preview…")
+            text = self._failure or tr("Player", "Loading preview…")
             p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
         if self._grid:
             self._paint_grid(p, r)
@@ -613,7 +610,7 @@ class PlayerWidget(QWidget):
         for face in self._frame.faces:
             rect = self._canvas_rect(face.box)
             p.drawRect(rect)
-            label = tr("face {id}").replace("{id}", str(face.track))
+            label = tr("Player", "face {id}").replace("{id}", str(face.track))
             p.drawText(rect.topLeft() + QPointF(3, -4), label)
         p.restore()
 
