@@ -3,8 +3,10 @@
 Prints the bundle's size (files only; links count once) against the goal of 400 MB, what takes
 the room, and the wall time of the bundled ``creator-kit`` against the installed one in
 ``.venv`` (the baseline, measured in the same run): ``--version`` (interpreter and CLI start),
-``probe`` of a short clip (PyAV loaded) and ``templates list`` (templates read from the
-bundle's assets). Ratios above 1.0: the bundle is slower.
+``probe`` of a short clip (PyAV loaded), ``templates list`` (templates read from the
+bundle's assets) and ``gui --screenshot`` (the editor's window shown offscreen with the clip's
+frame in the preview, saved, closed: an upper bound of the time to a shown window). Ratios above
+1.0: the bundle is slower.
 
     .venv/bin/python benchmarks/bench_package.py [--bundle dist/creator-kit] [--runs 5]
 
@@ -83,7 +85,10 @@ def main() -> int:
         print(f"start time, median of {args.runs} (bundle vs installed in .venv):")
         for label, tail in (("--version", ["--version"]),
                             ("probe clip", ["probe", str(clip)]),
-                            ("templates list", ["templates", "list"])):
+                            ("templates list", ["templates", "list"]),
+                            ("gui --screenshot", ["gui", str(clip), "--screenshot",
+                                                  str(Path(tmp) / "editor.png"), "--size",
+                                                  "1280x800"])):
             bundled = timed([str(exe), *tail], env, args.runs)
             base = timed([str(installed), *tail], venv_env, args.runs)
             print(f"  {label:16s} bundle {bundled:6.2f} s   installed {base:6.2f} s   "

@@ -61,8 +61,10 @@ _QT_PLUGINS = ("platforms", "platformthemes", "platforminputcontexts", "imagefor
 # theme, which would pull the build machine's whole GTK stack (GTK, Pango, Cairo, GLib) into
 # the bundle, where it would clash with the user's own; the XDG desktop portal theme gives
 # native file dialogs instead.
+# Also Qt's on-screen keyboard (Qt Quick and QML underneath) and PDF image reader: 21 MB.
 _DROPPED_PLUGINS = ("libqeglfs", "libqlinuxfb", "libqminimalegl", "libqvkkhrdisplay",
-                    "libqvnc", "libqgtk3", "qeglfs", "qminimalegl", "qvnc", "qgtk3")
+                    "libqvnc", "libqgtk3", "qeglfs", "qminimalegl", "qvnc", "qgtk3",
+                    "libqtvirtualkeyboardplugin", "qtvirtualkeyboardplugin", "libqpdf", "qpdf")
 
 
 def _parts(dest: str) -> list[str]:

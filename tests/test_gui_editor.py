@@ -530,3 +530,4 @@ def test_a_clip_that_vanishes_while_open_is_relinked(qtbot, window, tmp_path):
     assert window.project.clips[0].source == str(elsewhere / "take1.mp4")
     window.undo_action.trigger()  # relinking is one undoable step
     assert window.project.clips[0].source == str(clip)
+

@@ -36,6 +36,8 @@ def test_qt_plugins_kept_and_dropped() -> None:
     assert keep_binary("PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so")
     assert not keep_binary("PySide6/Qt/plugins/platforms/libqeglfs.so")
     assert not keep_binary("PySide6/Qt/plugins/sqldrivers/libqsqlite.so")
+    kbd = "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so"
+    assert not keep_binary(kbd)  # Qt Quick and QML underneath
     # Qt's FFmpeg media backend (a fourth FFmpeg); QAudioSink does without it.
     assert not keep_binary("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so")
     assert not keep_binary("PySide6/Qt/qml/QtQuick/libqtquick2plugin.so")
