@@ -24,6 +24,7 @@ from PySide6.QtGui import QImage
 
 from creator_kit.core.errors import Cancelled, CreatorKitError
 from creator_kit.core.model import Project
+from creator_kit.gui.messages import user_message
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 MAX_QUEUED = 3
@@ -228,7 +229,7 @@ class FrameWorker:
                 continue
             except CreatorKitError as exc:
                 self._drop_play(gen)  # or the same error would come back at once, forever
-                self.signals.failed.emit(str(exc))
+                self.signals.failed.emit(user_message(exc))
             except Exception as exc:  # a broken frame must not kill the player thread
                 self._drop_play(gen)
                 message = QCoreApplication.translate("Player", "The preview failed: {error}")
@@ -256,7 +257,7 @@ class FrameWorker:
                 project, on_warnings=sig.warnings.emit, on_faces=sig.faces.emit
             )
         except CreatorKitError as exc:
-            sig.failed.emit(str(exc))
+            sig.failed.emit(user_message(exc))
             sig.session_ready.emit(None, gen)
             return
         with self._cond:
