@@ -228,3 +228,51 @@ def test_render_protocol_error_carries_the_key_for_the_export_dialog(tmp_path, a
     assert event_message(event.data) == f"\u2068{gone}\u2069: الملف غير موجود"
     # An older or foreign error event (message only) is shown as it is.
     assert event_message({"message": "x.mp4: odd"}) == "x.mp4: odd"
+
+
+# Widget calls whose first argument is text the user reads.
+SHOWS_TEXT = {"setText", "setToolTip", "setStatusTip", "setWhatsThis", "setPlaceholderText",
+              "setWindowTitle", "setTitle", "addItem", "addMenu", "addAction", "addTab",
+              "showMessage", "setSpecialValueText", "setSuffix", "setPrefix", "QLabel",
+              "QPushButton", "QToolButton", "QCheckBox", "QRadioButton", "QGroupBox",
+              "QAction", "QDockWidget", "QMenu", "setHorizontalHeaderLabels"}
+# Text that is the same in every language: names, examples of what to type, symbols.
+NOT_WORDS = {"creator-kit", "English", "my-campaign", "#لاتنسواالكمامة #MaskUp", " LUFS",
+             " s", " dB"}
+
+
+def untranslated_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of English words handed straight to a widget, not through tr()."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name not in SHOWS_TEXT:
+            continue
+        first = node.args[0]
+        parts = ([first] if isinstance(first, ast.Constant) else
+                 [v for v in first.values if isinstance(v, ast.Constant)]
+                 if isinstance(first, ast.JoinedStr) else [])
+        for part in parts:
+            text = part.value
+            if (isinstance(text, str) and re.search(r"[A-Za-z]{2}", text)
+                    and text.strip(" —-") not in NOT_WORDS and text not in NOT_WORDS):
+                found.append((node.lineno, text))
+    return found
+
+
+def test_every_user_visible_literal_in_gui_goes_through_tr():
+    bad = {}
+    for path in translations.sources():
+        hits = untranslated_literals(path.read_text(encoding="utf-8"))
+        if hits:
+            bad[path.name] = hits
+    assert bad == {}, f"wrap these in tr(context, text): {bad}"
+    # The check itself sees a raw English label, and lets a translated one through.
+    assert untranslated_literals('QPushButton("Save")\nb.setText(f"{n} files")') == [
+        (1, "Save"), (2, " files")]
+    assert untranslated_literals('QPushButton(tr("Main", "Save"))') == []

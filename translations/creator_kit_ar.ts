@@ -487,7 +487,7 @@
     </message>
     <message>
         <source>Text</source>
-        <translation>النص</translation>
+        <translation>المحتوى</translation>
     </message>
     <message>
         <source>Style</source>
