@@ -29,7 +29,7 @@
     </message>
     <message>
         <source>This computer (or tcp://HOST:PORT, local:N)</source>
-        <translation>هذا الجهاز (أو tcp://HOST:PORT أو local:N)</translation>
+        <translation>هذا الجهاز، أو عنوان مثل tcp://HOST:PORT أو local:N</translation>
     </message>
     <message>
         <source>Run the rows on a Dask cluster: a scheduler&apos;s address, a local cluster of N workers, or a scheduler file</source>
