@@ -75,7 +75,8 @@ def shoot(out: Path, lang: str) -> None:
 
     from creator_kit.gui.templates_dialog import TemplateDialog
 
-    settle(60.0, lambda: len(w.library.template_images) >= 4)
+    w.library.show_tab("template")
+    settle(120.0, lambda: len(w.library.template_images) >= 4)
     tdlg = TemplateDialog(w, w.library.template_images)
     grab(tdlg, "templates")
     tdlg.close()

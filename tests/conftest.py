@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
+from tests.helpers import ffmpeg_children  # noqa: E402
 from tests.mediagen import SHARED_MEDIA, make_clip  # noqa: E402
 
 # Property-based (fuzz) tests: a few dozen fixed examples each in ``make test`` (derandomized,
@@ -29,13 +32,60 @@ settings.load_profile(os.environ.get("CK_HYPOTHESIS_PROFILE", "ck"))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def qt_application() -> Iterator[object]:
+def qt_application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """One QApplication for the run, made before the text engine would make a bare
-    QGuiApplication: widget tests that run after engine tests would otherwise abort."""
+    QGuiApplication: widget tests that run after engine tests would otherwise abort.
+
+    Made through ``ensure_qt``, as the GUI makes it, so Qt sees only the bundled fonts; the
+    font configuration it writes goes to a session cache folder, not the user's.
+    """
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(["creator-kit-tests"])
+    from creator_kit.text.qtapp import ensure_qt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path_factory.mktemp("qt-cache")))
+        app = ensure_qt(QApplication)
+    assert isinstance(app, QApplication)
     yield app
+
+
+@pytest.fixture(autouse=True)
+def private_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """No test reads or writes the real user cache or data folders (platformdirs').
+
+    Each test gets its own empty ones; a test may point them elsewhere itself. Child
+    processes (the CLI, batch workers) inherit the variables.
+    """
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("CREATOR_KIT_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(base / "data"))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_ffmpeg_left_running() -> Iterator[None]:
+    """Every ffmpeg a test started (directly or through creator_kit) has ended with it.
+
+    Processes that are on their way out get a few seconds; any still running then are
+    killed, so one leak cannot break the tests after it, and the test fails naming them.
+    """
+    yield
+    deadline = time.monotonic() + 10.0
+    left = ffmpeg_children()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = ffmpeg_children()
+    names = []
+    for proc in left:
+        try:
+            names.append(" ".join(proc.cmdline())[:200])
+            proc.kill()
+        except psutil.Error:
+            pass
+    assert not left, f"ffmpeg still running after the test: {names}"
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,9 @@ from creator_kit.core.model import CaptionLayer
 from tests.mediagen import make_clip
 from tests.videoread import frame_count, stream_facts
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 FAST_TEMPLATE = {
     "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",
     "variables": [{"name": "creator", "default": ""}, {"name": "country"}],

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import psutil
@@ -23,30 +22,17 @@ from creator_kit.core.errors import Cancelled, InputError, OutputError, RenderEr
 from creator_kit.core.model import ClipRef, OutputSettings, Project
 from creator_kit.core.project_io import save_project
 from creator_kit.render.export import clean_leftovers, export
+from tests.helpers import ffmpeg_children, leftovers
 from tests.mediagen import ffmpeg, make_clip
 from tests.videoread import audio_samples, frame_count
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 FAST = OutputSettings(x264_preset="ultrafast")
 CLI = [sys.executable, "-m", "creator_kit.cli"]
 
 
-def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if ".ck-" in p.name]
-
-
-def ffmpeg_children(folder: Path | None = None) -> list[psutil.Process]:
-    """Our ffmpeg children, only those working on files in ``folder`` when given.
-
-    (A preview elsewhere in the session may rightly keep its decoder open.)
-    """
-    found = []
-    for p in psutil.Process().children(recursive=True):
-        try:
-            if "ffmpeg" in p.name() and (folder is None or str(folder) in " ".join(p.cmdline())):
-                found.append(p)
-        except psutil.Error:
-            pass
-    return found
 
 
 def render_under_way(src: Path, out: Path) -> subprocess.Popen[str]:
@@ -372,17 +358,10 @@ def test_8k_source_renders_with_bounded_memory(tmp_path):
         ],
         stderr=subprocess.PIPE,
     )
-    peak = 0
-    while proc.poll() is None:
-        try:
-            tree = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
+    proc.wait()
     assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
     assert frame_count(out) == 15
-    assert peak < 1500e6, f"peak memory {peak / 1e6:.0f} MB"
+    # How much memory it takes is a figure for benchmarks/bench_limits.py, not a test.
 
 
 def test_two_hour_source_reports_progress_and_cancels(tmp_path):
@@ -411,7 +390,6 @@ def test_two_hour_source_reports_progress_and_cancels(tmp_path):
         if sum(r.stage == "render" for r in reports) >= 3:
             token.cancel()
 
-    started = time.monotonic()
     with pytest.raises(Cancelled):
         export(
             Project(clips=(ClipRef(str(src)),), output=FAST),
@@ -419,7 +397,7 @@ def test_two_hour_source_reports_progress_and_cancels(tmp_path):
             on_progress=on_progress,
             cancel=token,
         )
-    assert time.monotonic() - started < 120
+    # Stopped within the first few percent (how fast is for benchmarks/bench_limits.py).
     render = [r for r in reports if r.stage == "render"]
     assert render and render[-1].fraction < 0.05 and render[-1].eta_s is not None
     assert render[-1].eta_s > 600  # it knows this is a long job
@@ -534,11 +512,9 @@ def test_cancel_during_the_loudness_pass_is_prompt(tmp_path):
         if p.stage == "audio":
             token.cancel()
 
-    started = time.monotonic()
     with pytest.raises(Cancelled):
         export(Project(clips=(ClipRef(str(src)),), output=FAST), out, on_progress=on_progress,
                cancel=token)
-    assert time.monotonic() - started < 20
-    assert "render" not in stages
+    assert "render" not in stages  # the loudness pass stopped: no frame was rendered
     assert not out.exists() and leftovers(tmp_path) == []
     assert ffmpeg_children(tmp_path) == []

@@ -29,7 +29,7 @@ from creator_kit.core.project_io import load_project, save_project
 from creator_kit.templates.store import builtin_dir
 from tests.fuzzing import no_hang, tree
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
 
 MASKUP = json.loads((builtin_dir() / "maskup" / "template.json").read_text(encoding="utf-8"))
 
@@ -141,6 +141,33 @@ def test_project_file(data: bytes) -> None:
             assert load_project(folder / "again.ckproj") == project
 
 
+@given(data=document_bytes(PROJECT_DOC),
+       fps=st.none() | st.floats().map(repr) | st.sampled_from(["nan", "1e9", "0", "25"]))
+def test_project_file_through_the_command_line(
+    data: bytes, fps: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creator_kit.cli.main import main
+
+    with scratch() as folder:
+        path = folder / "p.ckproj"
+        path.write_bytes(data)
+        args = ["render", str(path), "--save-project", str(folder / "out.ckproj")]
+        if fps is not None:
+            args.append(f"--fps={fps}")
+        capsys.readouterr()
+        with no_hang():
+            try:
+                code = main(args)
+            except SystemExit as exc:
+                code = exc.code  # type: ignore[assignment]
+        err = capsys.readouterr().err.splitlines()
+        if code == 0:  # what was saved opens again
+            assert load_project(folder / "out.ckproj").clips
+        else:
+            assert code == 2 and len(err) == 1 and err[0].startswith("error: "), err
+            assert tree(folder) == {"p.ckproj"}
+
+
 # ---------------------------------------------------------------------------- templates
 
 
@@ -196,7 +223,7 @@ def packs(draw: st.DrawFn) -> bytes:
 
 @given(data=packs())
 def test_pack_reader(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    from creator_kit.templates.packs import import_pack
+    from creator_kit.templates.manage import import_pack
 
     with scratch() as folder:
         home = folder / "data"
@@ -555,7 +582,7 @@ def test_tags_that_are_not_utf8_do_not_stop_probe_check_or_faces(
 def test_a_pack_using_zip_features_python_lacks_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str
 ) -> None:
-    from creator_kit.templates.packs import import_pack
+    from creator_kit.templates.manage import import_pack
 
     monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
     buf = io.BytesIO()
@@ -580,7 +607,7 @@ def test_a_pack_using_zip_features_python_lacks_is_refused(
 def test_a_pack_whose_entry_lies_before_the_file_start_is_damaged_not_unwritable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from creator_kit.templates.packs import import_pack
+    from creator_kit.templates.manage import import_pack
 
     # Found by the pack fuzz: the end record puts the only entry 256 bytes before the start
     # of the file, so the zip reader's seek fails with EINVAL, which was reported as the

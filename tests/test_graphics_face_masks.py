@@ -25,7 +25,7 @@ from creator_kit.vision.analysis import FaceAnalysis, FaceTrack, analyse
 from creator_kit.vision.decode import iter_frames
 from creator_kit.vision.face_follow import reframe_path
 from creator_kit.vision.synthetic import draw_face
-from tests.test_vision_footage import linear, make_face_clip, still
+from tests.helpers import linear, make_face_clip, still
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "masks"
 
@@ -75,6 +75,7 @@ FACE = draw_face(120)
 LMS, BOX = FACE.moved(150, 40)
 
 
+@pytest.mark.slow
 def test_mask_covers_nose_mouth_and_chin_of_a_tracked_face(tmp_path: Path) -> None:
     clip = tmp_path / "walk.mp4"
     truth = make_face_clip(clip, [(FACE, linear(60, 40, 100, 5))], duration=2.0)
@@ -109,6 +110,7 @@ def test_mask_covers_nose_mouth_and_chin_of_a_tracked_face(tmp_path: Path) -> No
     assert checked >= 15
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("roll", [-25.0, 0.0, 20.0])
 def test_mask_rolls_with_the_head(tmp_path: Path, roll: float) -> None:
     clip = tmp_path / "roll.mp4"

@@ -39,6 +39,7 @@ def test_svg_is_drawn_at_the_requested_width_with_sharp_edges(logo):
     assert ((row > 20) & (row < 235)).sum() <= 2
 
 
+@pytest.mark.slow
 def test_svg_sticker_in_an_export(tmp_path, logo):
     clip = make_colour_clip(tmp_path / "k.mp4", "black", size="540x960")
     layer = ImageLayer(path=str(logo), placement=Placement(0.5, 0.5, "center", 0.5))

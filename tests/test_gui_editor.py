@@ -64,7 +64,7 @@ def frame_of(w: MainWindow) -> QImage:
     return w.player.current_image().copy()
 
 
-def wait_frame(qtbot, w: MainWindow, check, timeout: int = 20_000) -> QImage:
+def wait_frame(qtbot, w: MainWindow, check, timeout: int = 60_000) -> QImage:
     """Wait until the preview shows a frame for which ``check(frame)`` holds; return it."""
     qtbot.waitUntil(lambda: not w.player.current_image().isNull()
                     and check(w.player.current_image()), timeout=timeout)
@@ -530,3 +530,4 @@ def test_a_clip_that_vanishes_while_open_is_relinked(qtbot, window, tmp_path):
     assert window.project.clips[0].source == str(elsewhere / "take1.mp4")
     window.undo_action.trigger()  # relinking is one undoable step
     assert window.project.clips[0].source == str(clip)
+

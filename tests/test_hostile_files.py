@@ -21,7 +21,10 @@ from creator_kit.core.files import check_file, open_file, read_file
 from tests.hostile import assert_one_error, files_in, processes_under, run_cli
 from tests.mediagen import make_clip
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/zero are POSIX")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/zero are POSIX"),
+]
 
 
 def fifo(path: Path) -> Path:

@@ -233,3 +233,17 @@ def test_svg_and_ass_complaints_stay_off_stderr(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "c.mp4", duration=0.5)
     run = run_cli(["render", "-i", clip, "--sticker", bad, "-o", "o.mp4"], cwd=tmp_path)
     assert "not a readable SVG" in _contract(run, bad)
+
+
+@pytest.mark.slow
+def test_caption_warnings_once_each_with_the_prefix(tmp_path: Path, media: Path) -> None:
+    # Too long (cut to 500 characters) and too many lines: two warnings, each printed once.
+    text = "كلمة " * 300
+    run = run_cli(["render", "-i", media / "ok.mp4", "--caption", text, "-o", "o.mp4",
+                   "--x264-preset", "ultrafast", "--no-normalise", "--progress", "none"],
+                  cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    warnings = [line for line in run.lines if not line.startswith("wrote ")]
+    assert any("cut to the first 500" in w for w in warnings), run.stderr
+    assert all(w.startswith("warning: ") for w in warnings), run.stderr
+    assert len(warnings) == len(set(warnings)), run.stderr

@@ -17,17 +17,16 @@ import numpy.typing as npt
 import pytest
 
 from creator_kit.core.errors import InputError
+from creator_kit.core.rates import fps_fraction
 from creator_kit.media.ffmpeg import run, tool_path_for_output
 from creator_kit.media.ingest import (
     decode_args,
     describe,
     normalise_filters,
     output_size,
-    rate_text,
 )
 from creator_kit.media.probe import probe
-from tests.mediagen import make_clip
-from tests.test_probe import (
+from tests.helpers import (
     PATCHES,
     QUADRANTS,
     UPRIGHT_H,
@@ -38,6 +37,10 @@ from tests.test_probe import (
     make_rotated,
     make_sdr_patches,
 )
+from tests.mediagen import make_clip
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 Plane = npt.NDArray[np.uint8]
 
@@ -290,12 +293,12 @@ def test_non_square_pixels_and_full_range(tmp_path: Path) -> None:
 
 def test_filter_chain_shape(tmp_path: Path) -> None:
     info = probe(make_clip(tmp_path / "plain.mp4", size="160x120", duration=0.5, audio=False))
-    assert normalise_filters(info, 30) == ["fps=30", "format=yuv420p"]
+    assert normalise_filters(info, 30) == ["fps=30/1", "format=yuv420p"]
     assert normalise_filters(info, 30000 / 1001) == ["fps=30000/1001", "format=yuv420p"]
     assert describe(info, 30) == ["keep constant 30 fps"]
-    assert rate_text(23.976) == "24000/1001" and rate_text(25.0) == "25"
+    assert fps_fraction(23.976) == "24000/1001" and fps_fraction(25.0) == "25/1"
     with pytest.raises(ValueError):
-        rate_text(0)
+        fps_fraction(0)
 
 
 # --- decode_args ------------------------------------------------------------------------------

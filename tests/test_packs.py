@@ -13,13 +13,8 @@ from PIL import Image
 from creator_kit.cli.main import main
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.templates import find_template, load_template
-from creator_kit.templates.packs import (
-    PackLimits,
-    export_pack,
-    import_pack,
-    open_pack,
-    read_pack,
-)
+from creator_kit.templates.manage import export_pack, import_pack
+from creator_kit.templates.packs import PackLimits, open_pack, read_pack
 
 
 @pytest.fixture(autouse=True)

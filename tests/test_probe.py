@@ -1,7 +1,6 @@
 """probe(): stream properties, rotation, VFR, HDR, and the bad inputs of specs/bad-inputs.md.
 
-Every input is built here with lavfi or a few bytes of Python; the helpers at the top are
-also used by tests/test_ingest.py.
+Every input is built with lavfi (:mod:`tests.helpers`) or a few bytes of Python.
 """
 
 from __future__ import annotations
@@ -18,106 +17,16 @@ import pytest
 from creator_kit.cli.main import main
 from creator_kit.core.errors import InputError
 from creator_kit.media.probe import probe
+from tests.helpers import (
+    UPRIGHT_H,
+    UPRIGHT_W,
+    make_hdr_patches,
+    make_numbered,
+    make_odd,
+    make_rotated,
+    make_sdr_patches,
+)
 from tests.mediagen import ffmpeg, make_clip
-
-# An upright portrait picture whose four quadrants have different colours, so any turn or
-# mirror shows: red top-left, green top-right, blue bottom-left, white bottom-right.
-UPRIGHT_W, UPRIGHT_H = 120, 160
-QUADRANTS = {"top-left": "red", "top-right": "green", "bottom-left": "blue",
-             "bottom-right": "white"}
-
-
-def quadrant_source(duration: float = 0.5) -> str:
-    """lavfi graph of the upright four-colour picture."""
-    w, h = UPRIGHT_W // 2, UPRIGHT_H // 2
-    return (
-        f"color=black:s={UPRIGHT_W}x{UPRIGHT_H}:r=30:d={duration},"
-        f"drawbox=x=0:y=0:w={w}:h={h}:c=red:t=fill,"
-        f"drawbox=x={w}:y=0:w={w}:h={h}:c=lime:t=fill,"
-        f"drawbox=x=0:y={h}:w={w}:h={h}:c=blue:t=fill,"
-        f"drawbox=x={w}:y={h}:w={w}:h={h}:c=white:t=fill"
-    )
-
-
-# The coded picture a camera would store for each clockwise display rotation.
-_UNDO = {90: "transpose=cclock", 180: "hflip,vflip", 270: "transpose=clock"}
-
-
-def make_rotated(folder: Path, method: str, angle: int) -> Path:
-    """A clip whose coded picture is the upright one turned back by ``angle``, tagged to show
-    upright: ``display-matrix`` remuxes with ``-display_rotation`` (MP4), ``rotate-tag`` with
-    the old ``-metadata:s:v:0 rotate=`` (which ffmpeg 9 keeps only in Matroska, as a plain tag).
-    """
-    coded = folder / f"coded-{angle}.mp4"
-    if not coded.exists():
-        ffmpeg("-f", "lavfi", "-i", quadrant_source(), "-vf", _UNDO[angle], "-c:v", "libx264",
-               "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(coded))
-    if method == "display-matrix":
-        out = folder / f"matrix-{angle}.mp4"
-        # -display_rotation is counter-clockwise; the display turn here is clockwise.
-        ffmpeg("-display_rotation", str(-angle), "-i", str(coded), "-c", "copy", str(out))
-    else:
-        out = folder / f"tag-{angle}.mkv"
-        ffmpeg("-i", str(coded), "-c", "copy", "-metadata:s:v:0", f"rotate={angle}", str(out))
-    return out
-
-
-def make_numbered(path: Path, *, duration: float = 3.0, vfr: bool = False) -> Path:
-    """160x32 clip at 30 fps whose frame n shows n in binary (8 blocks of 20 px, white = 1).
-
-    With ``vfr`` the first 30 frames are kept and then every third (bad-inputs row 2), with
-    their original timestamps, so frame n is still shown at n/30 s.
-    """
-    src = (f"color=black:s=160x32:r=30:d={duration},format=gray,"
-           "geq=lum='if(mod(floor(N/pow(2,floor(X/20))),2),235,16)',format=yuv420p")
-    args = ["-f", "lavfi", "-i", src]
-    if vfr:
-        args += ["-vf", "select='lt(n,30)+not(mod(n,3))'", "-fps_mode", "vfr"]
-    ffmpeg(*args, "-c:v", "libx264", "-preset", "ultrafast", "-qp", "10", str(path))
-    return path
-
-
-# Four 80x60 patches (BT.709 limited range 8-bit): 75 % red, 75 % green, mid grey, light grey.
-PATCHES = {"red": (40, 0xBF1010), "green": (120, 0x10BF10), "grey": (40, 0x808080),
-           "light": (120, 0xE0E0E0)}
-
-
-def _patch_graph() -> str:
-    colours = [f"color=c=0x{c:06X}:s=80x60:r=30:d=0.5[{n}]" for n, (_x, c) in PATCHES.items()]
-    return (";".join(colours) + ";[red][green]hstack[top];[grey][light]hstack[bottom];"
-            "[top][bottom]vstack,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
-            "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv")
-
-
-def make_sdr_patches(path: Path) -> Path:
-    """The patch picture as 8-bit BT.709 SDR H.264 (the reference for tone-mapping tests)."""
-    ffmpeg("-filter_complex", _patch_graph(), "-c:v", "libx264", "-preset", "ultrafast",
-           "-qp", "0", "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace",
-           "bt709", str(path))
-    return path
-
-
-def make_hdr_patches(path: Path, kind: str = "hlg") -> Path:
-    """The patch picture converted to 10-bit HEVC BT.2020 HLG (or PQ), as an iPhone records.
-
-    SDR white is placed at 203 cd/m2, BT.2408's HDR reference white, as a real HDR grade does.
-    """
-    trc = "arib-std-b67" if kind == "hlg" else "smpte2084"
-    graph = (_patch_graph() + ",zscale=t=linear:npl=203,format=gbrpf32le,"
-             f"zscale=p=bt2020:t={trc}:m=bt2020nc:r=tv:npl=203,format=yuv420p10le")
-    ffmpeg("-filter_complex", graph, "-c:v", "libx265", "-preset", "ultrafast",
-           "-x265-params", "log-level=error", "-pix_fmt", "yuv420p10le",
-           "-color_primaries", "bt2020", "-color_trc", trc, "-colorspace", "bt2020nc",
-           "-color_range", "tv", str(path))
-    return path
-
-
-def make_odd(path: Path) -> Path:
-    """641x361 yuv444p H.264 (bad-inputs row 4)."""
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=0.5", "-vf", "scale=641:361",
-           "-pix_fmt", "yuv444p", "-c:v", "libx264", "-preset", "ultrafast", str(path))
-    return path
-
 
 # --- rotation (row 1) -------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ from tests.mediagen import make_colour_clip
 from tests.ocr import normalise_arabic, ocr_arabic, ocr_skip_reason
 from tests.videoread import frames_rgb
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 FAST = OutputSettings(x264_preset="ultrafast")
 SLOGAN = "لا تنسوا الكمامة"
 

@@ -25,6 +25,9 @@ from creator_kit.render.timeline import build_plan
 from tests.mediagen import ffmpeg, make_clip, make_colour_clip
 from tests.videoread import audio_samples, frame_count, frames_rgb, stream_facts
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 FAST = OutputSettings(x264_preset="ultrafast")
 
 

@@ -13,9 +13,12 @@ from creator_kit.render.canvas_filters import fill_crop
 from creator_kit.render.export import export
 from creator_kit.vision.detect import FaceDetector
 from creator_kit.vision.synthetic import draw_face
+from tests.helpers import linear, make_face_clip, still
 from tests.mediagen import make_clip
-from tests.test_vision_footage import linear, make_face_clip, still
 from tests.videoread import frames_rgb
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 FAST = OutputSettings(x264_preset="ultrafast")
 
@@ -155,3 +158,33 @@ def test_face_tracks_flag_needs_face_mask(tmp_path, capsys):
         main(["render", "-i", str(clip), "--face-tracks", "1", "-o", str(tmp_path / "o.mp4")]) == 2
     )
     assert capsys.readouterr().err.startswith("error: --face-tracks: needs --face-mask")
+
+
+def test_a_face_render_probes_each_source_once(tmp_path, monkeypatch):
+    from creator_kit.media import probe as probe_mod
+    from creator_kit.render import face_timeline, timeline
+    from creator_kit.vision import analysis
+
+    clip = tmp_path / "face.mp4"
+    make_face_clip(clip, [(draw_face(150), still(240, 135))], size=(480, 270), duration=2.0)
+    calls: list[str] = []
+    real = probe_mod.probe
+
+    def counting(path, *args, **kwargs):
+        calls.append(str(path))
+        return real(path, *args, **kwargs)
+
+    def refuse(path):
+        raise AssertionError(f"face analysis probed {path} again")
+
+    monkeypatch.setattr(timeline, "probe", counting)
+    monkeypatch.setattr(analysis, "video_info", refuse)
+    project = Project(
+        clips=(ClipRef(str(clip)), ClipRef(str(clip), start=0.5)),
+        layers=(FaceMaskLayer(),),
+        reframe=Reframe(mode="face"),
+    )
+    plan = timeline.build_plan(project)
+    faces = face_timeline.analyse_plan(plan)
+    assert calls == [str(clip)]  # one probe per source, none after the plan
+    assert faces[str(clip)].tracks  # and the analysis still found the face

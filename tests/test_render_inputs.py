@@ -9,6 +9,9 @@ from creator_kit.cli.main import main
 from tests.mediagen import ffmpeg, make_clip
 from tests.videoread import frame_count, frames_rgb, stream_facts
 
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
+
 
 def quadrants(path, size="320x240", duration=1.0):
     """Red top-left, green top-right, blue bottom-left, white bottom-right."""

@@ -18,7 +18,7 @@ from creator_kit.core.model import (
 )
 from creator_kit.core.presets import PROFILES, get_profile
 from creator_kit.graphics.context import DrawContext
-from creator_kit.graphics.library import STICKERS, TIPS
+from creator_kit.graphics.designs import STICKERS, TIPS
 from creator_kit.graphics.slots import common_safe_zone, slot_placement
 from creator_kit.graphics.stickers import StickerSource, draw_sticker
 from creator_kit.graphics.tip_cards import TipCardSource, draw_tip_parts
@@ -146,6 +146,7 @@ def test_slots_lie_inside_the_safe_zone_and_mirror(preset: str) -> None:
 
 # ----------------------------------------------------------------------- rendered clips
 
+@pytest.mark.slow
 def test_overlays_in_an_exported_clip(tmp_path: Path) -> None:
     clip = make_colour_clip(tmp_path / "grey.mp4", "gray", size="160x120", duration=1.5)
     layers = (StickerLayer(name="keep-distance", language="en", slot="top-start", start=0.5),
@@ -168,6 +169,7 @@ def test_overlays_in_an_exported_clip(tmp_path: Path) -> None:
 BUILTINS = ("maskup", "be-responsible", "thank-you-heroes", "together-against-corona")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BUILTINS)
 def test_builtin_template_renders_a_finished_clip(tmp_path: Path, name: str) -> None:
     clip = make_colour_clip(tmp_path / "grey.mp4", "gray", size="160x120", duration=1.5)

@@ -376,6 +376,10 @@ from creator_kit.core.captions import CaptionStyle
 from creator_kit.text.engine import render_caption
 img = render_caption("لا تنسوا الكمامة #MaskUp", CaptionStyle(), 800)
 print(QGuiApplication.platformName(), img.rgba.shape[0] > 20, int(img.rgba[..., 3].max()))
+# The library logs to a NullHandler; the problems met loading fonts are also returned here.
+from creator_kit.text.fonts import ensure_fonts
+for problem in ensure_fonts():
+    print(problem, file=sys.stderr)
 """
 
 

@@ -12,7 +12,10 @@ from creator_kit.core.captions import CaptionStyle
 from creator_kit.text.engine import render_caption
 from tests.ocr import normalise_arabic, ocr_arabic, ocr_skip_reason, similar
 
-pytestmark = pytest.mark.skipif(ocr_skip_reason() is not None, reason=str(ocr_skip_reason()))
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(ocr_skip_reason() is not None, reason=str(ocr_skip_reason())),
+]
 
 BLACK_ON_WHITE = CaptionStyle(size_px=72.0, weight=400, fill="#000000")
 

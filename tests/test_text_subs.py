@@ -390,6 +390,7 @@ def _burn(tmp_path: Path, ass: Path | None, size: str = "720x400") -> np.ndarray
     return np.asarray(Image.open(out).convert("RGB"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _has_filter("ass"), reason="the bundled ffmpeg has no 'ass' filter")
 def test_libass_draws_our_ass_at_the_bottom_and_reads_rtl(tmp_path: Path) -> None:
     from creator_kit.core.captions import CaptionStyle

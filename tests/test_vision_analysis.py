@@ -14,8 +14,11 @@ from creator_kit.core.errors import Cancelled, InputError
 from creator_kit.vision import analysis as analysis_mod
 from creator_kit.vision.analysis import FaceAnalysis, analyse, cache_dir
 from creator_kit.vision.synthetic import SKIN_TONES, draw_face
+from tests.helpers import Truth, iou, linear, make_face_clip, still
 from tests.mediagen import make_clip
-from tests.test_vision_footage import Truth, iou, linear, make_face_clip, still
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)

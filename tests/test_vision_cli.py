@@ -9,8 +9,11 @@ import pytest
 
 from creator_kit.cli.main import main
 from creator_kit.vision.synthetic import draw_face
+from tests.helpers import linear, make_face_clip
 from tests.mediagen import make_clip
-from tests.test_vision_footage import linear, make_face_clip
+
+# Renders or decodes real clips: seconds per test (make test-quick leaves these out).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from creator_kit.core.face_settings import FaceReframeSettings
 from creator_kit.vision.analysis import FaceAnalysis, FaceTrack, analyse
 from creator_kit.vision.face_follow import reframe_path, window_size
 from creator_kit.vision.synthetic import draw_face
-from tests.test_vision_footage import linear, make_face_clip
+from tests.helpers import linear, make_face_clip
 
 W, H = 1280, 720  # a landscape source; the 9:16 window is 404x720 (even width <= 405)
 WW = 404
@@ -156,6 +156,7 @@ def test_crop_cuts_the_window_out_of_a_frame() -> None:
         path.crop(np.zeros((10, 10, 3), np.uint8), 1.0)
 
 
+@pytest.mark.slow
 def test_reframe_on_generated_footage_keeps_the_face(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path / "cache"))

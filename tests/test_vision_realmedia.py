@@ -67,7 +67,7 @@ def test_real_person_cutout_moved_along_a_known_path_is_tracked_and_masked(
     from creator_kit.graphics.face_masks import FaceMaskSource, affine_mapping, identity_time
     from creator_kit.vision.analysis import analyse
     from creator_kit.vision.synthetic import SyntheticFace
-    from tests.test_vision_footage import linear, make_face_clip
+    from tests.helpers import linear, make_face_clip
 
     monkeypatch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path / "cache"))
     cutout = shared_media / "person-cutout.png"

@@ -6,25 +6,33 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
-from creator_kit.render.yuv import yuv420_to_rgb
+_TO_RGB = VideoReformatter()
 
 
 def frames_rgb(path: Path, indices: list[int] | None = None) -> list[np.ndarray]:
-    """Decode ``path`` and return RGB (BT.709) frames at ``indices`` (all when None)."""
+    """Decode ``path`` and return RGB frames at ``indices`` (all when None).
+
+    Converted by libswscale (through PyAV) as BT.709 limited range to full-range RGB, not by
+    the product's own YUV->RGB, so a matrix or range error in the product cannot hide behind
+    the same error in the check.
+    """
     want = None if indices is None else set(indices)
     out: dict[int, np.ndarray] = {}
     with av.open(str(path)) as c:
         for i, fr in enumerate(c.decode(video=0)):
             if want is None or i in want:
-                planes = fr.to_ndarray(format="yuv420p")
-                h = fr.height
-                w = fr.width
-                y = planes[:h]
-                uv = planes[h:].reshape(-1)
-                u = uv[: (h // 2) * (w // 2)].reshape(h // 2, w // 2)
-                v = uv[(h // 2) * (w // 2) :].reshape(h // 2, w // 2)
-                out[i] = yuv420_to_rgb(y, u, v)
+                rgb = _TO_RGB.reformat(
+                    fr,
+                    format="rgb24",
+                    src_colorspace="ITU709",
+                    dst_colorspace="ITU709",
+                    src_color_range="MPEG",
+                    dst_color_range="JPEG",
+                    interpolation="BICUBIC",
+                )
+                out[i] = rgb.to_ndarray()
             if want is not None and len(out) == len(want):
                 break
     keys = sorted(out) if indices is None else indices

@@ -273,6 +273,7 @@ class LocalPoolExecutor(RowExecutor):
         """Queue ``task`` in the pool."""
         fut = self.executor.submit(_local_render, task)
         self._running[fut] = task
+        # mypy: a default argument binds the task in the lambda; mypy cannot type lambda defaults.
         fut.add_done_callback(lambda f, t=task: self._done.put((f, t)))  # type: ignore[misc]
 
     def updates(self, timeout: float) -> list[RowUpdate]:

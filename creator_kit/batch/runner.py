@@ -30,7 +30,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -48,6 +47,7 @@ from creator_kit.batch.executors import (
     Status,
 )
 from creator_kit.batch.jobs import MANIFEST_NAME, SUMMARY_NAME, BatchPlan, Job
+from creator_kit.core.atomic import atomic_write, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
 from creator_kit.core.files import check_file, read_file
@@ -176,22 +176,12 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
     return outputs if isinstance(outputs, dict) else {}
 
 
-def _atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are ordinary files
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write ({exc.strerror})", path) from None
-
-
 def save_manifest(out_dir: Path, outputs: dict[str, Any]) -> None:
     """Write the manifest atomically."""
     doc = {"version": MANIFEST_VERSION, "outputs": outputs}
-    _atomic_write(out_dir / MANIFEST_NAME, json.dumps(doc, ensure_ascii=False, indent=1))
+    atomic_write(
+        out_dir / MANIFEST_NAME, json.dumps(doc, ensure_ascii=False, indent=1), what="manifest"
+    )
 
 
 def up_to_date(job: Job, entry: Any) -> bool:
@@ -231,7 +221,7 @@ def write_summary(path: Path, results: list[RowResult]) -> None:
         w.writerow([r.row, csv_cell(r.output), r.status, csv_cell(r.reason),
                     f"{r.seconds:.1f}", csv_cell(" | ".join(r.warnings)), csv_cell(r.worker),
                     r.attempts])
-    _atomic_write(path, buf.getvalue(), encoding="utf-8-sig")
+    atomic_write(path, buf.getvalue(), what="summary", encoding="utf-8-sig")
 
 
 def check_writable(folder: Path) -> None:
@@ -240,12 +230,7 @@ def check_writable(folder: Path) -> None:
     Creating (and removing) a file is the only reliable test: permissions say nothing of a
     read-only mount, an ACL or a full disk.
     """
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".creator-kit-check.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write in this folder ({exc.strerror})", folder) from None
-    os.close(fd)
-    os.unlink(tmp)
+    reserve_temp(folder / SUMMARY_NAME, what="the summary").unlink()
 
 
 def sweep_leftovers(out_dir: Path, names: list[str]) -> list[Path]:

@@ -361,6 +361,8 @@ def _cues(o: ProjectOptions, checked: _Checked, warn: Callable[[str], None]
 def _from_template(o: ProjectOptions, c: _Checked, loaded: LoadedTemplate,
                    cues: tuple[Cue, ...] | None) -> Project:
     language = o.language or loaded.template.languages[0]
+    # mypy: the options hold plain strings already checked against the literals below
+    # (language, preset, reframe mode, highlight) when they were read.
     return apply_template(
         loaded, [_absolute(c) for c in o.clips], dict(o.variables), language=language,  # type: ignore[arg-type]
         caption=o.caption, cues=cues, logos=list(o.card_logos),
@@ -387,6 +389,7 @@ def _apply(o: ProjectOptions, c: _Checked, project: Project, cues: tuple[Cue, ..
         except ValueError as exc:
             raise o.error("trims", str(exc)) from None
     if o.audio_tail is not None:
+        # mypy: audio_tail was checked against ClipRef.tail's literals when the options were read.
         clips = [dataclasses.replace(clip, tail=o.audio_tail) for clip in clips]  # type: ignore[arg-type]
 
     output = project.output

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             load_project(projects[0])
         for f in args.files:
             if not Path(f).exists():
-                raise InputError("file not found", f)
+                raise InputError("file not found", f, key="not-found")
     elif not _has_display():
         # Qt would fall back to an invisible offscreen window and wait forever.
         raise InputError("no display to show the editor on (DISPLAY is not set); run it on a "

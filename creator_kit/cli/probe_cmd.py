@@ -8,6 +8,7 @@ import sys
 
 from creator_kit.core.errors import InputError
 from creator_kit.core.presets import PROFILES
+from creator_kit.core.rates import fps_label
 from creator_kit.media.ingest import describe, output_size
 from creator_kit.media.probe import MediaInfo, probe
 
@@ -98,7 +99,6 @@ def summary(info: MediaInfo, plan: list[str], fps: float) -> str:
         lines.append(f"audio:     {a.codec}{profile} {a.sample_rate} Hz, {a.channels} channel"
                      f"{'s' if a.channels != 1 else ''}, {_seconds(a.duration)}")
     lines += [f"warning:   {w}" for w in info.warnings]
-    rate_text = f"{fps:.3f}".rstrip("0").rstrip(".")
-    lines.append(f"ingest at {rate_text} fps:")
+    lines.append(f"ingest at {fps_label(fps)} fps:")
     lines += [f"  - {step}" for step in plan]
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from creator_kit.templates.format import (
     Template,
     compact_data,
 )
-from creator_kit.templates.packs import copy_template, export_pack, import_pack, new_template
+from creator_kit.templates.manage import copy_template, export_pack, import_pack, new_template
 from creator_kit.templates.store import find_template, load_entry, template_entries, user_dir
 
 

@@ -19,21 +19,18 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
+from creator_kit.core.atomic import atomic_write
 from creator_kit.core.errors import InputError
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import load_project, save_project
+from creator_kit.core.user_dirs import user_data_dir
 
 AUTOSAVE_INTERVAL_S = 60.0
 
 
 def data_dir() -> Path:
-    """creator_kit's user data folder (``$CREATOR_KIT_DATA_DIR`` when set)."""
-    override = os.environ.get("CREATOR_KIT_DATA_DIR")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir("creator-kit", appauthor=False))
+    """creator_kit's user data folder (see :mod:`creator_kit.core.user_dirs`)."""
+    return user_data_dir()
 
 
 def autosave_dir() -> Path:
@@ -80,9 +77,7 @@ class Autosaver:
         self.folder.mkdir(parents=True, exist_ok=True)
         save_project(project, self.path)
         meta = {"original": self.original, "pid": os.getpid(), "saved_at": time.time()}
-        tmp = self.meta_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(tmp, self.meta_path)
+        atomic_write(self.meta_path, json.dumps(meta), what="autosave")
         self.last_saved = time.time()
         return self.path
 

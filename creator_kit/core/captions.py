@@ -93,6 +93,7 @@ class CaptionStyle:
 
     def replace(self, **changes: object) -> CaptionStyle:
         """A copy of this style with some fields changed."""
+        # mypy: changes are checked by the dataclass itself; replace() cannot type **object.
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 

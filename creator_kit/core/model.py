@@ -252,6 +252,7 @@ class Project:
 
     def replace(self, **changes: object) -> Project:
         """A copy of this project with some fields changed."""
+        # mypy: changes are checked by the dataclass itself; replace() cannot type **object.
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from creator_kit.core.atomic import atomic_write
+from creator_kit.core.captions import Cue
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file
 from creator_kit.core.model import SCHEMA_VERSION, Project, SourceLayer
@@ -135,48 +136,14 @@ def save_project(project: Project, path: str | Path, *, overwrite: bool = True) 
     if not overwrite and os.path.lexists(target):
         what = "a symlink" if target.is_symlink() else "a file"
         raise OutputError(f"project file already exists ({what}); use --overwrite to replace it",
-                          target)
+                          target, key="output-exists")
     doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
     project_from_data(doc, target)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise InputError(f"project is too large to save ({len(text)} characters; a project "
                          f"file may be at most {MAX_DOCUMENT_BYTES} bytes)", target)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=base)
-    except OSError as exc:
-        raise OutputError(f"cannot write project ({exc.strerror})", target) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); a saved project is an ordinary user file.
-        os.chmod(tmp, 0o644)
-        if overwrite:
-            os.replace(tmp, target)  # replaces a symlink itself, never what it points to
-        else:
-            _link_into_place(Path(tmp), target)
-    except OSError as exc:
-        raise OutputError(f"cannot write project ({exc.strerror})", target) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)  # after a success it was already moved
-
-
-def _link_into_place(tmp: Path, target: Path) -> None:
-    """Move ``tmp`` to ``target`` only if nothing is there (atomic where links exist)."""
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise OutputError("project file already exists; use --overwrite to replace it",
-                          target) from None
-    except OSError:
-        if os.path.lexists(target):  # a file system without hard links: check, then rename
-            raise OutputError("project file already exists; use --overwrite to replace it",
-                              target) from None
-        os.rename(tmp, target)
-        return
-    tmp.unlink()
+    atomic_write(target, text, what="project", overwrite=overwrite)
 
 
 def map_paths(
@@ -187,6 +154,8 @@ def map_paths(
     ``fields`` replaces the set of field names treated as paths (default :data:`PATH_FIELDS`).
     """
     names = PATH_FIELDS if fields is None else fields
+    if isinstance(obj, Cue):
+        return obj  # timed text holds no paths; a subtitle file may bring 20,000 of them
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {}
         for f in dataclasses.fields(obj):
@@ -197,7 +166,9 @@ def map_paths(
                 changes[f.name] = map_paths(value, fn, names)
         return dataclasses.replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
-        return tuple(map_paths(v, fn, names) for v in obj)
+        mapped = tuple(map_paths(v, fn, names) for v in obj)
+        # The same tuple when nothing changed, so an unchanged layer is not rebuilt.
+        return obj if all(a is b for a, b in zip(mapped, obj, strict=True)) else mapped
     return obj
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from creator_kit.core.assets import asset_path
 from creator_kit.graphics.mask_art import write_previews
 
 
@@ -13,7 +14,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] != "masks":
         sys.stderr.write("usage: python -m creator_kit.graphics masks [FOLDER]\n")
         return 2
-    default = Path(__file__).resolve().parents[2] / "assets" / "masks"
+    default = asset_path("masks")
     for path in write_previews(Path(argv[1]) if len(argv) > 1 else default):
         print(path)
     return 0

@@ -1,7 +1,7 @@
 """What the editor's library lists: stickers, tip cards, mask styles, templates and fonts.
 
-Listing needs no drawing: this module imports nothing of the render engine, Qt, Pillow or
-OpenCV (only the words of :mod:`creator_kit.graphics.library`), so a library panel or a
+Listing needs no drawing: this module imports nothing of the render engine, Qt, NumPy,
+Pillow or OpenCV (only the words of :mod:`creator_kit.graphics.designs`), so a library panel or a
 script can show the choices at once and draw thumbnails later, in the background. Titles
 are in Arabic and English: a sticker's own label, a tip card's title.
 """
@@ -9,14 +9,14 @@ are in Arabic and English: a sticker's own label, a tip card's title.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from creator_kit.core.assets import asset_path
 from creator_kit.core.face_settings import MASK_STYLES
 from creator_kit.core.model import STICKER_NAMES, TIP_NAMES
-from creator_kit.graphics.library import STICKERS, TIPS
+from creator_kit.graphics.designs import STICKERS, TIPS
 
 Kind = Literal["sticker", "tip-card", "mask", "template", "font"]
 
@@ -70,12 +70,6 @@ _FONT_FILES: dict[str, str] = {
 }
 
 
-def assets_dir() -> Path:
-    """The bundled assets folder (``$CREATOR_KIT_ASSETS`` when set)."""
-    override = os.environ.get("CREATOR_KIT_ASSETS")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "assets"
-
-
 def stickers() -> list[Entry]:
     """The built-in stickers and badges, in library order, titled by their own label."""
     out = []
@@ -102,7 +96,7 @@ def masks() -> list[Entry]:
     """The face-mask styles, each with its preview image when it is there."""
     out = []
     for style in MASK_STYLES:
-        png = assets_dir() / "masks" / f"{style}.png"
+        png = asset_path("masks", f"{style}.png")
         ar, en = _MASK_TITLES.get(style, (style, style))
         out.append(Entry("mask", style, ar, en, preview=png if png.is_file() else None))
     return out
@@ -110,7 +104,7 @@ def masks() -> list[Entry]:
 
 def fonts() -> list[Entry]:
     """The bundled font families captions can use."""
-    folder = assets_dir() / "fonts"
+    folder = asset_path("fonts")
     return [Entry("font", family, family, family, description=str(folder / file))
             for family, file in _FONT_FILES.items() if (folder / file).is_file()]
 
@@ -124,7 +118,7 @@ def templates(user_folder: Path | None = None) -> list[Entry]:
     """
     out: list[Entry] = []
     seen: set[str] = set()
-    for folder in (assets_dir() / "templates", user_folder):
+    for folder in (asset_path("templates"), user_folder):
         if folder is None:
             continue
         try:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
 
-from creator_kit.core.captions import CaptionStyle
+from creator_kit.core.captions import Align, CaptionStyle
 from creator_kit.core.colour import parse_colour
 from creator_kit.core.frames import RGBA
 from creator_kit.core.model import Language
@@ -39,7 +39,8 @@ def colour_rgba(colour: str, alpha: float = 1.0) -> Colour:
 
 def mix(c: Colour, other: Colour, f: float) -> Colour:
     """``c`` moved a fraction ``f`` towards ``other``."""
-    return tuple(int(round(x + (y - x) * f)) for x, y in zip(c, other, strict=True))  # type: ignore[return-value]
+    r, g, b, a = (int(round(x + (y - x) * f)) for x, y in zip(c, other, strict=True))
+    return r, g, b, a
 
 
 class Canvas:
@@ -188,7 +189,7 @@ def draw_text(
     width: float,
     language: Language,
     weight: int = 700,
-    align: str = "start",
+    align: Align = "start",
 ) -> CaptionImage:
     """``text`` drawn by the text engine at ``size`` px, wrapped to ``width`` px, in ``fill``."""
     colour = "#{:02x}{:02x}{:02x}{:02x}".format(*fill)
@@ -197,7 +198,7 @@ def draw_text(
         size_px=max(6.0, min(400.0, size)),
         weight=weight,
         fill=colour,
-        align=align,  # type: ignore[arg-type]
+        align=align,
         max_width=1.0,
         line_spacing=1.0,
         direction="rtl" if language == "ar" else "ltr",
@@ -214,7 +215,7 @@ def fit_text(
     height: float,
     language: Language,
     weight: int = 700,
-    align: str = "start",
+    align: Align = "start",
 ) -> CaptionImage:
     """The text at the largest size up to ``size`` whose block fits ``width`` x ``height``."""
     img = draw_text(text, font, size, fill, width, language, weight, align)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -24,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter
 
+from creator_kit.core.assets import asset_path
 from creator_kit.core.face_settings import MASK_STYLES, MaskStyle
 
 RGBA = npt.NDArray[np.uint8]
@@ -118,12 +120,11 @@ def _pyramid(style: MaskStyle) -> tuple[F32, ...]:
 
 
 _MASTER_BODY_W = 600
-MASTERS_DIR = Path(__file__).resolve().parents[2] / "assets" / "masks"
 
 
 def master_path(style: MaskStyle) -> Path:
     """Where the pre-drawn master bitmap of ``style`` ships."""
-    return MASTERS_DIR / f"{style}-master.png"
+    return asset_path("masks", f"{style}-master.png")
 
 
 @functools.lru_cache(maxsize=8)
@@ -219,9 +220,10 @@ def _compose(layers: list[tuple[F32, tuple[float, float, float] | F32]], H: int,
     return np.dstack([np.clip(rgb, 0, 255), np.clip(alpha * 255, 0, 255)]).astype(np.uint8)
 
 
-def _curve(f: object, u0: float, u1: float, n: int = 48) -> list[tuple[float, float]]:
-    fn = f  # a callable u -> v
-    return [(u, float(fn(u))) for u in np.linspace(u0, u1, n)]  # type: ignore[operator]
+def _curve(
+    fn: Callable[[float], float], u0: float, u1: float, n: int = 48
+) -> list[tuple[float, float]]:
+    return [(float(u), float(fn(float(u)))) for u in np.linspace(u0, u1, n)]
 
 
 def _ear_loop(

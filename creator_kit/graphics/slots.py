@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from creator_kit.core.model import Language, Placement, Slot
+from typing import cast
+
+from creator_kit.core.model import Anchor, Language, Placement, Slot
 from creator_kit.core.presets import PROFILES, ExportProfile, SafeZone
 
 _REFERENCE = (1080, 1920)
@@ -47,7 +49,8 @@ def slot_placement(
     y = {"top": top, "bottom": bottom}.get(vertical, (top + bottom) / 2)
     anchor_v = {"top": "top", "bottom": "bottom"}.get(vertical, "")
     anchor = "-".join(a for a in (anchor_v, side) if a) or "center"
-    return Placement(x=x / cw, y=y / ch, anchor=anchor)  # type: ignore[arg-type]
+    # The anchor is assembled from the slot's parts, always one of the Anchor names.
+    return Placement(x=x / cw, y=y / ch, anchor=cast(Anchor, anchor))
 
 
 def layer_geometry(

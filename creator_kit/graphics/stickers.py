@@ -1,7 +1,7 @@
 """Mask-safety stickers (badges, round badges, markers) drawn as vectors at the output size.
 
 A :class:`~creator_kit.core.model.StickerLayer` names an entry of
-:data:`~creator_kit.graphics.library.STICKERS`; :func:`draw_sticker` draws it and
+:data:`~creator_kit.graphics.designs.STICKERS`; :func:`draw_sticker` draws it and
 :class:`StickerSource` shows it on the timeline. With ``placement`` ``None`` a sticker sits in
 a named slot of the safe zone (:mod:`creator_kit.graphics.slots`), mirrored for Arabic.
 """
@@ -14,6 +14,7 @@ from creator_kit.core.frames import RGBA, Sprite
 from creator_kit.core.model import StickerLayer
 from creator_kit.graphics.animation import Animated
 from creator_kit.graphics.context import DrawContext
+from creator_kit.graphics.designs import STICKERS, StickerSpec, sticker_label
 from creator_kit.graphics.drawing import (
     WHITE,
     Canvas,
@@ -24,7 +25,6 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.library import STICKERS, StickerSpec, sticker_label
 from creator_kit.graphics.slots import layer_geometry
 
 

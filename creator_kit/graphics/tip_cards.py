@@ -1,7 +1,7 @@
 """Animated safety-tip cards: a titled card with an icon whose numbered steps appear in turn.
 
 A :class:`~creator_kit.core.model.TipCardLayer` names an entry of
-:data:`~creator_kit.graphics.library.TIPS`; :func:`draw_tip_parts` lays the card out in its
+:data:`~creator_kit.graphics.designs.TIPS`; :func:`draw_tip_parts` lays the card out in its
 language and :class:`TipCardSource` reveals the steps over the card's time.
 """
 
@@ -18,6 +18,7 @@ from creator_kit.core.frames import RGBA, Sprite
 from creator_kit.core.model import TipCardLayer
 from creator_kit.graphics.animation import Animated
 from creator_kit.graphics.context import DrawContext
+from creator_kit.graphics.designs import TIPS
 from creator_kit.graphics.drawing import (
     DARK,
     WHITE,
@@ -31,7 +32,6 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.library import TIPS
 from creator_kit.graphics.slots import layer_geometry
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import tr
+from creator_kit.gui.messages import user_message
 from creator_kit.render.job import cli_command, parse_event
 
 
@@ -134,7 +135,7 @@ class BatchPanel(QWidget):
             try:
                 self.plan_ready.emit(plan_batch(sheet, out, default_template=template))
             except CreatorKitError as exc:
-                self.plan_ready.emit(exc.message)
+                self.plan_ready.emit(user_message(exc))
 
         threading.Thread(target=work, name="batch-check", daemon=True).start()
 

@@ -57,6 +57,7 @@ from creator_kit.gui.app import language, tr
 from creator_kit.gui.export_dialog import ExportDialog, JobQueue, JobsPanel
 from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
+from creator_kit.gui.messages import user_message
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
 from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
@@ -362,8 +363,13 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip("\n".join(warnings))
 
     def _faces_progress(self, fraction: float) -> None:
+        was_running = self.faces_bar.isVisible()
         self.faces_bar.setVisible(fraction < 1.0)
         self.faces_bar.setValue(int(fraction * 100))
+        if fraction >= 1.0 and was_running and not self.player.is_playing():
+            # Face reframe and the mask change the picture itself: ask again for the frame
+            # on screen, which was made before the faces were known.
+            self.player.seek(self.player.position())
 
     def _overlays_changed(self) -> None:
         safe = self.project.output.preset if self.project and self.safe_btn.isChecked() else None
@@ -419,7 +425,7 @@ class MainWindow(QMainWindow):
                 probe(clip)
                 good.append(clip.absolute())
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
         return good
 
     def new_project(self, clips: Sequence[str | Path]) -> bool:
@@ -438,7 +444,7 @@ class MainWindow(QMainWindow):
         try:
             doc = Document.open(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         if missing_files(doc.project):
             relinked = self.relink(doc.project)
@@ -500,7 +506,7 @@ class MainWindow(QMainWindow):
 
                 load_still(path, 64)
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
                 return
             layer = ImageLayer(path=str(path.absolute()),
                                placement=Placement(x=0.5, y=0.3, width=0.35))
@@ -511,7 +517,7 @@ class MainWindow(QMainWindow):
             try:
                 subs = load_subs(path)
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
                 return
             cues, notes = fix_with_notes(subs.cues)
             for note in (*subs.notes, *notes):
@@ -639,7 +645,7 @@ class MainWindow(QMainWindow):
         try:
             self.model.save(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         if self.autosaver is not None:
             self.autosaver.set_original(path)
@@ -709,7 +715,7 @@ class MainWindow(QMainWindow):
             try:
                 self.autosaver.save(self.project)
             except (CreatorKitError, OSError) as exc:
-                self.show_message(getattr(exc, "message", str(exc)))
+                self.show_message(user_message(exc))
 
     def offer_recovery(self) -> bool:
         """Offer the newest autosave left by an editor that did not close; True if restored."""
@@ -771,6 +777,7 @@ class MainWindow(QMainWindow):
     def choose_template(self) -> None:
         from creator_kit.gui.templates_dialog import TemplateDialog
 
+        self.library.show_tab("template")  # starts drawing the thumbnails if not done yet
         dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
@@ -808,7 +815,7 @@ class MainWindow(QMainWindow):
                                      language=lang, caption=text,
                                      music=current.audio.music)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         # Keep the creator's trims and any subtitles; the template brings the look.
         project = project.replace(clips=tuple(
@@ -843,7 +850,7 @@ class MainWindow(QMainWindow):
             save_project_as_template(self.project, dlg.name.text().strip(),
                                      dlg.title_ar.text().strip(), dlg.title_en.text().strip())
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return
         self.library.populate()
         self.show_message(tr("Main", "Template saved"))
@@ -855,12 +862,12 @@ class MainWindow(QMainWindow):
             self.import_pack(Path(path))
 
     def import_pack(self, path: Path) -> bool:
-        from creator_kit.templates.packs import import_pack
+        from creator_kit.templates.manage import import_pack
 
         try:
             loaded = import_pack(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         self.library.populate()
         self.show_message(tr("Main", "Template {0} imported").format(loaded.name))
@@ -868,7 +875,7 @@ class MainWindow(QMainWindow):
 
     def export_pack_dialog(self) -> None:
         from creator_kit.templates import available_names
-        from creator_kit.templates.packs import export_pack
+        from creator_kit.templates.manage import export_pack
 
         names = available_names()
         from PySide6.QtWidgets import QInputDialog
@@ -884,7 +891,7 @@ class MainWindow(QMainWindow):
         try:
             export_pack(name, path, overwrite=True)  # the file dialog asked already
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
 
     # ---------------------------------------------------------------------------- drag/drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from creator_kit.core.errors import CreatorKitError
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.messages import user_message
 
 
 class TemplateDialog(QDialog):
@@ -90,7 +91,7 @@ class TemplateDialog(QDialog):
         try:
             tpl = find_template(self.choice).template
         except CreatorKitError as exc:
-            self.description.setText(exc.message)
+            self.description.setText(user_message(exc))
             return
         lang = self.language()
         self.description.setText(tpl.description_ar if lang == "ar" else tpl.description_en)

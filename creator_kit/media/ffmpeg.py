@@ -66,8 +66,10 @@ def spawn(
     if os.name == "posix":
         kwargs["start_new_session"] = True
     elif os.name == "nt":  # pragma: no cover - Windows
+        # mypy: the constant exists only on Windows, where this runs; typeshed hides it elsewhere.
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
     try:
+        # mypy: Popen's overloads cannot match keyword arguments passed as a dict of objects.
         proc: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
             cmd,
             stdin=subprocess.DEVNULL if stdin is None else stdin,
@@ -194,6 +196,7 @@ def run(
     """
     proc = spawn(args, stdout=subprocess.PIPE, loglevel=loglevel)
     out: list[bytes] = []
+    # mypy: stdout is a pipe here (stdout=PIPE above); Popen types it as optional.
     reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
     err = StderrCollector(proc, keep=keep_stderr)
     reader.start()

@@ -19,11 +19,11 @@ Matroska keeps as plain metadata, is not autorotated, so the plan turns it with 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from creator_kit.core.errors import InputError
 from creator_kit.core.paths import check_local_path, ffmpeg_input_path
+from creator_kit.core.rates import fps_fraction, fps_label
 from creator_kit.media.probe import MediaInfo, VideoInfo
 
 # BT.2408 puts HDR reference ("diffuse") white at 203 cd/m2 for both PQ and HLG; mapping it to
@@ -50,25 +50,9 @@ class _Step:
     text: str | None
 
 
-def rate_text(fps: float) -> str:
-    """``fps`` as ffmpeg wants it: ``30``, or the exact NTSC fraction (``30000/1001``) for the
-    rounded figures people type (29.97, 23.976, 59.94)."""
-    if not 1.0 <= fps <= 240.0:
-        raise ValueError(f"frame rate {fps!r} is outside 1-240 fps")
-    ntsc = round(fps * 1.001)
-    if abs(fps - ntsc * 1000 / 1001) < 0.002 and abs(fps - ntsc) > 0.002:
-        return f"{ntsc * 1000}/1001"
-    frac = Fraction(fps).limit_denominator(1001)
-    return str(frac.numerator) if frac.denominator == 1 else f"{frac.numerator}/{frac.denominator}"
-
-
-def _fps_text(fps: float) -> str:
-    return f"{fps:.3f}".rstrip("0").rstrip(".")
-
-
 def _video(info: MediaInfo) -> VideoInfo:
     if info.video is None:
-        raise InputError("no video stream", info.path)
+        raise InputError("no video stream", info.path, key="not-a-video")
     return info.video
 
 
@@ -104,15 +88,15 @@ def _plan(info: MediaInfo, fps: float) -> list[_Step]:
     steps: list[_Step] = []
 
     # Frame rate first: frames the fps filter drops cost nothing in the (costly) steps after.
-    rate = _fps_text(fps)
+    rate = fps_label(fps)
     if v.variable_frame_rate:
         avg = f"avg {v.avg_fps:.1f} fps" if v.avg_fps else "average unknown"
         text = f"convert variable frame rate ({avg}) to constant {rate} fps"
     elif v.fps and abs(v.fps - fps) > 0.01:
-        text = f"convert {_fps_text(v.fps)} fps to {rate} fps"
+        text = f"convert {fps_label(v.fps)} fps to {rate} fps"
     else:
         text = f"keep constant {rate} fps"
-    steps.append(_Step((f"fps={rate_text(fps)}",), text))
+    steps.append(_Step((f"fps={fps_fraction(fps)}",), text))
 
     if v.rotation:
         upright = f"rotate {v.rotation}° to upright {v.display_width}x{v.display_height}"
@@ -229,7 +213,7 @@ def decode_args(
     input is restricted to the local-file protocol and named ``file:/abs/path``. Expect
     ``round(duration * fps)`` frames; add ``-frames:v`` to the output to make that exact.
     """
-    rate_text(fps)  # validates fps
+    fps_fraction(fps)  # validates fps
     check_local_path(str(path))
     if start < 0:
         raise InputError(f"start time {start:g} s is negative", path)

@@ -11,23 +11,18 @@ import os
 import queue
 import subprocess
 import threading
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from creator_kit.core.errors import OutputError, RenderError
+from creator_kit.core.rates import fps_fraction
 from creator_kit.media import ffmpeg
 from creator_kit.render.audio import RATE, AudioGraph
 from creator_kit.render.compositor import Frame
 from creator_kit.render.engine import FramePool
 from creator_kit.render.timeline import RenderPlan
-
-
-def fps_text(fps: float) -> str:
-    """An exact rational for ffmpeg (29.97 becomes 30000/1001)."""
-    return str(Fraction(fps).limit_denominator(1001))
 
 
 def x264_threads() -> int:
@@ -130,7 +125,7 @@ class Encoder:
             "-s",
             f"{w}x{h}",
             "-framerate",
-            fps_text(plan.fps),
+            fps_fraction(plan.fps),
             "-i",
             "pipe:0",
             *audio.inputs,
@@ -231,7 +226,8 @@ class Encoder:
         if "No space left" in detail or (
             isinstance(self._failure, OSError) and self._failure.errno == errno.ENOSPC
         ):
-            raise OutputError("disk full while writing the video", self.target.parent)
+            raise OutputError("disk full while writing the video", self.target.parent,
+                                  key="disk-full")
         if "File too large" in detail:
             raise OutputError("file too large for this disk or limit", self.target.parent)
         raise RenderError(f"encoding failed: {detail or 'ffmpeg exited with an error'}")

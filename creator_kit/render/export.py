@@ -30,9 +30,10 @@ import av
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
-from creator_kit.core.files import describe_mode, os_problem
+from creator_kit.core.files import describe_mode, os_key, os_problem
 from creator_kit.core.memory import release_free_memory
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
@@ -100,15 +101,16 @@ def check_target(out: Path, overwrite: bool) -> None:
         if not overwrite:
             what = "a symlink" if is_link else "a file"
             raise OutputError(
-                f"output already exists ({what}); use --overwrite to replace it", out
-            )
+                f"output already exists ({what}); use --overwrite to replace it", out,
+                key="output-exists")
     parent = out.parent
     try:
         parent_st = os.stat(parent)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             raise OutputError("output folder does not exist", parent) from None
-        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent) from None
+        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent,
+                          key=os_key(exc)) from None
     if not stat.S_ISDIR(parent_st.st_mode):
         raise OutputError("output folder does not exist", parent)
     if not os.access(parent, os.W_OK):
@@ -124,7 +126,8 @@ def _target_stat(out: Path) -> os.stat_result | None:
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
             raise OutputError("output folder does not exist", out.parent) from None
-        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out) from None
+        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out,
+                          key=os_key(exc)) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:
@@ -166,19 +169,14 @@ def temp_path(out: Path) -> Path:
 
 
 def _reserve_temp(out: Path) -> Path:
-    for _ in range(10):
-        tmp = temp_path(out)
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise OutputError(
-                f"cannot create a file in the output folder ({exc.strerror})", out.parent
-            ) from None
-        os.close(fd)
-        return tmp
-    raise OutputError("cannot create a temporary file in the output folder", out.parent)
+    return reserve_temp(out, what="the output", name=temp_path)
+
+
+def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
+    if overwrite:
+        # Checked again: something other than a file or link may have appeared meanwhile.
+        check_target(out, overwrite)
+    move_into_place(tmp, out, overwrite=overwrite)
 
 
 def verify_output(path: Path, plan: RenderPlan) -> None:
@@ -200,28 +198,6 @@ def verify_output(path: Path, plan: RenderPlan) -> None:
         raise RenderError(f"output cannot be read back ({exc})") from None
     if frames != plan.total_frames:
         raise RenderError(f"output has {frames} frames, expected {plan.total_frames}")
-
-
-def _move_into_place(tmp: Path, out: Path, overwrite: bool) -> None:
-    if overwrite:
-        # Checked again: something other than a file or link may have appeared meanwhile.
-        check_target(out, overwrite)
-        os.replace(tmp, out)  # replaces a symlink itself, never what it points to
-        return
-    try:
-        # link() fails if anything (file, dangling symlink) appeared at the target meanwhile:
-        # an atomic "create only if absent".
-        os.link(tmp, out)
-    except FileExistsError:
-        raise OutputError("output already exists; use --overwrite to replace it", out) from None
-    except OSError:
-        # File systems without hard links (FAT, exFAT): rename refuses an existing
-        # target on Windows; elsewhere check, then rename.
-        if os.path.lexists(out):
-            raise OutputError("output already exists; use --overwrite to replace it", out) from None
-        os.rename(tmp, out)
-        return
-    tmp.unlink()
 
 
 def export(

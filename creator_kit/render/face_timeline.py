@@ -18,6 +18,7 @@ from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.frames import Sprite
 from creator_kit.core.model import FaceMaskLayer
 from creator_kit.media.ingest import output_size
+from creator_kit.media.probe import MediaInfo
 from creator_kit.render.canvas_filters import source_to_canvas
 from creator_kit.render.timeline import RenderPlan, Segment, needs_faces
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from creator_kit.render.layer_sources import LayerContext
 from creator_kit.graphics.face_masks import FaceMaskSource
 from creator_kit.vision import FaceAnalysis, ReframePath, analyse, reframe_path
+from creator_kit.vision.decode import VideoInfo
 
 F64 = npt.NDArray[np.float64]
 
@@ -45,8 +47,29 @@ def analyse_plan(
             if on_fraction is not None:
                 on_fraction((i + p.fraction) / len(sources))
 
-        out[source] = analyse(source, cancel=cancel, on_progress=progress)
+        seg = next(s for s in plan.segments if s.clip.source == source)
+        # The plan has probed the file already: one probe per source per render.
+        out[source] = analyse(
+            source, cancel=cancel, on_progress=progress, info=analysis_info(seg.info)
+        )
     return out
+
+
+def analysis_info(info: MediaInfo) -> VideoInfo:
+    """What face analysis needs to know of a source, from the render's own probe.
+
+    Analysis decodes with PyAV, which turns frames upright by their display matrix only,
+    so a bare Matroska ``rotate`` tag counts as no rotation here, as it does when the
+    analysis probes the file itself.
+    """
+    v = info.video
+    assert v is not None  # the plan refuses files without video
+    if v.rotation_source == "display-matrix":
+        width, height, rotation = v.display_width, v.display_height, v.rotation
+    else:
+        width, height, rotation = v.coded_width, v.coded_height, 0
+    fps = v.avg_fps or v.fps
+    return VideoInfo(width, height, rotation, fps, v.duration or info.duration or 0.0)
 
 
 def face_path(plan: RenderPlan, seg: Segment, analysis: FaceAnalysis) -> ReframePath:

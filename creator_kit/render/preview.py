@@ -64,10 +64,16 @@ class Previewer:
         return tuple(dict.fromkeys((*self.plan.warnings, *self.renderer.warnings)))
 
     def close(self) -> None:
-        """Stop any running decoder."""
+        """Stop any running decoder (the next frame starts a new one)."""
         if self._decoder is not None:
             self._decoder.close()
             self._decoder = None
+
+    def __enter__(self) -> Previewer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def index_at(self, t: float) -> int:
         """The timeline frame shown at ``t`` seconds."""
@@ -150,20 +156,29 @@ def preview_frame(project: Project, t: float, width: int = 540) -> npt.NDArray[n
 def preview_frame_and_warnings(
     project: Project, t: float, width: int = 540
 ) -> tuple[npt.NDArray[np.uint8], tuple[str, ...]]:
-    """:func:`preview_frame` and the warnings met so far (see :attr:`Previewer.warnings`)."""
+    """:func:`preview_frame` and the warnings met so far (see :attr:`Previewer.warnings`).
+
+    The project's plan and drawn layers stay cached for the next call, but no decoder is
+    left running between calls (and no proxies are built): an ffmpeg kept for a one-off
+    frame would outlive its use. A player that reads on between frames holds its own
+    :class:`~creator_kit.render.preview_session.PreviewSession` (or :class:`Previewer`).
+    """
     if width < get_profile(project.output.preset).width:
         with _cache_lock:
             key = (project, width)
             session = _sessions.get(key)
             if session is None:
-                session = PreviewSession(project, width=width)
+                session = PreviewSession(project, width=width, proxies=False)
                 _sessions[key] = session
                 while len(_sessions) > 2:
                     _sessions.popitem(last=False)[1].close()
             else:
                 _sessions.move_to_end(key)
             session.wait_for_faces()
-            return session.rgb(t), tuple(session.warnings)
+            try:
+                return session.rgb(t), tuple(session.warnings)
+            finally:
+                session.release_decoder()
     with _cache_lock:
         previewer = _cache.get(project)
         if previewer is None:
@@ -173,4 +188,16 @@ def preview_frame_and_warnings(
                 _cache.popitem(last=False)[1].close()
         else:
             _cache.move_to_end(project)
-        return previewer.rgb(t, width), previewer.warnings
+        try:
+            return previewer.rgb(t, width), previewer.warnings
+        finally:
+            previewer.close()
+
+
+def close_previews() -> None:
+    """Forget the cached previews of :func:`preview_frame` (closing their sessions)."""
+    with _cache_lock:
+        while _cache:
+            _cache.popitem()[1].close()
+        while _sessions:
+            _sessions.popitem()[1].close()

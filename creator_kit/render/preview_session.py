@@ -85,7 +85,7 @@ F64 = npt.NDArray[np.float64]
 
 
 def _yuv_matrix() -> npt.NDArray[np.float64]:
-    """(Y, U, V, 1) -> (R, G, B) of :func:`~creator_kit.render.colour.yuv420_to_rgb`."""
+    """(Y, U, V, 1) -> (R, G, B) of :func:`~creator_kit.render.yuv.yuv420_to_rgb`."""
     ky, kc = 255.0 / 219.0, 255.0 / 224.0
     rv = 2.0 * (1.0 - KR) * kc
     bu = 2.0 * (1.0 - KB) * kc
@@ -598,6 +598,27 @@ class PreviewSession:
         before = kf[max(i, 0)]
         return _RESTART_FRAMES + max(0, int((t - before) * self.plan.fps))
 
+    def decode_cost(self, index: int) -> int:
+        """About how many frames must be decoded to show timeline frame ``index`` exactly.
+
+        0 when its picture is decoded already (cached or the decoder's current one).
+        """
+        with self._lock:
+            index = min(max(index, 0), self.plan.total_frames - 1)
+            seg = self.plan.segment_at(index)
+            if seg is None or self._closed:
+                return 0
+            local = min(index - seg.first_frame, seg.src_frames - 1)
+            if self._decoded_at == (seg.index, local):
+                return 0
+            if _PICTURES.get((self._proxy_key(seg), local)) is not None:
+                return 0
+            restart = self._restart_cost(seg, local)
+            dec = self._decoder
+            if dec is not None and dec.seg.index == seg.index and dec.position <= local:
+                return min(restart, local - dec.position + 1)
+            return restart
+
     def _picture(
         self, seg: Segment, local: int, allow_proxy: bool = False, proxy_after: int = _PROXY_AFTER
     ) -> Frame:
@@ -839,6 +860,11 @@ class PreviewSession:
         self._start(work, "ck-preview-sound")
 
     # ------------------------------------------------------------------ life
+
+    def release_decoder(self) -> None:
+        """Stop the running decoder's ffmpeg now; the next frame starts another if needed."""
+        with self._lock:
+            self._close_decoder()
 
     def close(self) -> None:
         """Cancel background work, stop every ffmpeg and wait for the threads (idempotent)."""

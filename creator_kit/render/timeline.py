@@ -135,10 +135,13 @@ def build_plan(
     warnings: list[str] = []
     segments: list[Segment] = []
     first = 0
+    probed: dict[str, MediaInfo] = {}  # one probe per source, however many clips use it
     for i, clip in enumerate(project.clips):
         if cancel is not None:
             cancel.raise_if_cancelled()
-        info = probe(clip.source)
+        info = probed.get(clip.source)
+        if info is None:
+            info = probed[clip.source] = probe(clip.source)
         # Our own wording of the audio-tail warning says what the render does about it.
         warnings.extend(f"{clip.source}: {w}" for w in info.warnings if "longer than" not in w)
         seg = _segment(i, clip, info, first, fps, warnings)

@@ -23,15 +23,15 @@ import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
+from creator_kit.core.atomic import atomic_write
 from creator_kit.core.captions import STYLES, CaptionStyle
 from creator_kit.core.colour import check_colours
-from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.errors import InputError
 from creator_kit.core.face_settings import FaceMaskSettings
 from creator_kit.core.files import check_file, read_head
 from creator_kit.core.model import (
@@ -342,18 +342,7 @@ def template_document(template: Template) -> str:
 def save_template(template: Template, folder: str | Path) -> Path:
     """Write ``template.json`` into ``folder`` atomically; returns its path."""
     target = Path(folder).absolute() / TEMPLATE_FILE
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".template.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write template ({exc.strerror})", target) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(template_document(template))
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write template ({exc.strerror})", target) from None
-    return target
+    return atomic_write(target, template_document(template), what="template")
 
 
 # ---------------------------------------------------------------------------- assets

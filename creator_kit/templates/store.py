@@ -18,36 +18,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import platformdirs
-
+from creator_kit.core.assets import asset_path
 from creator_kit.core.errors import InputError
+from creator_kit.core.user_dirs import user_data_dir
 from creator_kit.templates.format import (
     NAME_PATTERN,
     TEMPLATE_FILE,
     LoadedTemplate,
     load_template,
 )
+from creator_kit.templates.packs import open_pack
 
 Origin = Literal["builtin", "user"]
 
 
-def assets_dir() -> Path:
-    """The bundled assets folder (``$CREATOR_KIT_ASSETS`` when set)."""
-    override = os.environ.get("CREATOR_KIT_ASSETS")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "assets"
 
 
 def builtin_dir() -> Path:
     """The folder of built-in templates."""
-    return assets_dir() / "templates"
+    return asset_path("templates")
 
 
 def data_dir() -> Path:
     """creator_kit's user data folder (``$CREATOR_KIT_DATA_DIR`` when set)."""
-    override = os.environ.get("CREATOR_KIT_DATA_DIR")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir("creator-kit", appauthor=False))
+    return user_data_dir()
 
 
 def user_dir(create: bool = False) -> Path:
@@ -126,8 +120,6 @@ def find_template(spec: str) -> LoadedTemplate:
         raise unknown_template(spec)
     path = Path(spec)
     if spec.endswith(".ckpack"):
-        from creator_kit.templates.packs import open_pack  # packs imports this module
-
         return open_pack(path)
     if not path.exists():
         raise InputError("template not found", path)

@@ -6,28 +6,35 @@ caption looks the same on every machine with nothing installed:
 * ``Noto Sans Arabic`` (regular, bold), drawn with ``Noto Sans`` for Latin letters;
 * ``Lemonada`` (regular, bold), a rounded display face with its own Latin letters;
 * ``Noto Sans Symbols2`` and a small ``Noto Color Emoji`` subset (faces, hands, hearts,
-  the mask) as the last links of the fallback chain, followed by any emoji font the system has.
+  the mask) as the last links of the fallback chain.
 
 Every caption is drawn with a list of families (``QFont.setFamilies``): the chosen family, its
 Latin partner, then the fallbacks, so Qt takes each character from the first family that has
 it. Characters that no family can draw are left out with a warning rather than drawn as boxes.
+
+The chain is hermetic: no installed font takes part unless a caption names it
+(:mod:`creator_kit.text.qtapp` hides the system's fonts from Qt where it uses fontconfig). A
+named family that is not bundled is looked up among the installed font files
+(:func:`system_font_file`) and loaded for that caption's use, so ``"font_family": "DejaVu
+Sans"`` still works on a machine that has it.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import struct
 import threading
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
+from creator_kit.core.assets import asset_path
 from creator_kit.core.errors import InputError
 from creator_kit.core.files import read_file
-from creator_kit.text.qtapp import ensure_qt
+from creator_kit.text.qtapp import ensure_qt, uses_fontconfig
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +57,34 @@ FALLBACK_CHAIN: tuple[str, ...] = (
     "Noto Sans Symbols2",
     "Noto Color Emoji",
 )
-# Emoji and symbol fonts a system may have (Linux, macOS, Windows), tried after ours.
-SYSTEM_FALLBACKS: tuple[str, ...] = (
-    "Apple Color Emoji",
-    "Segoe UI Emoji",
-    "Segoe UI Symbol",
-    "Noto Emoji",
-    "DejaVu Sans",
+# Where installed fonts live on fontconfig systems (Linux, the BSDs), searched when a caption
+# names a family that is not bundled.
+SYSTEM_FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
 )
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 MAX_FONT_BYTES = 64 * 1024 * 1024
 
 _lock = threading.RLock()
 _registered = False
 _problems: list[str] = []
 _user_fonts: dict[str, str] = {}  # resolved path -> family
-_raw_cache: dict[str, QRawFont] = {}
+# QRawFont objects are cached per thread: Qt's font engines belong to the thread that made
+# them and die with it, so a raw font made on the editor's preview thread reports no glyphs
+# at all once that thread has ended. ``_raw_generation`` invalidates every thread's cache
+# when a font is registered.
+_raw_local = threading.local()
+_raw_generation = 0
 _chains: dict[str, tuple[str, ...]] = {}  # cleared whenever a font is registered
+_system_tried: set[str] = set()  # casefolded families looked up among installed fonts
 
 
 def fonts_dir() -> Path:
-    """The bundled fonts folder (``$CREATOR_KIT_ASSETS/fonts`` when that variable is set)."""
-    override = os.environ.get("CREATOR_KIT_ASSETS")
-    base = Path(override) if override else Path(__file__).resolve().parents[2] / "assets"
-    return base / "fonts"
+    """The bundled fonts folder (``fonts`` in :func:`~creator_kit.core.assets.assets_dir`)."""
+    return asset_path("fonts")
 
 
 def _add_font_file(path: Path) -> str:
@@ -112,20 +124,108 @@ def ensure_fonts() -> tuple[str, ...]:
 
 def load_font_file(path: str | Path) -> str:
     """Register a user's TTF/OTF file and return its family; :class:`InputError` if unusable."""
+    global _raw_generation
     ensure_fonts()
     key = str(Path(path).resolve())
     with _lock:
         if key not in _user_fonts:
             _user_fonts[key] = _add_font_file(Path(path))
             _chains.clear()
-            _raw_cache.clear()
+            _raw_generation += 1
         return _user_fonts[key]
 
 
 def has_family(family: str) -> bool:
-    """True when Qt can draw with ``family`` (bundled, loaded from a file, or installed)."""
+    """True when Qt can draw with ``family`` (bundled, loaded from a file, or installed).
+
+    An installed family hidden from Qt (see the module docstring) is loaded from its file
+    the first time it is asked for.
+    """
+    global _raw_generation
     ensure_fonts()
+    if QFontDatabase.hasFamily(family):
+        return True
+    if not uses_fontconfig():
+        return False
+    with _lock:
+        if family.casefold() in _system_tried:
+            return bool(QFontDatabase.hasFamily(family))
+        _system_tried.add(family.casefold())
+        path = system_font_file(family)
+        if path is None:
+            return False
+        try:
+            _add_font_file(path)
+        except InputError as exc:
+            log.warning("%s", exc.message)
+            return False
+        _chains.clear()
+        _raw_generation += 1  # every thread's raw-font cache, as load_font_file does
     return bool(QFontDatabase.hasFamily(family))
+
+
+def system_font_file(family: str) -> Path | None:
+    """An installed font file whose family is ``family`` (regular style first), or None."""
+    wanted = family.casefold()
+    found: list[tuple[int, Path]] = []
+    for folder in SYSTEM_FONT_DIRS:
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
+                continue
+            names = _family_names(path)
+            if wanted in names:
+                # Prefer the plain face: a file named like "...-Regular" or without a style.
+                stem = path.stem.casefold()
+                rank = 0 if stem.endswith("regular") or "-" not in stem else 1
+                found.append((rank, path))
+    return min(found)[1] if found else None
+
+
+def _family_names(path: Path) -> set[str]:
+    """The family names (name IDs 1 and 16) in a font file's ``name`` table, casefolded."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+            offsets = [0]
+            if head[:4] in (b"ttcf",):
+                count = struct.unpack(">I", head[8:12])[0]
+                offsets = list(struct.unpack(f">{min(count, 64)}I", fh.read(4 * min(count, 64))))
+            names: set[str] = set()
+            for base in offsets:
+                fh.seek(base + 4)
+                (tables,) = struct.unpack(">H", fh.read(2))
+                fh.seek(base + 12)
+                directory = fh.read(16 * min(tables, 128))
+                for i in range(0, len(directory), 16):
+                    tag, _sum, offset, _length = struct.unpack(">4sIII", directory[i : i + 16])
+                    if tag == b"name":
+                        names |= _read_names(fh, offset)
+            return names
+    except (OSError, struct.error, ValueError):
+        return set()
+
+
+def _read_names(fh: BinaryIO, offset: int) -> set[str]:
+    fh.seek(offset)
+    _fmt, count, strings = struct.unpack(">HHH", fh.read(6))
+    records = fh.read(12 * min(count, 512))
+    names: set[str] = set()
+    for i in range(0, len(records), 12):
+        platform, encoding, _lang, name_id, length, pos = struct.unpack(
+            ">HHHHHH", records[i : i + 12]
+        )
+        if name_id not in (1, 16):
+            continue
+        fh.seek(offset + strings + pos)
+        raw = fh.read(length)
+        if platform in (0, 3):
+            names.add(raw.decode("utf-16-be", "replace").casefold())
+        elif platform == 1 and encoding == 0:
+            names.add(raw.decode("mac_roman", "replace").casefold())
+    return names
 
 
 def font_chain(family: str) -> tuple[str, ...]:
@@ -136,14 +236,23 @@ def font_chain(family: str) -> tuple[str, ...]:
     """
     with _lock:
         if family not in _chains:
-            wanted = (family, *PARTNERS.get(family, ()), *FALLBACK_CHAIN, *SYSTEM_FALLBACKS)
+            wanted = (family, *PARTNERS.get(family, ()), *FALLBACK_CHAIN)
             _chains[family] = tuple(f for f in dict.fromkeys(wanted) if has_family(f))
         return _chains[family]
 
 
+def _raw_cache() -> dict[str, QRawFont]:
+    cache: dict[str, QRawFont] | None = getattr(_raw_local, "fonts", None)
+    if cache is None or getattr(_raw_local, "generation", -1) != _raw_generation:
+        cache = _raw_local.fonts = {}
+        _raw_local.generation = _raw_generation
+    return cache
+
+
 def _raw_font(family: str) -> QRawFont | None:
     with _lock:
-        if family not in _raw_cache:
+        raw_cache = _raw_cache()
+        if family not in raw_cache:
             if not has_family(family):
                 return None
             font = QFont()
@@ -153,8 +262,8 @@ def _raw_font(family: str) -> QRawFont | None:
             # fromFont may hand back a substitute when the family lacks a style; check the name.
             if not raw.isValid() or raw.familyName().casefold() != family.casefold():
                 return None
-            _raw_cache[family] = raw
-        return _raw_cache[family]
+            raw_cache[family] = raw
+        return raw_cache[family]
 
 
 def _needs_glyph(ch: str) -> bool:

@@ -45,9 +45,7 @@ from __future__ import annotations
 
 import codecs
 import html
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -55,6 +53,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from creator_kit.core.atomic import atomic_write
 from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.colour import parse_colour
 from creator_kit.core.errors import InputError, OutputError
@@ -763,18 +762,7 @@ def save_subs(
     if kind is None:
         raise InputError("unknown subtitle format; use a .srt, .vtt or .ass name", p)
     if (p.exists() or p.is_symlink()) and not overwrite:
-        raise OutputError("already exists; pass --overwrite to replace it", p)
+        raise OutputError("already exists; pass --overwrite to replace it", p, key="output-exists")
     text = dumps_subs(cues, kind, style=style)
-    folder = p.parent if str(p.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".ck-subs-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write here ({exc.strerror})", p) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write subtitle file ({exc.strerror})", p) from None
+    atomic_write(p, text, what="subtitle file", overwrite=overwrite)
     return p

@@ -4,7 +4,8 @@
 on each analysed frame, links the detections into tracks and smooths them. The result, a
 :class:`FaceAnalysis`, answers :meth:`FaceAnalysis.faces_at` for any time by interpolating
 between analysed frames, in the source's displayed pixels. It is cached as JSON per source
-file and settings, so a preview and every later render reuse it.
+file and settings, so a preview and every later render reuse it; the cache is trimmed to the
+user's limit (``core.settings``), least recently used first (``core.cache``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import queue
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,9 +25,12 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.atomic import atomic_write
+from creator_kit.core.cache import cache_root, touch, trim_cache
 from creator_kit.core.cancel import CancelToken, Progress
-from creator_kit.core.errors import InputError
-from creator_kit.core.files import open_file, read_file
+from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import check_file, open_file, read_file
+from creator_kit.core.settings import load_settings
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
@@ -260,11 +262,14 @@ def analyse(
     cancel: CancelToken | None = None,
     on_progress: ProgressFn | None = None,
     use_cache: bool = True,
+    info: VideoInfo | None = None,
 ) -> FaceAnalysis:
     """Find and track the faces in the video at ``path`` (cached; see module docstring).
 
     ``rate`` is how many frames a second are analysed, ``max_side`` the long side (pixels)
-    frames are scaled down to first. Raises :class:`InputError` for a file that is missing or
+    frames are scaled down to first. ``info``, when the caller has already probed the file
+    (the render engine has), saves probing it again; otherwise the file is probed only when
+    the cache has no fresh result. Raises :class:`InputError` for a file that is missing or
     has no readable video, ``Cancelled`` when ``cancel`` is set.
     """
     p = Path(path)
@@ -272,18 +277,27 @@ def analyse(
         raise InputError(f"analysis rate must be between 0.5 and 60 frames a second, not {rate}")
     if not 64 <= max_side <= 4096:
         raise InputError(f"analysis size must be between 64 and 4096 pixels, not {max_side}")
-    info = video_info(p)
+    # The name as given (a protocol is refused as such), then a regular file: before the
+    # cache key reads the file's head and tail.
+    check_file(path, "file")
     key = _cache_key(p, rate, max_side)
     cache_file = cache_dir() / f"{key.name}.json"
     if use_cache:
         cached = _load_cache(cache_file, key.identity)
         if cached is not None:
+            touch(cache_file)  # recently used: trimmed last
             if on_progress:
                 on_progress(Progress("faces", 1.0, 0.0))
             return cached
+    if info is None:
+        info = video_info(p)
     result = _run(p, info, rate, max_side, cancel, on_progress)
     if use_cache:
         _save_cache(cache_file, key.identity, result)
+        # The cache is capped by the user's setting; the entry just written is the newest, so
+        # it is the last to go. move_corrupt=False: a bad settings file is reported by the app.
+        limit = load_settings(move_corrupt=False).settings.cache_limit_mb
+        trim_cache(limit * 1024**2)
     return result
 
 
@@ -314,14 +328,28 @@ def analyse_frames(
     max_side: int = 640,
     cancel: CancelToken | None = None,
     on_progress: ProgressFn | None = None,
+    cache_id: str | None = None,
 ) -> FaceAnalysis:
-    """Find and track the faces in pictures made by other code (not cached).
+    """Find and track the faces in pictures made by other code.
 
     ``frame_at(t)`` returns the (h, w, 3) RGB picture at ``t`` seconds for ``0 <= t <
     duration``; it is sampled ``rate`` times a second and scaled down like :func:`analyse`'s
     frames, and the same detector, tracker and smoothing run on it. Boxes are in the
     pictures' own ``width`` x ``height`` pixels; ``source`` names them in notices.
+    ``cache_id``, when given, names the pictures (the caller vouches that the same id means
+    the same pictures, a content hash say): the result is kept in the same cache folder as
+    :func:`analyse`'s and reused next time.
     """
+    cache_file: Path | None = None
+    identity = ""
+    if cache_id is not None:
+        settings = f"v{ANALYSIS_VERSION}|{rate:g}|{max_side}|{DETECT_THRESHOLD:g}"
+        identity = f"frames|{cache_id}|{width}x{height}|{duration:.6f}|{settings}"
+        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        cache_file = cache_dir() / f"frames-{name}.json"
+        cached = _load_cache(cache_file, identity)
+        if cached is not None:
+            return cached
     scale = min(1.0, max_side / max(width, height))
     aw = max(2, round(width * scale / 2) * 2)
     ah = max(2, round(height * scale / 2) * 2)
@@ -335,9 +363,12 @@ def analyse_frames(
                 rgb = np.asarray(cv2.resize(rgb, (aw, ah), interpolation=cv2.INTER_AREA))
             yield t, rgb
 
-    return _analyse_stream(
+    result = _analyse_stream(
         frames(), source, width, height, (aw, ah), duration, rate, max_side, cancel, on_progress
     )
+    if cache_file is not None:
+        _save_cache(cache_file, identity, result)
+    return result
 
 
 def _analyse_stream(
@@ -486,15 +517,8 @@ def _prefetch(frames: Iterator[tuple[float, Any]], depth: int = 4) -> Iterator[t
 
 
 def cache_dir() -> Path:
-    """Where analyses are cached: ``$CREATOR_KIT_CACHE_DIR/faces`` or the user cache dir."""
-    override = os.environ.get("CREATOR_KIT_CACHE_DIR")
-    if override:
-        base = Path(override)
-    else:
-        import platformdirs
-
-        base = Path(platformdirs.user_cache_dir("creator-kit", appauthor=False))
-    return base / "faces"
+    """Where analyses are cached: ``faces/`` in the cache folder (:func:`core.cache.cache_root`)."""
+    return cache_root() / "faces"
 
 
 @dataclass(frozen=True)
@@ -539,13 +563,6 @@ def _save_cache(path: Path, identity: str, analysis: FaceAnalysis) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"identity": identity, "analysis": analysis.to_data()})
-        fd, tmp = tempfile.mkstemp(prefix=".faces-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
+        atomic_write(path, payload, what="face cache")
+    except (OSError, OutputError):
         pass

@@ -9,7 +9,6 @@ tip, mouth corners) for every cell, which is what the mask overlay needs to foll
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from creator_kit.core.assets import asset_path
 from creator_kit.core.errors import InputError
 
 # The four outputs of the bnmerged CenterFace graph: heat map, log box size, offset, landmarks.
@@ -50,20 +50,9 @@ class Detection:
         return self.box[3] - self.box[1]
 
 
-def assets_dir() -> Path:
-    """The ``assets/`` folder shipped next to the ``creator_kit`` package.
-
-    ``CREATOR_KIT_ASSETS`` overrides it (a packaged app may keep assets elsewhere).
-    """
-    override = os.environ.get("CREATOR_KIT_ASSETS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "assets"
-
-
 def model_path() -> Path:
     """Path of the CenterFace ONNX model file."""
-    return assets_dir() / "models" / "centerface.onnx"
+    return asset_path("models", "centerface.onnx")
 
 
 class FaceDetector:
