@@ -248,6 +248,9 @@ def _export(
         faces = analyse_plan(
             plan, cancel, lambda f: progress(Progress("faces", _W_FACES * f, None))
         )
+        # The analysis's decoded frames and detector buffers are free now: hand them back
+        # before the render allocates its own (analysis and render run in one process).
+        release_free_memory()
     # Remaining stages share what face analysis left of the bar.
     base = _W_FACES if faces else 0.0
     span = 1.0 - base
