@@ -72,7 +72,6 @@ _lock = threading.RLock()
 _registered = False
 _problems: list[str] = []
 _user_fonts: dict[str, str] = {}  # resolved path -> family
-_raw_cache: dict[str, QRawFont] = {}
 _chains: dict[str, tuple[str, ...]] = {}  # cleared whenever a font is registered
 _system_tried: set[str] = set()  # casefolded families looked up among installed fonts
 
@@ -125,7 +124,6 @@ def load_font_file(path: str | Path) -> str:
         if key not in _user_fonts:
             _user_fonts[key] = _add_font_file(Path(path))
             _chains.clear()
-            _raw_cache.clear()
         return _user_fonts[key]
 
 
@@ -153,7 +151,6 @@ def has_family(family: str) -> bool:
             log.warning("%s", exc.message)
             return False
         _chains.clear()
-        _raw_cache.clear()
     return bool(QFontDatabase.hasFamily(family))
 
 
@@ -235,19 +232,20 @@ def font_chain(family: str) -> tuple[str, ...]:
 
 
 def _raw_font(family: str) -> QRawFont | None:
+    # Made afresh each time, not cached: a QRawFont kept across a change of the application
+    # font (the editor sets one) can point at a font engine Qt has since freed, and reading
+    # its tables then crashes the process.
     with _lock:
-        if family not in _raw_cache:
-            if not has_family(family):
-                return None
-            font = QFont()
-            font.setFamilies([family])
-            font.setPixelSize(32)
-            raw = QRawFont.fromFont(font)
-            # fromFont may hand back a substitute when the family lacks a style; check the name.
-            if not raw.isValid() or raw.familyName().casefold() != family.casefold():
-                return None
-            _raw_cache[family] = raw
-        return _raw_cache[family]
+        if not has_family(family):
+            return None
+        font = QFont()
+        font.setFamilies([family])
+        font.setPixelSize(32)
+        raw = QRawFont.fromFont(font)
+        # fromFont may hand back a substitute when the family lacks a style; check the name.
+        if not raw.isValid() or raw.familyName().casefold() != family.casefold():
+            return None
+        return raw
 
 
 def _needs_glyph(ch: str) -> bool:
