@@ -10,12 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
-import numpy.typing as npt
+# NumPy is imported only when RGBA is used at run time: the model (which names FrameSource)
+# is imported by listings that must stay light (the editor's library, project files).
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-RGBA = npt.NDArray[np.uint8]  # shape (h, w, 4), straight (not premultiplied) alpha
+    RGBA = npt.NDArray[np.uint8]  # shape (h, w, 4), straight (not premultiplied) alpha
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name == "RGBA":
+            import numpy as np
+            import numpy.typing as npt
+
+            return npt.NDArray[np.uint8]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, eq=False)

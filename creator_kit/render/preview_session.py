@@ -470,7 +470,9 @@ class PreviewSession:
         from creator_kit.render.face_timeline import analyse_plan
 
         self._on_faces(0.0)
-        faces = analyse_plan(self.full_plan, self._cancel, self._on_faces)
+        # 1.0 means "frames now carry the faces", so the analysis's own end is reported just
+        # below it: the final 1.0 comes only once the new renderer is in place.
+        faces = analyse_plan(self.full_plan, self._cancel, lambda f: self._on_faces(min(f, 0.99)))
         self._cancel.raise_if_cancelled()
         notices = [a.notice for a in faces.values() if a.notice]
         with self._lock:
