@@ -178,8 +178,14 @@ def test_read_only_summary_folder_is_refused_before_any_row(tmp_path: Path,
 
 # ---------------------------------------------------------- the batch process killed outright
 
-def _kill_mid_batch(tmp_path: Path, extra: list[str]) -> tuple[list[psutil.Process], Path]:
-    """Start a batch, SIGKILL it mid-render; returns every process it had started."""
+def _kill_mid_batch(
+    tmp_path: Path, extra: list[str]
+) -> tuple[list[psutil.Process], Path, str]:
+    """Start a batch, SIGKILL it mid-render.
+
+    Returns every process it had started, the output folder and their command lines as read
+    before the kill (afterwards a child may be a zombie whose command line cannot be read).
+    """
     long_clip = make_clip(tmp_path / "long.mp4", size="160x120", duration=6.0)
     sheet = write_sheet(tmp_path / "s.csv", ["a", "b", "c"], long_clip)
     out = tmp_path / "out"
@@ -190,11 +196,13 @@ def _kill_mid_batch(tmp_path: Path, extra: list[str]) -> tuple[list[psutil.Proce
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     assert proc.stdout is not None
     family: list[psutil.Process] = []
+    names = ""
     try:
         for line in proc.stdout:
             if json.loads(line).get("fraction", 0) > 0.05:
                 family = psutil.Process(proc.pid).children(recursive=True)
-                if any("ffmpeg" in p.name() for p in family):
+                names = " ".join(_cmdline(p) for p in family)
+                if "ffmpeg" in names:
                     break
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -202,7 +210,14 @@ def _kill_mid_batch(tmp_path: Path, extra: list[str]) -> tuple[list[psutil.Proce
         if proc.poll() is None:
             proc.kill()
     assert family, "the batch never started rendering"
-    return family, out
+    return family, out, names
+
+
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:  # ended between the listing and the read
+        return ""
 
 
 def _wait_gone(family: list[psutil.Process], limit: float = 40.0) -> list[str]:
@@ -223,8 +238,7 @@ def _wait_gone(family: list[psutil.Process], limit: float = 40.0) -> list[str]:
 
 @pytest.mark.slow
 def test_sigkill_of_the_batch_ends_its_workers_and_tracker(tmp_path: Path) -> None:
-    family, out = _kill_mid_batch(tmp_path, ["--jobs", "2"])
-    names = " ".join(" ".join(p.cmdline()) for p in family)
+    family, out, names = _kill_mid_batch(tmp_path, ["--jobs", "2"])
     assert "resource_tracker" in names and "ffmpeg" in names
     assert _wait_gone(family) == []
     # The workers cancelled their renders on the way out: no temporary file is left.
@@ -234,8 +248,8 @@ def test_sigkill_of_the_batch_ends_its_workers_and_tracker(tmp_path: Path) -> No
 @pytest.mark.slow
 def test_sigkill_of_a_local_cluster_batch_ends_its_workers(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
-    family, out = _kill_mid_batch(tmp_path, ["--cluster", "local:2"])
-    assert any("ffmpeg" in p.name() for p in family if p.is_running())
+    family, out, names = _kill_mid_batch(tmp_path, ["--cluster", "local:2"])
+    assert "ffmpeg" in names
     assert _wait_gone(family) == []
     # Dask's worker processes leave at once when their parent goes (no clean-up), so the
     # temporary files of the renders they were making are removed by the next batch.
