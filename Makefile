@@ -4,17 +4,31 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick fuzz bench lint sysdeps clean moviepy
+.PHONY: demo gui test test-quick fuzz bench lint sysdeps clean moviepy package translations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall whenever the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml setup.py | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,package]'
 	$(MAKE) moviepy
+	$(PY) scripts/translations.py build
 	touch $(STAMP)
+
+# The editor's translations: translations/*.ts are the sources (kept in git), the .qm files the
+# editor loads are built from them into assets/translations/ (git-ignored) by pyside6-lrelease,
+# at install and again whenever a .ts changes. `make translations` re-reads creator_kit/gui/
+# into the .ts files after code changes (then translate the new entries in pyside6-linguist).
+TS := $(wildcard translations/*.ts)
+QM := $(patsubst translations/%.ts,assets/translations/%.qm,$(TS))
+assets/translations/%.qm: translations/%.ts | $(STAMP)
+	$(PY) scripts/translations.py build
+
+translations: $(STAMP)
+	$(PY) scripts/translations.py update
+	$(PY) scripts/translations.py build
 
 # creator_kit.moviepy and its tests need moviepy 2. moviepy 2.2.1 pins Pillow below 12, which
 # lacks image-decoding security fixes we require (pillow>=12.3), so it is installed without its
@@ -25,7 +39,7 @@ moviepy: | $(PY)
 	$(PY) -m pip install --quiet $(MOVIEPY_DEPS)
 	$(PY) -m pip install --quiet --no-deps moviepy==2.2.1
 
-# Optional system tools for the test suite (OCR of rendered Arabic, a virtual screen).
+# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor.
 # Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -33,28 +47,52 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ara >/dev/null) \
 	      || echo "note: could not install tesseract-ocr-ara; OCR tests will skip"; \
 	  fi; \
+	  for tool in readelf:binutils appstreamcli:appstream desktop-file-validate:desktop-file-utils update-mime-database:shared-mime-info; do \
+	    command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool#*:}"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "note: could not install$$missing; packaging checks need them"; \
+	  fi; \
+	  if ! dpkg -s libxcb-cursor0 libxkbcommon-x11-0 >/dev/null 2>&1; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxcb-cursor0 libxcb-icccm4 \
+	      libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
+	      libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 >/dev/null) \
+	      || echo "note: could not install Qt's X11 libraries; the editor needs them on a display"; \
+	  fi; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) $(QM)
 	$(PY) scripts/make_demo.py
 
-test: $(STAMP) sysdeps
+# The editor on the sample project (made on first use from generated media). Qt's X11 plugin
+# needs a few xcb libraries that a bare Debian lacks; sysdeps installs them when it can.
+gui: $(STAMP) $(QM) sysdeps
+	$(PY) scripts/make_gui_sample.py
+
+test: $(STAMP) $(QM) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
 	$(VENV)/bin/mypy
 
+# The one-folder app in dist/creator-kit/ (see packaging/README.md); Linux here, recipes for
+# Windows and macOS in packaging/.
+package: $(STAMP) $(QM) sysdeps
+	$(PY) packaging/build.py --dist dist --work build/pyinstaller
+
 # The property-based tests of every parser with many more (and fresh, random) examples than
-# `make test` runs; failures found are kept in .hypothesis/ and replayed first next time.
+# `make test` runs (CK_FUZZ_EXAMPLES per test, default 2000: about half an hour on 2 cores);
+# failures found are kept in .hypothesis/ and replayed first next time.
 fuzz: $(STAMP)
 	QT_QPA_PLATFORM=offscreen CK_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
 
-# The inner loop: everything but the tests that render or decode real clips (marked slow),
-# a few minutes on two cores. `make test` still runs everything.
-test-quick: $(STAMP)
+# The inner loop: everything but the tests that render or decode real clips, build the wheel
+# or the app bundle (marked slow), a few minutes on two cores. `make test` still runs everything.
+test-quick: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
@@ -64,10 +102,11 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_limits.py
 	$(PY) benchmarks/bench_player.py
 	$(PY) benchmarks/bench_moviepy.py
+	$(PY) benchmarks/bench_editor.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts
+	$(VENV)/bin/ruff check creator_kit tests benchmarks scripts packaging
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out build dist

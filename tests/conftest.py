@@ -19,15 +19,15 @@ from tests.helpers import ffmpeg_children  # noqa: E402
 from tests.mediagen import SHARED_MEDIA, make_clip  # noqa: E402
 
 # Property-based (fuzz) tests: a few dozen fixed examples each in ``make test`` (derandomized,
-# so a run is repeatable), thousands of fresh ones with ``make fuzz``
-# (CK_HYPOTHESIS_PROFILE=fuzz). No deadline: a slow example is not a failure, a hang is (see
-# tests/fuzzing.py).
+# so a run is repeatable), thousands of fresh ones with ``make fuzz`` (CK_HYPOTHESIS_PROFILE=
+# fuzz; CK_FUZZ_EXAMPLES sets how many per test, default 2000). No deadline: a slow example
+# is not a failure, a hang is (see tests/fuzzing.py).
 _FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                 HealthCheck.data_too_large]
 settings.register_profile("ck", max_examples=30, deadline=None, derandomize=True,
                           suppress_health_check=_FUZZ_CHECKS, database=None)
-settings.register_profile("fuzz", max_examples=3000, deadline=None,
-                          suppress_health_check=_FUZZ_CHECKS)
+settings.register_profile("fuzz", deadline=None, suppress_health_check=_FUZZ_CHECKS,
+                          max_examples=int(os.environ.get("CK_FUZZ_EXAMPLES", "2000")))
 settings.load_profile(os.environ.get("CK_HYPOTHESIS_PROFILE", "ck"))
 
 

@@ -13,7 +13,7 @@ import os
 import resource
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,23 +35,46 @@ class Run:
     lines: list[str]
 
 
-def _limit() -> None:  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limit_to(limit: int | None) -> Callable[[], None] | None:
+    if limit is None:
+        return None
+
+    def apply() -> None:  # pragma: no cover - runs in the child
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
 
 
-def run_cli(args: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run ``python -m creator_kit.cli ARGS`` in ``cwd`` under the memory limit."""
+def run_cli(
+    args: Sequence[str | Path],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    readonly: Path | None = None,
+    memory_limit: int | None = MEMORY_LIMIT,
+    hang_guard: float = HANG_GUARD_S,
+) -> Run:
+    """Run ``python -m creator_kit.cli ARGS`` in ``cwd`` under the memory limit.
+
+    ``readonly``: a folder the child sees on a read-only mount (``EROFS`` on every write),
+    made in a private mount namespace (``unshare -rm``) that ends with the child.
+    ``memory_limit``: the child's address-space limit (inherited by its ffmpegs); None for a
+    run whose ffmpeg starts many threads (each reserves a stack), measured by peak RSS instead.
+    """
     full_env = dict(os.environ)
     full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
     full_env.update(env or {})
+    cmd = [sys.executable, "-m", "creator_kit.cli", *map(str, args)]
+    if readonly is not None:
+        script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+        cmd = ["unshare", "-rm", "sh", "-c", script, str(readonly), *cmd]
     proc = subprocess.run(
-        [sys.executable, "-m", "creator_kit.cli", *map(str, args)],
+        cmd,
         cwd=cwd,
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=HANG_GUARD_S,
-        preexec_fn=_limit,
+        timeout=hang_guard,
+        preexec_fn=_limit_to(memory_limit),
         stdin=subprocess.DEVNULL,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr, proc.stderr.splitlines())

@@ -52,7 +52,7 @@ class DaskCluster:
     """``dask scheduler`` and ``dask worker`` processes, as the README starts them."""
 
     def __init__(self, folder: Path, workers: int = 2, preload: str | None = None,
-                 hide: Path | None = None) -> None:
+                 hide: Path | None = None, render_slots: bool = True) -> None:
         """``hide``: a folder the workers cannot see (a private empty mount over it), as
         on machines without the client's filesystem."""
         self.folder = folder
@@ -71,7 +71,8 @@ class DaskCluster:
         time.sleep(0.2)  # the file is written whole, but give its writer a moment
         self.address = json.loads(sched_file.read_text())["address"]
         self.workers = [
-            self._start(["worker", self.address, "--nthreads", "1", "--resources", "render=1",
+            self._start(["worker", self.address, "--nthreads", "1",
+                         *(["--resources", "render=1"] if render_slots else []),
                          "--preload", preload or "creator_kit.batch.dask_worker",
                          "--no-dashboard", "--memory-limit", "0", "--name", f"w{i}"], env)
             for i in range(workers)]
@@ -337,11 +338,13 @@ def test_interrupted_client_leaves_nothing_and_rerun_skips_done_rows(
                                       "--progress", "json"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=_env(data_dir), cwd=ROOT)
+    running_rows = 0
     try:
         for doc in _progress_lines(proc):
             # Interrupt once a row is done and others are mid-render.
             if int(doc.get("rows_done", 0)) >= 1 and cluster.ffmpegs():  # type: ignore[call-overload]
                 proc.send_signal(signal.SIGINT)
+                running_rows = sum(w["running"] for w in doc["workers"].values())  # type: ignore[attr-defined]
                 break
         _, err = proc.communicate(timeout=300)
     finally:
@@ -352,6 +355,11 @@ def test_interrupted_client_leaves_nothing_and_rerun_skips_done_rows(
     summary = read_summary(out / "batch-summary.csv")
     statuses = [r["status"] for r in summary.values()]
     assert "made" in statuses and "cancelled" in statuses, statuses
+    # Rows mid-render stopped on their worker (through the cancel event), not only the
+    # rows that had not started.
+    assert running_rows >= 1
+    stopped = [r for r in summary.values() if r["status"] == "cancelled" and r["worker"]]
+    assert stopped, summary
     assert_complete(out, summary, 3.0)
     assert leftovers(out) == []
     # The workers stopped rendering this batch's rows.
@@ -437,4 +445,24 @@ def test_worker_with_another_creator_kit_is_refused(tmp_path_factory: pytest.Tem
     assert len(lines) == 1, lines
     assert lines[0].startswith("error: worker tcp://127.0.0.1:")
     assert "runs creator_kit 0.0.1-old, this computer" in lines[0]
+    assert not list(out.rglob("*.mp4"))
+
+
+@pytest.mark.slow
+def test_workers_without_a_render_slot_are_refused(tmp_path_factory: pytest.TempPathFactory,
+                                                   tmp_path: Path, data_dir: Path,
+                                                   clips: list[Path]) -> None:
+    c = DaskCluster(tmp_path_factory.mktemp("dask-noslot"), workers=1, render_slots=False)
+    try:
+        sheet = write_sheet(tmp_path, clips[:1])
+        out = tmp_path / "out"
+        proc = subprocess.run(batch_cmd(sheet, out, "--cluster", c.address), text=True,
+                              capture_output=True, env=_env(data_dir), cwd=ROOT, timeout=300)
+    finally:
+        c.close()
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"error: no worker of {c.address} offers the 'render' resource; start workers with: "
+        "dask worker ADDRESS --nthreads 1 --resources render=1 --preload "
+        "creator_kit.batch.dask_worker"]
     assert not list(out.rglob("*.mp4"))

@@ -277,10 +277,45 @@ def test_progress_reporters_show_rows_and_workers() -> None:
     out = io.StringIO()
     JsonReporter(out)(p)
     assert json.loads(out.getvalue()) == {
-        "stage": "batch", "fraction": 0.5, "eta_s": 12.0, "rows_done": 3, "rows_total": 8,
+        "v": 1, "event": "progress", "stage": "batch", "fraction": 0.5, "eta_s": 12.0,
+        "rows_done": 3, "rows_total": 8,
         "workers": {"tcp://10.0.0.5:4000": {"done": 2, "running": 1},
                     "tcp://10.0.0.6:4000": {"done": 1, "running": 1}}}
     bar = io.StringIO()
     BarReporter(bar)(p)
     assert "rows 3/8" in bar.getvalue() and "10.0.0.5:4000:2+1" in bar.getvalue()
     assert "ETA 0:12" in bar.getvalue()
+
+
+@pytest.mark.slow
+def test_ctrl_c_to_the_process_group_cancels_a_local_cluster_batch(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches the batch and its local Dask workers alike: the rows
+    mid-render are cancelled on their workers, exit 130, nothing partial, nothing left."""
+    pytest.importorskip("distributed")
+    long_clip = make_clip(tmp_path / "long.mp4", size="160x120", duration=6.0)
+    sheet = write_sheet(tmp_path / "s.csv", ["a", "b"], long_clip)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "creator_kit.cli.main", "batch", str(sheet), "--out-dir",
+         str(out), "--template", "fast", "--progress", "json", "--cluster", "local:2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), start_new_session=True)
+    assert proc.stdout is not None
+    family: list[psutil.Process] = []
+    try:
+        for line in proc.stdout:
+            if json.loads(line).get("fraction", 0) > 0.05:
+                family = psutil.Process(proc.pid).children(recursive=True)
+                os.killpg(proc.pid, signal.SIGINT)
+                break
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    summary = read_summary(out / "batch-summary.csv")
+    assert [r["status"] for r in summary] == ["cancelled", "cancelled"]
+    assert all(r["worker"].startswith("tcp://127.0.0.1:") for r in summary)
+    assert not list(out.glob("*.mp4")) and not list(out.rglob("*.part"))
+    assert _wait_gone(family) == []

@@ -28,8 +28,10 @@ def test_listing_imports_no_engine():
     code = ("import json, sys\n"
             "from creator_kit.graphics import catalogue as c\n"
             "c.stickers(); c.tip_cards(); c.masks(); c.templates(); c.fonts()\n"
+            "drawing = ('creator_kit.render', 'creator_kit.text', 'creator_kit.graphics.stickers', "
+            "'creator_kit.graphics.tip_cards', 'creator_kit.graphics.drawing')\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('cv2', 'PySide6', 'av', 'numpy') or m.startswith('creator_kit.render'))))")
+            "('cv2', 'PySide6', 'av', 'PIL') or m.startswith(drawing))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1]).stdout
     assert json.loads(out) == []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from creator_kit.core.errors import CreatorKitError, InputError
@@ -139,6 +139,33 @@ def test_project_file(data: bytes) -> None:
             # A valid object: it saves, and what was saved loads back the same.
             save_project(project, folder / "again.ckproj")
             assert load_project(folder / "again.ckproj") == project
+
+
+@given(data=document_bytes(PROJECT_DOC),
+       fps=st.none() | st.floats().map(repr) | st.sampled_from(["nan", "1e9", "0", "25"]))
+def test_project_file_through_the_command_line(
+    data: bytes, fps: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creator_kit.cli.main import main
+
+    with scratch() as folder:
+        path = folder / "p.ckproj"
+        path.write_bytes(data)
+        args = ["render", str(path), "--save-project", str(folder / "out.ckproj")]
+        if fps is not None:
+            args.append(f"--fps={fps}")
+        capsys.readouterr()
+        with no_hang():
+            try:
+                code = main(args)
+            except SystemExit as exc:
+                code = exc.code  # type: ignore[assignment]
+        err = capsys.readouterr().err.splitlines()
+        if code == 0:  # what was saved opens again
+            assert load_project(folder / "out.ckproj").clips
+        else:
+            assert code == 2 and len(err) == 1 and err[0].startswith("error: "), err
+            assert tree(folder) == {"p.ckproj"}
 
 
 # ---------------------------------------------------------------------------- templates
@@ -483,13 +510,8 @@ def mp4_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      extra_out=("-movflags", "+faststart"))
 
 
-# A four-byte edit of a codec tag gives a stream whose codec libav does not know; probe and
-# check then fail with an AttributeError (issue 14, part 6: unknown codecs, being fixed in the
-# probe by another change). Only that exception is tolerated, and only until then: any other
-# one fails the test, and once probe refuses such streams this test simply passes.
-@pytest.mark.xfail(raises=AttributeError, strict=False,
-                   reason="unknown codecs are not yet refused by probe/check (issue 14 part 6)")
-@settings(report_multiple_bugs=False)  # one exception, so the xfail above can match it
+# A four-byte edit of a codec tag gives a stream whose codec libav does not know: probe and
+# check refuse it with one error line like any other unreadable file.
 @given(data=st.data())
 def test_mp4_headers(data: st.DataObject, mp4_clip: Path,
                      capsys: pytest.CaptureFixture[str]) -> None:
@@ -598,3 +620,24 @@ def test_a_pack_whose_entry_lies_before_the_file_start_is_damaged_not_unwritable
     with pytest.raises(InputError, match="pack is damaged") as info:
         import_pack(pack)
     assert info.value.path == str(pack)
+
+
+def test_a_sheet_or_sticker_spec_that_trips_the_os_or_zip_reader_is_an_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from creator_kit.batch.sheet import read_sheet
+    from creator_kit.cli.main import main
+
+    # Found by the spreadsheet fuzz: an XLSX whose zip needs a newer version than Python's.
+    data = bytearray(XLSX)
+    central = data.index(b"PK\x01\x02")
+    data[central + 6:central + 8] = (64).to_bytes(2, "little")
+    (tmp_path / "s.xlsx").write_bytes(bytes(data))
+    with pytest.raises(InputError, match="not a readable XLSX"):
+        read_sheet(tmp_path / "s.xlsx")
+    # Found by the flag fuzz: a sticker spec longer than a file name may be.
+    (tmp_path / "clip.mp4").write_bytes(b"\x00")
+    assert main(["render", "-i", str(tmp_path / "clip.mp4"), "--save-project",
+                 str(tmp_path / "p.ckproj"), "--sticker", "s.png@x=" + "9" * 3000]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --sticker"), err

@@ -64,7 +64,7 @@ def frame_of(w: MainWindow) -> QImage:
     return w.player.current_image().copy()
 
 
-def wait_frame(qtbot, w: MainWindow, check, timeout: int = 20_000) -> QImage:
+def wait_frame(qtbot, w: MainWindow, check, timeout: int = 60_000) -> QImage:
     """Wait until the preview shows a frame for which ``check(frame)`` holds; return it."""
     qtbot.waitUntil(lambda: not w.player.current_image().isNull()
                     and check(w.player.current_image()), timeout=timeout)
@@ -455,3 +455,79 @@ def test_screenshot_command(tmp_path, landscape_clip):
     assert res.returncode == 2
     assert res.stderr.strip().splitlines()[-1].startswith("error: ")
     assert str(bad) in res.stderr and not (tmp_path / "x.png").exists()
+
+
+def test_dropped_subtitles_project_and_bad_file(qtbot, window, tmp_path, landscape_clip):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    def drop(*paths: Path) -> None:
+        md = QMimeData()
+        md.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+        event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, md,
+                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        window.dropEvent(event)
+
+    drop(landscape_clip)
+    assert window.project is not None and len(window.project.clips) == 1
+    srt = tmp_path / "subs.srt"
+    # Windows-1256 Arabic with overlapping times: read, repaired, the repair reported.
+    srt.write_bytes("1\r\n00:00:00,000 --> 00:00:01,500\r\nمرحبا\r\n\r\n"
+                    "2\r\n00:00:01,000 --> 00:00:02,000\r\nبالعالم\r\n".encode("cp1256"))
+    drop(srt)
+    cap = window.project.layers[-1]
+    assert isinstance(cap, CaptionLayer) and [c.text for c in cap.cues] == ["مرحبا", "بالعالم"]
+    assert cap.cues[0].end <= cap.cues[1].start  # the overlap was fixed
+    junk = tmp_path / "notes.xyz"
+    junk.write_text("?", encoding="utf-8")
+    drop(junk)
+    assert window.errors and str(junk) in window.errors[-1]
+    saved = tmp_path / "other.ckproj"
+    save_project(Project(clips=(ClipRef(str(landscape_clip)),),
+                         layers=(StickerLayer(name="mask"),)), saved)
+    drop(saved)
+    assert window.model.document.path == saved
+    assert [la.id for la in window.project.layers] == ["sticker-1"]
+
+
+def test_batch_panel_shows_the_sheet_problems_as_a_table(qtbot, tmp_path):
+    from creator_kit.gui.batch_panel import BatchPanel
+
+    panel = BatchPanel()
+    qtbot.addWidget(panel)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("input,output,template\nmissing.mp4,a.mp4,maskup\n", encoding="utf-8")
+    panel.sheet.setText(str(sheet))
+    panel.out_dir.setText(str(tmp_path / "out"))
+    panel.check()
+    qtbot.waitUntil(lambda: panel.check_btn.isEnabled() and panel.table.rowCount() > 0,
+                    timeout=60_000)
+    cells = [[panel.table.item(r, c).text() for c in range(3)]
+             for r in range(panel.table.rowCount())]
+    assert any(row[0] == "2" and row[1] == "input" and "missing.mp4" in row[2] for row in cells)
+    assert not panel.run_btn.isEnabled()  # nothing runs until the sheet is fixed
+
+
+def test_a_clip_that_vanishes_while_open_is_relinked(qtbot, window, tmp_path):
+    clip = make_clip(tmp_path / "take1.mp4", size="320x240", duration=1.0)
+    open_clip(qtbot, window, clip)
+    window._save_to(tmp_path / "p.ckproj")
+    elsewhere = tmp_path / "moved"
+    elsewhere.mkdir()
+    clip.rename(elsewhere / "take1.mp4")
+
+    from creator_kit.gui import relink_dialog
+
+    def fake_exec(dlg):
+        dlg.search_folder(elsewhere)
+        return QDialog.DialogCode.Accepted
+
+    relink_dialog.RelinkDialog.exec = fake_exec  # type: ignore[method-assign]
+    try:
+        assert window.relink_current()
+    finally:
+        del relink_dialog.RelinkDialog.exec
+    assert window.project.clips[0].source == str(elsewhere / "take1.mp4")
+    window.undo_action.trigger()  # relinking is one undoable step
+    assert window.project.clips[0].source == str(clip)
+

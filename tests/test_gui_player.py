@@ -143,7 +143,8 @@ def test_scrubbing_shows_only_the_latest_request(qtbot, player):
 
 def test_step_by_frames(qtbot, player):
     player.seek(0.5)
-    _wait_index(qtbot, player, 15)
+    qtbot.waitUntil(player.showing_exact, timeout=10_000)
+    assert player.current_frame().index == 15
     player.step(1)
     _wait_index(qtbot, player, 16)
     player.step(-3)
@@ -337,3 +338,76 @@ def test_a_dragged_layer_moves_live_and_stays_where_dropped(qtbot, player, proje
         timeout=10_000,
     )
     assert red_at(target) and not red_at(centre)
+
+
+def test_a_clip_that_vanishes_while_playing_stops_playback(qtbot, tmp_path, landscape_clip):
+    clear_caches()
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(landscape_clip.read_bytes())
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.set_project(Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill")))
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
+    session = widget.session()
+    session.wait_for_proxies(30)
+    with session._lock:
+        session._close_decoder()
+    clip.unlink()
+    reports: list[list[str]] = []
+    widget.warnings_changed.connect(reports.append)
+    with qtbot.waitSignal(widget.playing_changed, timeout=10_000,
+                          check_params_cb=lambda playing: not playing):
+        widget.play()
+    assert not widget.is_playing()
+    assert any("clip.mp4" in line for line in widget.warnings())
+    qtbot.wait(300)
+    count = len(reports)
+    qtbot.wait(300)
+    assert len(reports) == count <= 4  # reported once (decoder, sound), not over and over
+    widget.shutdown()
+
+
+@pytest.mark.slow
+def test_face_boxes_with_track_ids_are_drawn(qtbot, tmp_path):
+    from creator_kit.core.face_settings import FaceMaskSettings
+    from creator_kit.core.model import FaceMaskLayer
+    from creator_kit.vision.synthetic import draw_face
+    from tests.helpers import linear, make_face_clip
+
+    clip = tmp_path / "face.mp4"
+    make_face_clip(clip, [(draw_face(110), linear(180, 60, 0, 0))], duration=1.0)
+    project = Project(
+        clips=(ClipRef(str(clip)),),
+        reframe=Reframe(mode="fit"),
+        layers=(FaceMaskLayer(settings=FaceMaskSettings(style="surgical")),),
+    )
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.resize(360, 640)
+    widget.show()
+    progress: list[float] = []
+    widget.faces_progress.connect(progress.append)
+    widget.set_project(project)
+    qtbot.waitUntil(lambda: 1.0 in progress, timeout=60_000)
+    widget.seek(0.5)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None
+                    and len(widget.current_frame().faces) == 1, timeout=10_000)
+    (face,) = widget.current_frame().faces
+    plain = _rgb(widget.grab().toImage())
+    widget.set_overlays(faces=True)
+    boxed = _rgb(widget.grab().toImage())
+    x, y, w, h = face.box
+    r = widget.frame_rect()
+    k = r.width() / 540
+    dpr = boxed.shape[1] / widget.width()
+    # The box's left edge, half way down, is drawn green over the picture.
+    px, py = int((r.x() + x * k) * dpr), int((r.y() + (y + h / 2) * k) * dpr)
+    edge = boxed[py, px - 1 : px + 2].astype(int)
+    assert (edge[:, 1] > edge[:, 0] + 60).any()
+    assert _changed(boxed[py, px - 1 : px + 2], plain[py, px - 1 : px + 2]) > 30
+    assert face.track >= 0 and w > 20 and h > 20
+    # Its label ("face <id>") is written just above the box's top-left corner.
+    lx, ly = int((r.x() + x * k) * dpr), int((r.y() + y * k) * dpr)
+    above = (slice(max(0, ly - int(14 * dpr)), ly - 1), slice(lx + 2, lx + int(40 * dpr)))
+    assert _changed(boxed[above], plain[above]) > 10
+    widget.shutdown()

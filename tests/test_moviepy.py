@@ -26,13 +26,14 @@ from creator_kit.moviepy import (
 )
 from creator_kit.render.preview import Previewer
 from creator_kit.text.engine import render_caption
+from creator_kit.vision.detect import FaceDetector
 from creator_kit.vision.synthetic import draw_face
 from tests.helpers import ffmpeg_children, leftovers, linear, make_face_clip
 from tests.mediagen import make_clip
 from tests.ocr import ocr_arabic, ocr_skip_reason, similar
 from tests.videoread import audio_samples, frame_count, frames_rgb
 
-TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp"
+TEXT = "لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp 😷"
 FAST = dict(x264_preset="ultrafast")
 
 
@@ -44,11 +45,14 @@ def _cache(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _no_write_videofile(monkeypatch):
     """export() must never fall back on moviepy's writer (which overwrites and never checks)."""
+    import moviepy.video.io.ffmpeg_writer as writer
 
     def refuse(*_a, **_k):
-        raise AssertionError("moviepy's write_videofile was called")
+        raise AssertionError("moviepy's video writer was called")
 
     monkeypatch.setattr(VideoClip, "write_videofile", refuse)
+    monkeypatch.setattr(writer, "ffmpeg_write_video", refuse)
+    monkeypatch.setattr(writer.FFMPEG_VideoWriter, "__init__", refuse)
 
 
 def tone(duration: float, freq: float = 440.0) -> AudioClip:
@@ -198,6 +202,24 @@ def test_a_landscape_clip_is_fitted_inside_the_canvas(tmp_path):
     assert main(["check", str(out)]) == 0
 
 
+@pytest.mark.slow
+def test_a_clip_too_short_for_the_platform_is_warned_about_before_drawing(tmp_path):
+    heard: list[str] = []
+    exporting = []
+
+    def frame(t):
+        if exporting:
+            assert heard, "the warning must come before the first frame is drawn"
+        return np.full((1920, 1080, 3), 90, np.uint8)
+
+    clip = VideoClip(frame, duration=0.5).with_fps(30)  # moviepy draws t=0 here for the size
+    exporting.append(True)
+    result = export(clip, tmp_path / "short.mp4", on_warning=heard.append, **FAST)
+    assert len(heard) == 1 and "0.50 s" in heard[0] and "1 to 600 s" in heard[0]
+    assert result.warnings == tuple(heard)
+    assert main(["check", str(result.path)]) == 1  # the check agrees
+
+
 def test_export_refuses_a_target_that_exists_or_is_a_symlink(tmp_path):
     out = tmp_path / "out.mp4"
     out.write_bytes(b"keep me")
@@ -308,6 +330,28 @@ def test_project_clip_frames_are_the_engines_and_export_takes_the_fast_path(
 
 
 @pytest.mark.slow
+def test_a_project_clip_combines_with_other_moviepy_clips(tmp_path, project):
+    clip = project_clip(project)
+    title = ArabicText("حافظ على التباعد", style="bold-box", width=900)
+    video = CompositeVideoClip(
+        [clip, title.with_position(("center", 300)).with_duration(clip.duration)]
+    )
+    out = tmp_path / "combined.mp4"
+    result = export(video, out, x264_preset="ultrafast")
+    assert result.frames == 30 and main(["check", str(out)]) == 0
+    got = frames_rgb(out, [15])[0].astype(int)
+    engine = clip.get_frame(0.5).astype(int)
+    below = slice(300 + title.h + 20, 1920)
+    assert np.abs(got[below] - engine[below]).mean() < 3  # the project's own pixels
+    x0 = (1080 - title.w) // 2
+    box = got[300 : 300 + title.h, x0 : x0 + title.w]
+    assert np.abs(box - engine[300 : 300 + title.h, x0 : x0 + title.w]).mean() > 20  # the title
+    samples, _rate = audio_samples(out)
+    assert np.abs(samples).max() > 0.05  # the project's soundtrack came along
+    clip.close()
+
+
+@pytest.mark.slow
 def test_moviepy_layer_is_composited_by_the_engine_and_never_saved(tmp_path, project):
     red = ColorClip((200, 100), color=(230, 30, 30), duration=0.5)
     layered = project.replace(
@@ -344,7 +388,7 @@ def test_moviepy_layer_with_a_mask_of_the_wrong_shape_fails_clearly(tmp_path, pr
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scale", [1, 2])
-def test_face_mask_sits_on_the_known_face(tmp_path, scale):
+def test_face_mask_sits_on_the_known_face(tmp_path, scale, monkeypatch):
     src = tmp_path / "face.mp4"
     truth = make_face_clip(
         src, [(draw_face(150), linear(150, 40, 20, 0))], size=(480, 270), duration=2.0
@@ -367,6 +411,17 @@ def test_face_mask_sits_on_the_known_face(tmp_path, scale):
             assert changed(mx, my).mean() > 40, f"t={t}: mask not over the mouth"
             assert changed(ex, ey).mean() < 8, f"t={t}: mask covers the eye"
             assert b[my, mx, 2] > b[my, mx, 0]  # a light-blue surgical mask, not skin
+        # Applied again (the same script run twice): the analysis comes from the cache, by the
+        # file for the clip as decoded, by the pictures' content for the resized one.
+        detect = FaceDetector.detect
+        calls = []
+        monkeypatch.setattr(
+            FaceDetector, "detect", lambda self, rgb: calls.append(1) or detect(self, rgb)
+        )
+        again = plain.with_effects([FaceMask("surgical", fade=0.0)]).get_frame(1.0)
+        assert calls == [] and np.array_equal(again, masked.get_frame(1.0))
+        cached = sorted(p.name for p in (tmp_path / "cache" / "faces").iterdir())
+        assert len(cached) == 1 and cached[0].startswith("frames-") == (scale != 1)
     finally:
         plain.close()
 

@@ -68,6 +68,7 @@ FileMode = Literal["shared", "send"]
 MAX_ATTEMPTS = 3
 RESOURCE = "render"
 PRELOAD = "creator_kit.batch.dask_worker"
+IGNORE_SIGINT = "CREATOR_KIT_WORKER_IGNORE_SIGINT"
 WORKER_HINT = (f"start workers with: dask worker ADDRESS --nthreads 1 --resources {RESOURCE}=1 "
                f"--preload {PRELOAD}")
 _ADDRESS = re.compile(r"^tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.\-]*):(\d{1,5})$")
@@ -155,7 +156,13 @@ def connect(spec: ClusterSpec, *, files: FileMode = "shared", timeout: float = 1
     where = spec.describe()
     try:
         if spec.kind == "local":
-            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}
+            # The worker processes of a local cluster share the terminal's process group:
+            # a Ctrl-C reaches them too, and must reach only the batch, which then cancels
+            # through the cancel event (the preload reads this variable).
+            environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}),
+                       IGNORE_SIGINT: "1"}
+            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1,
+                                  "distributed.nanny.pre-spawn-environ": environ}
                                  ), warnings.catch_warnings():
                 # The scheduler's HTTP endpoint moves to a free port when another local
                 # cluster has the default one, and says so on stderr: nothing to tell here.
@@ -211,6 +218,15 @@ def check_workers(facts: dict[str, Any], where: str) -> None:
     if not renderers:
         raise InputError(f"no worker of {where} offers the {RESOURCE!r} resource; "
                          f"{WORKER_HINT}")
+
+
+def _workers(client: Any) -> dict[str, Any]:
+    """Every worker the scheduler knows (newer Dask lists only a few unless asked for all)."""
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:  # a Dask from before the n_workers argument
+        info = client.scheduler_info()
+    return dict(info.get("workers", {}))
 
 
 def _short(exc: object) -> str:
@@ -333,7 +349,9 @@ def run_row(task: RowTask, ctx: RowContext, files: dict[str, bytes] | None = Non
                                     f"{__version__}, the batch {ctx.version}", worker=name))
     token = CancelToken()
     finished = threading.Event()
-    event = distributed.Event(ctx.cancel_event)
+    # The client must be bound here, on the task's thread: an Event looks its client up
+    # lazily, and the polling thread below is not one Dask knows.
+    event = distributed.Event(ctx.cancel_event, client=distributed.get_client())
 
     def follow() -> None:
         # Poll the batch's cancel event (a scheduler round trip each half second at most).
@@ -412,7 +430,7 @@ class DaskExecutor(RowExecutor):
         self._closed = False
         self._last_check = time.monotonic()
         self._no_workers_since: float | None = None
-        n = len(client.scheduler_info(n_workers=-1)["workers"])
+        n = len(_workers(client))
         # Everything at once when workers read the shared folder (the scheduler balances);
         # with files sent along, a few per worker so the data in flight stays bounded.
         self.slots = 1_000_000 if files == "shared" else max(2, 2 * n)
@@ -425,7 +443,7 @@ class DaskExecutor(RowExecutor):
 
     def workers(self) -> list[str]:
         """Addresses of the cluster's workers."""
-        return sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+        return sorted(_workers(self.client))
 
     def submit(self, task: RowTask) -> None:
         """Submit the row to the scheduler (with its files in send mode)."""
@@ -543,7 +561,7 @@ class DaskExecutor(RowExecutor):
         self._last_check = now
         give_up = ""
         try:
-            alive = len(self.client.scheduler_info(n_workers=-1)["workers"])
+            alive = len(_workers(self.client))
         except Exception:
             alive = 0
         if alive:
@@ -586,7 +604,11 @@ class DaskExecutor(RowExecutor):
         self._closed = True
         try:
             if self._futures:
-                self.cancel()
+                self.cancel()  # rows still out there keep polling the (set) event
+            elif self._cancelled:
+                # Every row came back: the scheduler can forget the set event (it keeps a
+                # set event until it is cleared).
+                self._event.clear()
             self.client.unsubscribe_topic(self.topic)
             for fut in self._scattered.values():
                 fut.release()

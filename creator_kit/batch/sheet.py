@@ -104,7 +104,8 @@ def _check_xlsx_zip(data: bytes, path: Path) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        # NotImplementedError: zip features Python does not read (a newer zip version)
         raise InputError(f"not a readable XLSX file ({exc})", path) from None
     if len(infos) > MAX_XLSX_ENTRIES:
         raise InputError(f"XLSX file has {len(infos)} parts; refusing it", path)

@@ -214,6 +214,14 @@ def _path(o: ProjectOptions, option: str, value: str) -> str:
     return value
 
 
+def _exists(path: str) -> bool:
+    """Whether ``path`` exists; a name the OS refuses (too long, a NUL) does not."""
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _absolute(path: str) -> str:
     """A user's path made absolute: a project keeps meaning the same files wherever it goes."""
     return str(Path(path).absolute())
@@ -269,7 +277,7 @@ def parse_sticker(spec: str, options: ProjectOptions | None = None) -> ImageLaye
     """
     o = options or ProjectOptions()
     path, opts = spec, ""
-    if "@" in spec and not Path(spec).exists():
+    if "@" in spec and not _exists(spec):
         path, opts = spec.rsplit("@", 1)
     _path(o, "stickers", path)
     values: dict[str, Any] = {}

@@ -62,7 +62,8 @@ class OptionError(InputError):
     def __init__(self, option: str, label: str, detail: str) -> None:
         self.option = option
         self.detail = detail
-        super().__init__(f"{label}: {detail}")
+        super().__init__(f"{label}: {detail}", key="bad-value",
+                         params={"field": label, "detail": detail})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
+import sys
 from pathlib import Path
 
 from creator_kit.core.errors import InputError
@@ -42,6 +44,14 @@ def parse_size(value: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True  # the user chose a platform (offscreen for tests, vnc, eglfs...)
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``creator-kit gui``."""
     size = parse_size(args.size)
@@ -60,7 +70,11 @@ def run(args: argparse.Namespace) -> int:
             load_project(projects[0])
         for f in args.files:
             if not Path(f).exists():
-                raise InputError("file not found", f)
+                raise InputError("file not found", f, key="not-found")
+    elif not _has_display():
+        # Qt would fall back to an invisible offscreen window and wait forever.
+        raise InputError("no display to show the editor on (DISPLAY is not set); run it on a "
+                         "desktop or under Xvfb, or use --screenshot")
     launch = importlib.import_module("creator_kit.gui.launch")
     code: int = launch.main(args.files, lang=args.lang, screenshot=args.screenshot,
                             at=args.at, size=size)

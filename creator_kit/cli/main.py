@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from creator_kit import __version__
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
-from creator_kit.core.files import os_problem
+from creator_kit.core.files import os_key, os_problem
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     "creator_kit.cli.templates_cmd",
     "creator_kit.cli.batch_cmd",
     "creator_kit.cli.gui_cmd",
+    "creator_kit.cli.cache_cmd",
 )
 
 
@@ -80,6 +82,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``creator-kit``; returns the process exit code."""
+    # In a frozen app a batch worker is this same executable started by multiprocessing's
+    # spawn; freeze_support() runs the worker and exits there (a no-op when not frozen).
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -100,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # An OS refusal no library layer turned into a message (a name too long for the file
         # system, a read-only folder...): still one line naming the file, never a traceback.
-        error = OutputError(os_problem(exc), exc.filename)
+        error = OutputError(os_problem(exc), exc.filename, key=os_key(exc))
         sys.stderr.write(f"error: {error.message}\n")
         return EXIT_BAD_INPUT
 

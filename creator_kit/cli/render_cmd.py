@@ -257,12 +257,12 @@ def run(args: argparse.Namespace) -> int:
     # Programs reading the JSON protocol get every outcome as an event, not only as stderr.
     try:
         return _run(args)
-    except Cancelled:
-        write_event(sys.stdout, "error", code="cancelled", message="cancelled")
+    except Cancelled as exc:
+        write_event(sys.stdout, "error", code="cancelled", message="cancelled", **exc.fields())
         raise
     except CreatorKitError as exc:
         code = {InputError: "input", OutputError: "output"}.get(type(exc), "render")
-        write_event(sys.stdout, "error", code=code, message=exc.message)
+        write_event(sys.stdout, "error", code=code, message=exc.message, **exc.fields())
         raise
     except Exception as exc:
         write_event(sys.stdout, "error", code="internal", message=f"{type(exc).__name__}: {exc}")

@@ -104,12 +104,12 @@ def move_into_place(tmp: Path, target: Path, *, overwrite: bool) -> None:
         # an atomic "create only if absent".
         os.link(tmp, target)
     except FileExistsError:
-        raise OutputError(EXISTS, target) from None
+        raise OutputError(EXISTS, target, key="output-exists") from None
     except OSError:
         # File systems without hard links (FAT, exFAT): rename refuses an existing
         # target on Windows; elsewhere check, then rename.
         if os.path.lexists(target):
-            raise OutputError(EXISTS, target) from None
+            raise OutputError(EXISTS, target, key="output-exists") from None
         os.rename(tmp, target)
         return
     tmp.unlink()

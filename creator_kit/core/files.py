@@ -74,6 +74,13 @@ def os_problem(exc: OSError) -> str:
     return str(exc.strerror or exc)
 
 
+def os_key(exc: OSError) -> str | None:
+    """The message key (see :mod:`creator_kit.core.errors`) of an OS error, when it has one."""
+    return {errno.EACCES: "permission-denied", errno.EPERM: "permission-denied",
+            errno.ENOSPC: "disk-full", errno.EDQUOT: "disk-full",
+            errno.EROFS: "read-only"}.get(exc.errno or 0)
+
+
 def _not_regular(mode: int, kind: str, path: str | Path) -> InputError:
     what = _kind_of(mode)
     if what == "a folder":
@@ -101,13 +108,15 @@ def check_file(
     except FileNotFoundError:
         if allow_missing:
             return None
-        raise InputError(f"{kind} not found", path) from None
+        raise InputError(f"{kind} not found", path, key="not-found",
+                         params={"kind": kind}) from None
     except OSError as exc:
         if exc.errno == errno.ENOTDIR and allow_missing:
             return None
         if exc.errno == errno.ENOTDIR:
             raise InputError(f"{kind} not found (a folder in the path is a file)", path) from None
-        raise InputError(f"cannot read {kind} ({os_problem(exc)})", path) from None
+        raise InputError(f"cannot read {kind} ({os_problem(exc)})", path,
+                         key=os_key(exc)) from None
     except ValueError:  # an embedded NUL that check_local_path let through on another OS
         raise InputError("file path contains a NUL character", path) from None
     if not stat.S_ISREG(st.st_mode):
@@ -125,12 +134,13 @@ def open_file(path: str | Path, kind: str = "file") -> BinaryIO:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise InputError(f"cannot read {kind} ({os_problem(exc)})", path) from None
+        raise InputError(f"cannot read {kind} ({os_problem(exc)})", path,
+                         key=os_key(exc)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _not_regular(st.st_mode, kind, path)
-        if hasattr(os, "set_blocking"):
+        if os.name == "posix":
             os.set_blocking(fd, True)  # regular files ignore it; keep reads ordinary
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -151,7 +161,8 @@ def read_file(path: str | Path, kind: str, limit: int) -> bytes:
         try:
             data = _read_up_to(fh, limit + 1)
         except OSError as exc:
-            raise InputError(f"cannot read {kind} ({os_problem(exc)})", path) from None
+            raise InputError(f"cannot read {kind} ({os_problem(exc)})", path,
+                         key=os_key(exc)) from None
     if len(data) > limit:
         raise InputError(f"{kind} is too large (more than {limit} bytes)", path)
     return data
@@ -163,7 +174,8 @@ def read_head(path: str | Path, kind: str, count: int) -> bytes:
         try:
             return _read_up_to(fh, count)
         except OSError as exc:
-            raise InputError(f"cannot read {kind} ({os_problem(exc)})", path) from None
+            raise InputError(f"cannot read {kind} ({os_problem(exc)})", path,
+                         key=os_key(exc)) from None
 
 
 def _read_up_to(fh: BinaryIO, count: int) -> bytes:

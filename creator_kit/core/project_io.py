@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from creator_kit.core.atomic import atomic_write
+from creator_kit.core.captions import Cue
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file
 from creator_kit.core.model import SCHEMA_VERSION, Project, SourceLayer
@@ -135,7 +136,7 @@ def save_project(project: Project, path: str | Path, *, overwrite: bool = True) 
     if not overwrite and os.path.lexists(target):
         what = "a symlink" if target.is_symlink() else "a file"
         raise OutputError(f"project file already exists ({what}); use --overwrite to replace it",
-                          target)
+                          target, key="output-exists")
     doc = to_data(map_paths(project, lambda p: _relativise(p, base)))
     project_from_data(doc, target)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -153,6 +154,8 @@ def map_paths(
     ``fields`` replaces the set of field names treated as paths (default :data:`PATH_FIELDS`).
     """
     names = PATH_FIELDS if fields is None else fields
+    if isinstance(obj, Cue):
+        return obj  # timed text holds no paths; a subtitle file may bring 20,000 of them
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {}
         for f in dataclasses.fields(obj):
@@ -163,7 +166,9 @@ def map_paths(
                 changes[f.name] = map_paths(value, fn, names)
         return dataclasses.replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
-        return tuple(map_paths(v, fn, names) for v in obj)
+        mapped = tuple(map_paths(v, fn, names) for v in obj)
+        # The same tuple when nothing changed, so an unchanged layer is not rebuilt.
+        return obj if all(a is b for a, b in zip(mapped, obj, strict=True)) else mapped
     return obj
 
 

@@ -6,6 +6,8 @@
 * :func:`user_data_dir`: things the user made (their templates); ``$CREATOR_KIT_DATA_DIR``
   when set, else the platform's user data folder (``~/.local/share/creator-kit`` on Linux,
   ``%LOCALAPPDATA%\\creator-kit`` on Windows, ``~/Library/Application Support/creator-kit``).
+* :func:`user_config_dir`: the settings file; ``$CREATOR_KIT_CONFIG_DIR`` when set, else the
+  platform's user config folder (``~/.config/creator-kit`` on Linux).
 
 Tests point both variables at temporary folders, so no test touches the real ones.
 """
@@ -20,6 +22,7 @@ import platformdirs
 APP_NAME = "creator-kit"
 CACHE_ENV = "CREATOR_KIT_CACHE_DIR"
 DATA_ENV = "CREATOR_KIT_DATA_DIR"
+CONFIG_ENV = "CREATOR_KIT_CONFIG_DIR"
 
 
 def user_cache_dir() -> Path:
@@ -36,3 +39,11 @@ def user_data_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    """creator_kit's config folder (not created here)."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))

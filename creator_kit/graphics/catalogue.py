@@ -1,7 +1,7 @@
 """What the editor's library lists: stickers, tip cards, mask styles, templates and fonts.
 
-Listing needs no drawing: this module imports nothing of the render engine, Qt, NumPy or
-OpenCV (only the words of :mod:`creator_kit.graphics.designs`), so a library panel or a
+Listing needs no drawing: this module imports nothing of the render engine, Qt, NumPy,
+Pillow or OpenCV (only the words of :mod:`creator_kit.graphics.designs`), so a library panel or a
 script can show the choices at once and draw thumbnails later, in the background. Titles
 are in Arabic and English: a sticker's own label, a tip card's title.
 """

@@ -8,6 +8,7 @@ bundled fonts: Arabic in the interface is drawn with the same fonts as in the vi
 from __future__ import annotations
 
 import locale
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
@@ -22,8 +23,19 @@ _translators: list[QTranslator] = []
 
 
 def translations_dir() -> Path:
-    """Where the editor's ``.qm`` files live (``assets/translations``)."""
+    """Where the editor's ``.qm`` files live (``assets/translations``).
+
+    They are built from ``translations/*.ts`` by ``pyside6-lrelease`` when the editor is
+    installed (``make``; ``scripts/translations.py build``), never committed.
+    """
     return asset_path("translations")
+
+
+def shipped_languages() -> list[str]:
+    """The interface languages: English, and every language with a built ``.qm`` file."""
+    found = sorted(p.stem.removeprefix("creator_kit_")
+                   for p in translations_dir().glob("creator_kit_*.qm"))
+    return ["en", *found]
 
 
 def system_language() -> str:
@@ -40,29 +52,52 @@ def make_app(lang: str | None = None) -> QApplication:
     ensure_fonts()
     app.setApplicationName("creator-kit")
     app.setOrganizationName("creator-kit")
-    set_language(app, lang or system_language())
+    for note in set_language(app, lang or system_language()):
+        sys.stderr.write(f"note: {note}\n")
     return app
 
 
-def set_language(app: QApplication, lang: str) -> None:
-    """Load ``lang``'s translations (when present) and mirror the layout for Arabic."""
+def set_language(app: QApplication, lang: str) -> list[str]:
+    """Load ``lang``'s translations and mirror the layout for Arabic; returns notes for the user.
+
+    Qt's own ``qtbase_<lang>`` translates the standard dialogs (file picker, message boxes,
+    colour dialog); PySide6's wheel ships it in ``QLibraryInfo``'s translations folder. A
+    language without a ``.qm`` file, or a ``.qm`` that cannot be loaded, falls back to English
+    (a note says why), so the interface never shows half of one language in the other's layout.
+    """
     for t in _translators:
         app.removeTranslator(t)
     _translators.clear()
+    notes: list[str] = []
     if lang != "en":
-        for folder, name in ((translations_dir(), f"creator_kit_{lang}"),
-                             (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-                              f"qtbase_{lang}")):
-            t = QTranslator(app)
-            if t.load(name, str(folder)):
-                app.installTranslator(t)
-                _translators.append(t)
+        qm = translations_dir() / f"creator_kit_{lang}.qm"
+        ours = QTranslator(app)
+        if not qm.is_file():
+            notes.append(f"{qm}: no translation for interface language {lang!r}; using English")
+            lang = "en"
+        elif not ours.load(str(qm)) or ours.isEmpty():
+            notes.append(f"{qm}: translation cannot be loaded (damaged?); using English")
+            lang = "en"
+        else:
+            app.installTranslator(ours)
+            _translators.append(ours)
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            qt = QTranslator(app)
+            if qt.load(f"qtbase_{lang}", qt_dir):
+                app.installTranslator(qt)
+                _translators.append(qt)
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if lang == "ar" else Qt.LayoutDirection.LeftToRight)
-    # The bundled families cover Arabic and Latin; Noto Sans Arabic carries Latin too.
-    font = QFont("Noto Sans Arabic" if lang == "ar" else "Noto Sans", 10)
+    # The bundled families cover Arabic and Latin. Noto Sans Arabic has no Latin letters, and
+    # Qt's own fallback for them picked a display face (Lemonada): Latin file names, TikTok and
+    # LUFS looked slanted in the Arabic window. Naming Noto Sans second makes it the fallback.
+    font = QFont()
+    font.setFamilies(["Noto Sans Arabic", "Noto Sans"] if lang == "ar"
+                     else ["Noto Sans", "Noto Sans Arabic"])
+    font.setPointSize(10)
     app.setFont(font)
     app.setProperty("ck_language", lang)
+    return notes
 
 
 def language() -> str:
@@ -73,5 +108,10 @@ def language() -> str:
 
 
 def tr(context: str, text: str) -> str:
-    """Translate ``text`` in ``context`` (``QCoreApplication.translate``, safe in subclasses)."""
+    """Translate ``text`` in ``context`` (``QCoreApplication.translate``, safe in subclasses).
+
+    ``pyside6-lupdate`` reads these calls as ``translate`` (``scripts/translations.py`` passes
+    ``-tr-function-alias translate+=tr``), so both arguments must be string literals; a string
+    kept in a table is marked with ``QT_TRANSLATE_NOOP(context, text)`` where it is written.
+    """
     return QCoreApplication.translate(context, text)

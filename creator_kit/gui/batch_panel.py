@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import tr
+from creator_kit.gui.messages import user_message
 from creator_kit.render.job import cli_command, parse_event
 
 
@@ -66,6 +67,11 @@ class BatchPanel(QWidget):
         for e in catalogue.templates():
             self.template.addItem(e.name, e.name)
         form.addRow(tr("Batch", "Template"), self.template)
+        self.cluster = QLineEdit()
+        self.cluster.setPlaceholderText(tr("Batch", "This computer (or tcp://HOST:PORT, local:N)"))
+        self.cluster.setToolTip(tr("Batch", "Run the rows on a Dask cluster: a scheduler's "
+                                   "address, a local cluster of N workers, or a scheduler file"))
+        form.addRow(tr("Batch", "Cluster"), self.cluster)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.check_btn = QPushButton(tr("Batch", "Check sheet"))
@@ -129,7 +135,7 @@ class BatchPanel(QWidget):
             try:
                 self.plan_ready.emit(plan_batch(sheet, out, default_template=template))
             except CreatorKitError as exc:
-                self.plan_ready.emit(exc.message)
+                self.plan_ready.emit(user_message(exc))
 
         threading.Thread(target=work, name="batch-check", daemon=True).start()
 
@@ -169,6 +175,8 @@ class BatchPanel(QWidget):
                "--progress", "json", "--control", "stdin"]
         if self.template.currentData():
             cmd += ["--template", self.template.currentData()]
+        if self.cluster.text().strip():
+            cmd += ["--cluster", self.cluster.text().strip()]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True, encoding="utf-8",
                                       errors="replace", bufsize=1)
@@ -213,6 +221,7 @@ class BatchPanel(QWidget):
             event = parse_event(line)
             if event is not None and event.name == "progress":
                 self.progress.setValue(int(float(event.data.get("fraction", 0)) * 1000))
+                self._show_counts(event.data)
                 continue
             try:
                 row = json.loads(line)
@@ -226,6 +235,24 @@ class BatchPanel(QWidget):
                 item = self.table.item(i, 2)
                 if reason and item is not None:
                     item.setToolTip(str(reason))
+
+    def _show_counts(self, data: dict[str, object]) -> None:
+        """Rows done, the estimate and, on a cluster, what each worker has done."""
+        if "rows_total" not in data:
+            return
+        text = tr("Batch", "Rows {0}/{1}").format(data.get("rows_done"), data.get("rows_total"))
+        eta = data.get("eta_s")
+        if isinstance(eta, (int, float)):
+            text += " · " + tr("Batch", "about {0} s left").format(int(round(eta)))
+        workers = data.get("workers")
+        if isinstance(workers, dict) and (len(workers) > 1 or any(
+                not str(w).startswith("local:") for w in workers)):
+            for name, counts in sorted(workers.items()):
+                if isinstance(counts, dict):
+                    text += " · " + tr("Batch", "{0}: {1} done, {2} running").format(
+                        str(name).split("://", 1)[-1], counts.get("done", 0),
+                        counts.get("running", 0))
+        self.status.setText(text)
 
     def _finished(self) -> None:
         self._timer.stop()

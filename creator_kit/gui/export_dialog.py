@@ -40,6 +40,7 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
+from creator_kit.gui.messages import event_message, user_message
 from creator_kit.render.job import RenderJob
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
@@ -108,7 +109,7 @@ class JobQueue(QObject):
                               extra_args=self.extra_args)
             q.job.start()
         except Exception as exc:  # no process could be started: say so, keep the queue going
-            q.status, q.message = "failed", getattr(exc, "message", str(exc))
+            q.status, q.message = "failed", user_message(exc)
             self.changed.emit(q)
             self._start_next()
             return
@@ -136,7 +137,8 @@ class JobQueue(QObject):
                 q.status, q.message = "cancelled", tr("Export", "Cancelled; nothing was written")
             else:
                 q.status = "failed"
-                q.message = (state.error or {}).get("message", tr("Export", "The export failed"))
+                q.message = (event_message(state.error) if state.error
+                             else tr("Export", "The export failed"))
             if q.workdir is not None:
                 q.workdir.cleanup()
                 q.workdir = None

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,12 +50,25 @@ from creator_kit.core.model import (
 )
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.messages import user_message
 
 Getter = Callable[[Project, Any], Any]
 Setter = Callable[[Project, Any, Any], Project]
 
 ANIMATIONS = ("none", "fade", "slide", "pop")
 SLOTS = ("top-start", "top", "top-end", "center", "bottom-start", "bottom", "bottom-end")
+# The combos above show these values through tr("Inspector", value); lupdate cannot read a
+# variable, so the words are marked here (and the caption styles of core.captions.STYLES).
+_VALUE_WORDS = (
+    QT_TRANSLATE_NOOP("Inspector", "none"), QT_TRANSLATE_NOOP("Inspector", "fade"),
+    QT_TRANSLATE_NOOP("Inspector", "slide"), QT_TRANSLATE_NOOP("Inspector", "pop"),
+    QT_TRANSLATE_NOOP("Inspector", "top-start"), QT_TRANSLATE_NOOP("Inspector", "top"),
+    QT_TRANSLATE_NOOP("Inspector", "top-end"), QT_TRANSLATE_NOOP("Inspector", "center"),
+    QT_TRANSLATE_NOOP("Inspector", "bottom-start"), QT_TRANSLATE_NOOP("Inspector", "bottom"),
+    QT_TRANSLATE_NOOP("Inspector", "bottom-end"), QT_TRANSLATE_NOOP("Inspector", "clean"),
+    QT_TRANSLATE_NOOP("Inspector", "bold-box"), QT_TRANSLATE_NOOP("Inspector", "outline"),
+    QT_TRANSLATE_NOOP("Inspector", "karaoke"),
+)
 
 
 def _layer(p: Project, sel: str | None) -> Any:
@@ -180,7 +193,7 @@ class Page(QWidget):
         def load() -> None:
             assert self.project is not None
             v = str(get(self.project, self.selection))
-            w.setText(v)
+            w.setText("\u200e" + v)  # "#rrggbb" reads left to right in Arabic too
             w.setStyleSheet(f"background:{v[:7]}; color:{_contrast(v)}")
 
         self._add(label, w, load)
@@ -412,7 +425,7 @@ class CaptionPage(Page):
         try:
             subs = load_subs(path)
         except InputError as exc:
-            self.notes.setText(exc.message)
+            self.notes.setText(user_message(exc))
             return
         cues, notes = fix_with_notes(subs.cues)
         self.notes.setText("\n".join((*subs.notes, *notes)))
@@ -434,7 +447,7 @@ class CaptionPage(Page):
         try:
             save_subs(cues, path, overwrite=True)  # the file dialog asked already
         except CreatorKitError as exc:
-            self.notes.setText(exc.message)
+            self.notes.setText(user_message(exc))
 
 
 def _style_name(layer: CaptionLayer) -> str | None:

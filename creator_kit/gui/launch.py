@@ -39,19 +39,65 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
         if window.project is None:
             sys.stderr.write(f"error: {files[0]}: could not be opened\n")
             return 2
+        def faces_done() -> bool:
+            session = window.player.session()
+            return session is not None and bool(session.faces_ready)
+
+        # Face analysis runs in the background; the picture is final once it is done, so the
+        # frame at ``at`` is asked for only then.
+        settle(180.0, faces_done)
         window.player.seek(at)
-        settle(30.0, lambda: not window.player.current_image().isNull())
-        settle(0.5)
+        def shown() -> bool:
+            frame, session = window.player.current_frame(), window.player.session()
+            return (frame is not None and session is not None and not frame.approximate
+                    and frame.index == session.index_at(at))
+
+        settle(30.0, shown)
+        settle(1.0)
         if not window.grab().save(str(Path(screenshot).absolute()), "PNG"):
             sys.stderr.write(f"error: {screenshot}: cannot write the screenshot\n")
             return 2
         window.model.document = None  # nothing to ask about on close
         window.close()
         _exit_now(0)
+    probe = os.environ.get("CREATOR_KIT_GUI_PROBE")
+    if probe:
+        _report_and_exit(window, probe)
     if window.recoveries:
         window.offer_recovery()
     _exit_now(int(app.exec()))
     return 0  # not reached
+
+
+def _report_and_exit(window: object, what: str) -> None:
+    """For benchmarks: print when the window was shown (and its memory once settled), exit.
+
+    ``CREATOR_KIT_GUI_PROBE=shown`` prints ``shown <seconds since the process started>``
+    after the window's first paint; ``=settled`` also waits for the first frame and the face
+    analysis and prints ``rss <bytes>`` of the editor process.
+    """
+    import psutil
+
+    from creator_kit.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    me = psutil.Process()
+    settle(0.0)
+    QCoreApplication.instance().processEvents()  # type: ignore[union-attr]
+    window.repaint()
+    print(f"shown {time.time() - me.create_time():.3f}", flush=True)
+    if what == "settled":
+        def ready() -> bool:
+            session = window.player.session()
+            return (session is not None and bool(session.faces_ready)
+                    and window.player.current_frame() is not None)
+
+        settle(300.0, ready)
+        settle(1.0)
+        print(f"rss {me.memory_info().rss}", flush=True)
+    window.model.document = None
+    window.close()
+    _exit_now(0)
 
 
 def _exit_now(code: int) -> None:

@@ -66,10 +66,12 @@ def _template_thumb(name: str, clip: str | None, lang: str) -> QImage:
 
     if clip is None:
         return QImage()
+    # No face analysis for a thumbnail (seconds of work competing with the player): the
+    # look of a template shows as well on a plain crop.
     project = apply_template(find_template(name), [clip], language=lang,  # type: ignore[arg-type]
-                             face_mask=False, end_card=False,
+                             face_mask=False, end_card=False, reframe="fill",
                              caption=tr("Library", "Your caption"))
-    rgb = np.ascontiguousarray(preview_frame(project, 1.0, 108))
+    rgb = np.ascontiguousarray(preview_frame(project, 1.0, 216))  # shown at half: crisp
     h, w = rgb.shape[:2]
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
@@ -165,7 +167,28 @@ class LibraryPanel(QWidget):
             self.lists[kind] = lst
             self.tabs.addTab(lst, title)
         self._sample_clip: str | None = None
+        self.template_images: dict[str, QImage] = {}  # rendered template thumbnails
+        self._shown_kinds: set[str] = set()
+        self._pending: list[tuple[str, str, str, bool]] = []
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.populate()
+
+    def _tab_shown(self, _index: int) -> None:
+        kind = next((k for k, lst in self.lists.items() if lst is self.tabs.currentWidget()),
+                    None)
+        if kind is None or kind in self._shown_kinds:
+            return
+        self._shown_kinds.add(kind)
+        pending, self._pending = self._pending, []
+        for item in pending:
+            if item[0] == kind:
+                self._request_thumb(*item)
+            else:
+                self._pending.append(item)
+
+    def show_tab(self, kind: str) -> None:
+        """Bring the tab of ``kind`` (``template``, ``sticker``...) to the front."""
+        self.tabs.setCurrentWidget(self.lists[kind])
 
     def populate(self) -> None:
         lang = language()
@@ -191,6 +214,11 @@ class LibraryPanel(QWidget):
     def _request_thumb(self, kind: str, name: str, lang: str, has_preview: bool) -> None:
         if self.thumbnails is None or has_preview:
             return
+        if kind not in self._shown_kinds:
+            # Drawn when the tab is first opened: at start-up the window, the first frame and
+            # face analysis need the machine more than thumbnails nobody is looking at.
+            self._pending.append((kind, name, lang, has_preview))
+            return
         if kind == "sticker":
             self.thumbnails.request(kind, name, lambda: _sticker_thumb(name, lang))
         elif kind == "tip-card":
@@ -200,6 +228,8 @@ class LibraryPanel(QWidget):
             self.thumbnails.request(kind, name, lambda: _template_thumb(name, clip, lang))
 
     def _set_thumb(self, kind: str, name: str, image: QImage) -> None:
+        if kind == "template":
+            self.template_images[name] = image
         lst = self.lists.get(kind)
         if lst is None:
             return
@@ -218,13 +248,15 @@ class LibraryPanel(QWidget):
         if project is not None:
             for i, clip in enumerate(project.clips):
                 span = f"{clip.start:.1f}–{'…' if clip.end is None else f'{clip.end:.1f}'} s"
-                item = QListWidgetItem(f"{i + 1}. {Path(clip.source).name}  ({span})")
+                # LRM: the file name and times read left to right in an Arabic interface too.
+                item = QListWidgetItem(f"\u200e{i + 1}. {Path(clip.source).name}  ({span})")
                 item.setToolTip(clip.source)
                 self.media_list.addItem(item)
         self.media_list.blockSignals(False)
         first = project.clips[0].source if project is not None else None
         if first is not None and first != self._sample_clip and Path(first).is_file():
             self._sample_clip = first
+            self._pending = [p for p in self._pending if p[0] != "template"]
             for e in catalogue.templates(_user_templates()):
                 self._request_thumb("template", e.name, language(), e.preview is not None)
 

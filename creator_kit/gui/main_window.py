@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -56,9 +57,10 @@ from creator_kit.gui.app import language, tr
 from creator_kit.gui.export_dialog import ExportDialog, JobQueue, JobsPanel
 from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
+from creator_kit.gui.messages import user_message
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
-from creator_kit.gui.timeline import TimelineWidget
+from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
 
 VIDEO = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
@@ -90,10 +92,12 @@ class Welcome(QWidget):
         self.open_clip.clicked.connect(window.open_clips_dialog)
         self.open_project = QPushButton(tr("Welcome", "Open project…"))
         self.open_project.clicked.connect(window.open_project_dialog)
+        self.from_template = QPushButton(tr("Welcome", "Start from a template…"))
+        self.from_template.clicked.connect(window.start_from_template)
         self.recover = QPushButton(tr("Welcome", "Restore unsaved work"))
         self.recover.clicked.connect(window.offer_recovery)
         self.recover.setVisible(False)
-        for b in (self.open_clip, self.open_project, self.recover):
+        for b in (self.open_clip, self.from_template, self.open_project, self.recover):
             b.setMinimumHeight(40)
             row.addWidget(b)
         row.addStretch(1)
@@ -141,14 +145,24 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.RightDockWidgetArea
         if rtl:
             leading, trailing = trailing, leading
-        self._dock(tr("Main", "Library"), self.library, leading, "library")
-        self._dock(tr("Main", "Inspector"), self.inspector, trailing, "inspector")
-        self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline,
+        self.library_dock = self._dock(tr("Main", "Library"), self.library, leading, "library")
+        self.inspector_dock = self._dock(tr("Main", "Inspector"), self.inspector, trailing,
+                                         "inspector")
+        # The timeline scrolls up and down when a project has more layers than fit.
+        self.timeline_scroll = QScrollArea()
+        self.timeline_scroll.setWidgetResizable(True)
+        self.timeline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_scroll.setWidget(self.timeline)
+        self.timeline_scroll.setMinimumHeight(RULER_H + 3 * ROW_H + 10)
+        self.timeline_dock = self._dock(tr("Main", "Timeline"), self.timeline_scroll,
                                         Qt.DockWidgetArea.BottomDockWidgetArea, "timeline")
         jobs_dock = self._dock(tr("Main", "Exports"), self.jobs_panel,
                                Qt.DockWidgetArea.BottomDockWidgetArea, "jobs")
         self.tabifyDockWidget(self.timeline_dock, jobs_dock)
         self.timeline_dock.raise_()
+        self.resizeDocks([self.library_dock, self.inspector_dock], [380, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.timeline_dock], [230], Qt.Orientation.Vertical)
 
         # -- status line ---------------------------------------------------------------------
         self.status_label = QLabel()
@@ -156,7 +170,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.faces_bar = QProgressBar()
         self.faces_bar.setRange(0, 100)
-        self.faces_bar.setMaximumWidth(160)
+        self.faces_bar.setMinimumWidth(220)
         self.faces_bar.setFormat(tr("Main", "Analysing faces %p%"))
         self.faces_bar.setVisible(False)
         self.statusBar().addPermanentWidget(self.faces_bar)
@@ -245,6 +259,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = f.addMenu(tr("Main", "Open recent"))
         self._action(f, tr("Main", "Add media…"), self.add_media_dialog, "Ctrl+I",
                      tr("Main", "Add clips, images, music or subtitles"))
+        self._action(f, tr("Main", "Relink missing media…"), self.relink_current, None,
+                     tr("Main", "Find files that were moved, renamed or unplugged"))
         f.addSeparator()
         self.save_action = self._action(f, tr("Main", "Save"), self.save,
                                         QKeySequence.StandardKey.Save)
@@ -347,8 +363,13 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip("\n".join(warnings))
 
     def _faces_progress(self, fraction: float) -> None:
+        was_running = self.faces_bar.isVisible()
         self.faces_bar.setVisible(fraction < 1.0)
         self.faces_bar.setValue(int(fraction * 100))
+        if fraction >= 1.0 and was_running and not self.player.is_playing():
+            # Face reframe and the mask change the picture itself: ask again for the frame
+            # on screen, which was made before the faces were known.
+            self.player.seek(self.player.position())
 
     def _overlays_changed(self) -> None:
         safe = self.project.output.preset if self.project and self.safe_btn.isChecked() else None
@@ -404,7 +425,7 @@ class MainWindow(QMainWindow):
                 probe(clip)
                 good.append(clip.absolute())
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
         return good
 
     def new_project(self, clips: Sequence[str | Path]) -> bool:
@@ -423,7 +444,7 @@ class MainWindow(QMainWindow):
         try:
             doc = Document.open(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         if missing_files(doc.project):
             relinked = self.relink(doc.project)
@@ -449,6 +470,19 @@ class MainWindow(QMainWindow):
         dlg = RelinkDialog(project, self)
         return dlg.run()
 
+    def relink_current(self) -> bool:
+        """Relink the open project's missing files (one undoable step); False if none."""
+        if self.project is None:
+            return False
+        if not missing_files(self.project):
+            self.show_message(tr("Main", "No media is missing"))
+            return False
+        relinked = self.relink(self.project)
+        if relinked is None or relinked == self.project:
+            return False
+        self.model.replace_project(tr("Main", "Relink media"), relinked)
+        return True
+
     def add_clips(self, clips: Sequence[Path]) -> None:
         good = self._check_clips(clips)
 
@@ -472,7 +506,7 @@ class MainWindow(QMainWindow):
 
                 load_still(path, 64)
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
                 return
             layer = ImageLayer(path=str(path.absolute()),
                                placement=Placement(x=0.5, y=0.3, width=0.35))
@@ -483,7 +517,7 @@ class MainWindow(QMainWindow):
             try:
                 subs = load_subs(path)
             except CreatorKitError as exc:
-                self.error(exc.message)
+                self.error(user_message(exc))
                 return
             cues, notes = fix_with_notes(subs.cues)
             for note in (*subs.notes, *notes):
@@ -611,7 +645,7 @@ class MainWindow(QMainWindow):
         try:
             self.model.save(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         if self.autosaver is not None:
             self.autosaver.set_original(path)
@@ -681,7 +715,7 @@ class MainWindow(QMainWindow):
             try:
                 self.autosaver.save(self.project)
             except (CreatorKitError, OSError) as exc:
-                self.show_message(getattr(exc, "message", str(exc)))
+                self.show_message(user_message(exc))
 
     def offer_recovery(self) -> bool:
         """Offer the newest autosave left by an editor that did not close; True if restored."""
@@ -743,8 +777,22 @@ class MainWindow(QMainWindow):
     def choose_template(self) -> None:
         from creator_kit.gui.templates_dialog import TemplateDialog
 
-        dlg = TemplateDialog(self)
+        self.library.show_tab("template")  # starts drawing the thumbnails if not done yet
+        dlg = TemplateDialog(self, self.library.template_images)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.choice is not None:
+            self.apply_template(dlg.choice, dlg.values(), dlg.language())
+
+    def start_from_template(self) -> None:
+        """Pick a template (with its variables), then the clips it is applied to."""
+        from creator_kit.gui.templates_dialog import TemplateDialog
+
+        dlg = TemplateDialog(self, self.library.template_images)
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.choice is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, tr("Main", "Clips for the template"), "",
+            tr("Main", "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"))
+        if paths and self.new_project(paths):
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
 
     def apply_template(self, name: str, variables: dict[str, str] | None = None,
@@ -767,7 +815,7 @@ class MainWindow(QMainWindow):
                                      language=lang, caption=text,
                                      music=current.audio.music)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         # Keep the creator's trims and any subtitles; the template brings the look.
         project = project.replace(clips=tuple(
@@ -802,7 +850,7 @@ class MainWindow(QMainWindow):
             save_project_as_template(self.project, dlg.name.text().strip(),
                                      dlg.title_ar.text().strip(), dlg.title_en.text().strip())
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return
         self.library.populate()
         self.show_message(tr("Main", "Template saved"))
@@ -819,7 +867,7 @@ class MainWindow(QMainWindow):
         try:
             loaded = import_pack(path)
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
             return False
         self.library.populate()
         self.show_message(tr("Main", "Template {0} imported").format(loaded.name))
@@ -843,7 +891,7 @@ class MainWindow(QMainWindow):
         try:
             export_pack(name, path, overwrite=True)  # the file dialog asked already
         except CreatorKitError as exc:
-            self.error(exc.message)
+            self.error(user_message(exc))
 
     # ---------------------------------------------------------------------------- drag/drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

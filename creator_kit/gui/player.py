@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,17 +30,14 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from creator_kit.core.model import CaptionLayer, Placement, Project
 from creator_kit.core.presets import PROFILES, SafeZone
+from creator_kit.gui.app import tr
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 _HANDLE = 7.0  # handle half-size in logical pixels
 _TICK_MS = 4
-
-
-def tr(text: str) -> str:
-    """Translate in the player's context."""
-    return QCoreApplication.translate("Player", text)
+STALE_AFTER = 0.1  # seconds without a new picture after which a superseded one may show
 
 
 def layer_id(project: Project, index: int) -> str:
@@ -65,7 +63,8 @@ class PlayerWidget(QWidget):
         self.setMinimumSize(180, 320)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setToolTip(tr("Preview: drag a selected layer to move it, its corners to resize"))
+        self.setToolTip(tr("Player",
+                           "Preview: drag a selected layer to move it, its corners to resize"))
         self._clock = PlaybackClock(self)
         self._clock_t = 0.0
         self._clock_mono = 0.0
@@ -108,6 +107,9 @@ class PlayerWidget(QWidget):
         self._shut = False
         self._resume_after_open = False
         self._last_emitted = -1
+        self._last_paint = 0.0
+        self._shown_gen = -1
+        self._burst_gen: int | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -137,8 +139,18 @@ class PlayerWidget(QWidget):
         if self._playing:
             self._start_playback(t)
         elif self._session is not None:
-            self._worker.request_still(self._session.index_at(t))
+            gen = self._worker.request_still(self._session.index_at(t))
+            # Seeks made in one go (one event-loop turn) are one request: only the last
+            # may ever show. Seeks from separate events (a drag) may show while superseded.
+            if self._burst_gen is not None:
+                self._worker.mark_unseen(self._burst_gen)
+            else:
+                QTimer.singleShot(0, self._end_burst)
+            self._burst_gen = gen
         self.position_changed.emit(t)
+
+    def _end_burst(self) -> None:
+        self._burst_gen = None
 
     def play(self) -> None:
         """Play from the current position, with sound when there is an audio device."""
@@ -226,6 +238,18 @@ class PlayerWidget(QWidget):
             return QImage()
         return to_qimage(self._frame.rgb)
 
+    def showing_exact(self, t: float | None = None) -> bool:
+        """True when the exact frame (not a jump proxy) at ``t`` (default: the position) shows.
+
+        For a screenshot or a test that must wait for the real picture after a seek.
+        """
+        if self._frame is None or self._session is None or self._frame.approximate:
+            return False
+        if self._frame.lifted is not None:
+            return False
+        index = self._session.index_at(self._position if t is None else t)
+        return self._frame.index == index
+
     def current_frame(self) -> PreviewFrame | None:
         """The engine frame shown now (layer and face boxes included)."""
         return self._frame
@@ -273,6 +297,10 @@ class PlayerWidget(QWidget):
         self._emit_warnings()
         if session is None:
             self._image, self._frame = None, None
+            if self._resume_after_open or self._playing:  # it was playing: now it cannot
+                self._resume_after_open = self._playing = False
+                self._stop_playback()
+                self.playing_changed.emit(False)
             self.update()
             return
         self._clock.set_pcm(None)
@@ -294,6 +322,10 @@ class PlayerWidget(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._failure = message
+        if self._playing:  # no more frames will come: stop rather than run a silent clock
+            self._stop_playback()
+            self._playing = False
+            self.playing_changed.emit(False)
         self._emit_warnings()
 
     def _on_warnings(self, warnings: list[str]) -> None:
@@ -307,17 +339,16 @@ class PlayerWidget(QWidget):
 
     def _worker_clock(self) -> float:
         """The clock as the worker sees it (any thread): last GUI reading, extrapolated."""
-        import time
 
         if not self._clock.running:
             return -1.0
         return self._clock_t + (time.monotonic() - self._clock_mono)
 
     def _read_clock(self) -> float:
-        import time
+        """The position now (round a loop: within it); notes the straight-on time too."""
 
         t = self._clock.now()
-        self._clock_t, self._clock_mono = t, time.monotonic()
+        self._clock_t, self._clock_mono = self._clock.unwrapped(), time.monotonic()
         return t
 
     def _start_playback(self, t: float) -> None:
@@ -326,17 +357,18 @@ class PlayerWidget(QWidget):
             return
         self._stats = {"shown": 0, "dropped": 0, "late": 0}
         self._worker.skipped = 0
-        self._clock.start(t)
+        self._clock.start(t, self._loop)
         self._read_clock()
         if not self._clock.uses_audio and not self._clock.device:
             note = no_audio_message()
             if note not in self._notes:
                 self._notes.append(note)
                 self._emit_warnings()
-        until = None
+        until = loop_start = None
         if self._loop is not None:
             until = session.index_at(self._loop[1] - 1e-6) + 1
-        self._worker.request_play(session.index_at(t), until)
+            loop_start = session.index_at(self._loop[0])
+        self._worker.request_play(session.index_at(t), until, loop_start)
         self._timer.start()
 
     def _stop_playback(self) -> None:
@@ -355,12 +387,7 @@ class PlayerWidget(QWidget):
                 self._notes.append(note)
                 self._emit_warnings()
         end = self._loop[1] if self._loop is not None else session.duration
-        if t >= end:
-            if self._loop is not None:
-                self._start_playback(self._loop[0])
-                self._position = self._loop[0]
-                self.position_changed.emit(self._position)
-                return
+        if t >= end and self._loop is None:
             self._stop_playback()
             self._playing = False
             self.playing_changed.emit(False)
@@ -379,25 +406,37 @@ class PlayerWidget(QWidget):
         if not items:
             return
         if not self._playing:
-            self._show(items[-1])
+            current = [s for s in items if not s.stale]
+            if current:
+                self._show(current[-1])
+            elif time.monotonic() - self._last_paint > STALE_AFTER:
+                # Mid-drag and nothing painted for a while: the newest finished frame, though
+                # the mouse has moved on, beats a frozen picture. The exact one follows.
+                newest = max(items, key=lambda s: s.generation)
+                if self._frame is None or newest.generation > self._shown_gen:
+                    self._show(newest)
             return
         session = self._session
         if session is None:
             return
-        due = session.index_at(self._read_clock())
-        ready = [s for s in items if s.playing and s.frame.index <= due]
-        later = [s for s in items if s.playing and s.frame.index > due]
+        self._read_clock()
+        # Compared in straight-on frame numbers, so going round a loop needs no restart.
+        due = int(self._clock_t * session.fps + 1e-6)
+        ready = [s for s in items if s.playing and s.virtual <= due]
+        later = [s for s in items if s.playing and s.virtual > due]
         if later:
             self._worker.put_back(later)
         if ready:
             # Only the newest due frame is worth painting; older ones are dropped, not queued.
             self._stats["dropped"] += len(ready) - 1
             newest = ready[-1]
-            if newest.frame.index < due:
+            if newest.virtual < due:
                 self._stats["late"] += 1
             self._show(newest)
 
     def _show(self, shown: Shown) -> None:
+        self._last_paint = time.monotonic()
+        self._shown_gen = shown.generation
         stale = shown.frame.lifted is not None and self._drag is None and self._held is None
         if stale and self._session is not None:
             # Made for a drag that is over: show the whole frame instead.
@@ -494,7 +533,7 @@ class PlayerWidget(QWidget):
         else:
             p.fillRect(r, QColor(0, 0, 0))
             p.setPen(QColor(200, 200, 200))
-            text = self._failure or tr("Loading preview…")
+            text = self._failure or tr("Player", "Loading preview…")
             p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
         if self._grid:
             self._paint_grid(p, r)
@@ -571,7 +610,7 @@ class PlayerWidget(QWidget):
         for face in self._frame.faces:
             rect = self._canvas_rect(face.box)
             p.drawRect(rect)
-            label = tr("face {id}").replace("{id}", str(face.track))
+            label = tr("Player", "face {id}").replace("{id}", str(face.track))
             p.drawText(rect.topLeft() + QPointF(3, -4), label)
         p.restore()
 

@@ -22,6 +22,8 @@ CHANNELS = 2
 BYTES_PER_FRAME = 2 * CHANNELS
 # An output that has taken no sound for this long (starting included) is given up on.
 STALL_SECONDS = 1.5
+# A loop's sound is laid out round and round for this long (then the wall clock goes on).
+LOOP_SOUND_SECONDS = 60.0
 
 
 def audio_device_available() -> bool:
@@ -66,15 +68,22 @@ class PlaybackClock(QObject):
         self._volume = 1.0
         self._last_processed = -1
         self._last_progress = 0.0
+        self._loop: tuple[float, float] | None = None
         self.stalled = False  # the last run's sound stopped progressing; the wall clock took over
 
     def set_pcm(self, pcm: bytes | None) -> None:
         """The soundtrack (16-bit stereo at 48 kHz), or None while it is being made."""
         self._pcm = pcm
 
-    def start(self, t: float) -> None:
-        """Start counting (and sounding) from timeline time ``t``."""
+    def start(self, t: float, loop: tuple[float, float] | None = None) -> None:
+        """Start counting (and sounding) from timeline time ``t``.
+
+        With ``loop`` (start, end) the clock runs from ``t`` to the loop's end and then
+        round the loop; the sound is laid out the same way in one buffer (up to a minute of
+        it), so going round neither restarts the audio output nor gaps.
+        """
         self.stop()
+        self._loop = loop if loop is not None and loop[1] - loop[0] > 1e-3 else None
         self._origin = t
         self._mono = time.monotonic()
         self._running = True
@@ -86,8 +95,7 @@ class PlaybackClock(QObject):
             fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
             device = QMediaDevices.defaultAudioOutput()
             if device.isFormatSupported(fmt):
-                offset = int(t * RATE) * BYTES_PER_FRAME
-                self._data = QByteArray(self._pcm[offset:])
+                self._data = QByteArray(self._layout(self._pcm, t))
                 self._buffer = QBuffer(self._data)
                 self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
                 self._sink = QAudioSink(device, fmt, self)
@@ -98,6 +106,19 @@ class PlaybackClock(QObject):
                     self._drop_sink()
                 self._mono = time.monotonic()
                 self._last_processed, self._last_progress = -1, self._mono
+
+    def _layout(self, pcm: bytes, t: float) -> bytes:
+        """The sound from ``t`` on: to the end, or round the loop for up to a minute."""
+
+        def at(seconds: float) -> int:
+            return min(len(pcm), int(seconds * RATE) * BYTES_PER_FRAME)
+
+        if self._loop is None:
+            return pcm[at(t):]
+        a, b = self._loop
+        body = pcm[at(a) : at(b)]
+        rounds = max(1, int(LOOP_SOUND_SECONDS / (b - a)))
+        return pcm[at(t) : at(b)] + body * rounds
 
     def stop(self) -> None:
         """Stop the sound and the clock."""
@@ -116,6 +137,20 @@ class PlaybackClock(QObject):
 
     def now(self) -> float:
         """Timeline seconds now (only meaningful while running). GUI thread only."""
+        raw = self._raw()
+        if self._loop is None:
+            return raw
+        a, b = self._loop
+        if raw < b:
+            return raw
+        return a + (raw - b) % (b - a)
+
+    def unwrapped(self) -> float:
+        """Timeline seconds as if it ran straight on (round a loop it keeps growing)."""
+        return self._raw()
+
+    def _raw(self) -> float:
+        """Timeline seconds as if the timeline ran straight on from the start position."""
         if self._sink is not None and self.uses_audio:
             processed = self._sink.processedUSecs()
             wall = time.monotonic()

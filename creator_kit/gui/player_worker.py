@@ -24,19 +24,28 @@ from PySide6.QtGui import QImage
 
 from creator_kit.core.errors import Cancelled, CreatorKitError
 from creator_kit.core.model import Project
+from creator_kit.gui.messages import user_message
 from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 MAX_QUEUED = 3
+SCRUB_GAP = 0.15  # seconds between still requests that make them a scrub
+FOLLOW_FRAMES = 15  # a superseded scrub position is still decoded exactly if this cheap
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A frame ready for the screen: what the engine made and its QImage."""
+    """A frame ready for the screen: what the engine made and its QImage.
+
+    ``virtual`` counts frames from the start of playback as if the timeline ran straight
+    on (round a loop it keeps growing); it is what is compared with the clock.
+    """
 
     generation: int
     frame: PreviewFrame
     image: QImage
     playing: bool
+    virtual: int = -1
+    stale: bool = False  # made for a seek already superseded (shown only mid-drag)
 
 
 class WorkerSignals(QObject):
@@ -78,10 +87,14 @@ class FrameWorker:
         self._still: tuple[int, int | None] | None = None
         self._play_from: int | None = None
         self._play_until: int | None = None
+        self._loop_start: int | None = None
         self._stop = False
         self.session: PreviewSession | None = None
         self.queue: deque[Shown] = deque()
         self.skipped = 0  # frames the worker did not make because their time had passed
+        self._last_still = 0.0
+        self._scrubbing = False
+        self._unseen: set[int] = set()  # still requests replaced before the GUI could show them
         # Device pixels the frame is painted on (None: the engine's size); set by the widget.
         self.display_size: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._run, name="ck-player", daemon=True)
@@ -111,6 +124,10 @@ class FrameWorker:
         ``lift`` is a layer to hand over separately (being dragged).
         """
         with self._cond:
+            now = time.monotonic()
+            # Stills asked for in quick succession are a scrub: proxies keep up with it.
+            self._scrubbing = now - self._last_still < SCRUB_GAP
+            self._last_still = now
             self._generation += 1
             self._still = (index, lift)
             self._play_from = None
@@ -118,21 +135,33 @@ class FrameWorker:
             self._cond.notify_all()
             return self._generation
 
-    def request_play(self, index: int, until: int | None) -> int:
-        """Produce frames from ``index`` on, paced by the clock, up to ``until`` (exclusive)."""
+    def mark_unseen(self, generation: int) -> None:
+        """A still request replaced in the same event-loop turn: never show its frame."""
+        with self._cond:
+            self._unseen.add(generation)
+            if len(self._unseen) > 256:
+                self._unseen = {g for g in self._unseen if g > self._generation - 128}
+
+    def request_play(self, index: int, until: int | None, loop_start: int | None = None) -> int:
+        """Produce frames from ``index`` on, paced by the clock, up to ``until`` (exclusive).
+
+        With ``loop_start`` playback goes round ``loop_start``..``until`` until told otherwise
+        (the clock the worker reads must then run straight on, not wrap).
+        """
         with self._cond:
             self._generation += 1
             self._still = None
             self._play_from = index
             self._play_until = until
+            self._loop_start = loop_start
             self.queue.clear()
             self._cond.notify_all()
             return self._generation
 
     def take(self) -> list[Shown]:
-        """Everything queued for the current generation (the GUI thread drains it)."""
+        """Everything queued for the current generation, and stale stills (the GUI drains it)."""
         with self._cond:
-            items = [s for s in self.queue if s.generation == self._generation]
+            items = [s for s in self.queue if s.generation == self._generation or s.stale]
             self.queue.clear()
             self._cond.notify_all()
             return items
@@ -171,6 +200,7 @@ class FrameWorker:
                     still, self._still = self._still, None
                 play_from = self._play_from
                 until = self._play_until
+                loop_start = self._loop_start
             try:
                 if project is not None:
                     self._open(project, gen)
@@ -181,23 +211,36 @@ class FrameWorker:
                 if still is not None:
                     # A far jump shows its proxy picture at once, then the exact frame.
                     index, lift = still
-                    if self._make(gen, index, playing=False, allow_proxy=True, lift=lift):
-                        self._make(gen, index, playing=False, lift=lift)
+                    soon = 1 if self._scrubbing else None
+                    if self._make(gen, index, False, allow_proxy=True, lift=lift, proxy_after=soon):
+                        current = gen == self._generation
+                        # Mid-drag, a cheap exact frame is still worth making: reading on keeps
+                        # the decoder with a forward drag, so the release finds it there.
+                        if current or self.session.decode_cost(index) <= FOLLOW_FRAMES:
+                            self._make(gen, index, playing=False, lift=lift)
                 elif play_from is not None:
                     self.session.set_busy(True)
                     try:
-                        self._play(gen, play_from, until)
+                        self._play(gen, play_from, until, loop_start)
                     finally:
                         self.session.set_busy(False)
             except Cancelled:
+                self._drop_play(gen)
                 continue
             except CreatorKitError as exc:
-                self.signals.failed.emit(str(exc))
+                self._drop_play(gen)  # or the same error would come back at once, forever
+                self.signals.failed.emit(user_message(exc))
             except Exception as exc:  # a broken frame must not kill the player thread
+                self._drop_play(gen)
                 message = QCoreApplication.translate("Player", "The preview failed: {error}")
                 self.signals.failed.emit(message.replace("{error}", str(exc)))
         if self.session is not None:
             self.session.close()
+
+    def _drop_play(self, gen: int) -> None:
+        with self._cond:
+            if gen == self._generation:
+                self._play_from = None
 
     def _has_work(self) -> bool:
         if self._project is not None or self._still is not None:
@@ -214,7 +257,7 @@ class FrameWorker:
                 project, on_warnings=sig.warnings.emit, on_faces=sig.faces.emit
             )
         except CreatorKitError as exc:
-            sig.failed.emit(str(exc))
+            sig.failed.emit(user_message(exc))
             sig.session_ready.emit(None, gen)
             return
         with self._cond:
@@ -232,11 +275,16 @@ class FrameWorker:
         playing: bool,
         allow_proxy: bool = False,
         lift: int | None = None,
+        proxy_after: int | None = None,
+        virtual: int = -1,
     ) -> bool:
         """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
         session = self.session
         assert session is not None
-        frame = session.frame(index, allow_proxy=allow_proxy, lift=lift)
+        if proxy_after is None:
+            frame = session.frame(index, allow_proxy=allow_proxy, lift=lift)
+        else:
+            frame = session.frame(index, allow_proxy, lift, proxy_after)
         rgb = frame.rgb
         size = self.display_size
         if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:
@@ -246,18 +294,38 @@ class FrameWorker:
         image = to_qimage(rgb)
         with self._cond:
             if gen != self._generation:
-                return False  # a newer request came in: this frame is stale
-            self.queue.append(Shown(gen, frame, image, playing))
+                # A newer request came in: this frame is stale. Seeks made one after another
+                # in one go never show it; a drag (a seek per mouse event) may, so the picture
+                # still moves when frames take longer than the mouse does.
+                if playing or gen in self._unseen or self._stop:
+                    return False
+                self.queue.append(Shown(gen, frame, image, playing, virtual, stale=True))
+            else:
+                self.queue.append(Shown(gen, frame, image, playing, virtual))
+        self.signals.ready.emit()
+        return frame.approximate
         self.signals.ready.emit()
         return frame.approximate
 
-    def _play(self, gen: int, start: int, until: int | None) -> None:
+    def _play(
+        self, gen: int, start: int, until: int | None, loop_start: int | None = None
+    ) -> None:
         session = self.session
         assert session is not None
         end = session.total_frames if until is None else min(until, session.total_frames)
-        index = start
+        looping = loop_start is not None and loop_start < end
+        span = end - loop_start if loop_start is not None else 0
+
+        def actual(v: int) -> int:
+            # Virtual frame numbers run straight on; round a loop they map back into it.
+            if not looping or v < end:
+                return v
+            assert loop_start is not None
+            return loop_start + (v - end) % span
+
+        v = start
         fps = session.fps
-        while index < end:
+        while looping or v < end:
             with self._cond:
                 while (
                     gen == self._generation
@@ -269,16 +337,16 @@ class FrameWorker:
                     return
             # Skip frames whose time has passed: dropping keeps the picture with the sound.
             due = int(self._clock() * fps + 1e-6)
-            if due > index:
-                self.skipped += min(due, end) - index
-                index = due
-                if index >= end:
+            if due > v:
+                self.skipped += (due if looping else min(due, end)) - v
+                v = due
+                if not looping and v >= end:
                     break
-            self._make(gen, index, playing=True)
+            self._make(gen, actual(v), playing=True, virtual=v)
             with self._cond:
                 if gen != self._generation:
                     return
-            index += 1
+            v += 1
         with self._cond:
             if gen == self._generation:
                 self._play_from = None

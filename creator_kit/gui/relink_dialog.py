@@ -30,6 +30,8 @@ from creator_kit.core.model import Project
 from creator_kit.core.relink import MissingFile, fingerprint, missing_files, search
 from creator_kit.gui.app import tr
 
+LRM = "\u200e"
+
 
 class RelinkDialog(QDialog):
     """Lists missing files and where each was found; ``run`` returns the relinked project."""
@@ -72,8 +74,9 @@ class RelinkDialog(QDialog):
 
     def _refresh(self) -> None:
         for i, m in enumerate(self.missing):
-            self.table.setItem(i, 0, QTableWidgetItem(m.path))
-            self.table.setItem(i, 1, QTableWidgetItem(self.found.get(m.path, "—")))
+            # LRM: a path reads left to right even in a right-to-left interface.
+            self.table.setItem(i, 0, QTableWidgetItem(LRM + m.path))
+            self.table.setItem(i, 1, QTableWidgetItem(LRM + self.found.get(m.path, "—")))
         left = sum(1 for m in self.missing if m.path not in self.found)
         self.note.setText(tr("Relink", "{0} file(s) still missing; the project opens anyway "
                                        "and names them.").format(left) if left else

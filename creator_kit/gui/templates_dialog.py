@@ -6,7 +6,7 @@ Run alone: ``python -m creator_kit.gui.templates_dialog``.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,19 +23,23 @@ from PySide6.QtWidgets import (
 from creator_kit.core.errors import CreatorKitError
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.messages import user_message
 
 
 class TemplateDialog(QDialog):
     """Pick a template and fill in its variables."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 thumbnails: dict[str, QImage] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Templates", "Templates"))
+        thumbnails = thumbnails or {}
         self.choice: str | None = None
         layout = QVBoxLayout(self)
         self.gallery = QListWidget()
         self.gallery.setViewMode(QListWidget.ViewMode.IconMode)
         self.gallery.setIconSize(QSize(108, 192))
+        self.gallery.setGridSize(QSize(150, 250))
         self.gallery.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.gallery.setMovement(QListWidget.Movement.Static)
         self.gallery.setWordWrap(True)
@@ -46,7 +50,9 @@ class TemplateDialog(QDialog):
             item = QListWidgetItem(e.title(lang))
             item.setData(256, e.name)
             item.setToolTip(e.description)
-            if e.preview is not None:
+            if e.name in thumbnails:  # a real frame of the template over the project's clip
+                item.setIcon(QIcon(QPixmap.fromImage(thumbnails[e.name])))
+            elif e.preview is not None:
                 item.setIcon(QIcon(QPixmap(str(e.preview))))
             self.gallery.addItem(item)
         self.gallery.currentItemChanged.connect(self._picked)
@@ -85,7 +91,7 @@ class TemplateDialog(QDialog):
         try:
             tpl = find_template(self.choice).template
         except CreatorKitError as exc:
-            self.description.setText(exc.message)
+            self.description.setText(user_message(exc))
             return
         lang = self.language()
         self.description.setText(tpl.description_ar if lang == "ar" else tpl.description_en)

@@ -9,6 +9,7 @@ Run alone: ``python -m creator_kit.gui.timeline project.ckproj``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QTextOption,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -108,12 +110,28 @@ def layout(project: Project) -> tuple[list[Block], float, float]:
     return blocks, clips_end, total
 
 
+def text_direction(text: str) -> Qt.LayoutDirection:
+    """Right to left when the first strong character of ``text`` is Arabic or Hebrew."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return Qt.LayoutDirection.RightToLeft
+        if kind == "L":
+            return Qt.LayoutDirection.LeftToRight
+    return Qt.LayoutDirection.LeftToRight
+
+
 def _label(layer: object) -> str:
     if isinstance(layer, CaptionLayer):
         return layer.text.replace("\n", " ") or tr("Timeline", "Caption")
     name = getattr(layer, "name", None) or getattr(layer, "tip", None)
     if name:
-        return str(name)
+        from creator_kit.graphics import catalogue
+        from creator_kit.gui.app import language
+
+        entries = catalogue.stickers() if hasattr(layer, "name") else catalogue.tip_cards()
+        entry = next((e for e in entries if e.name == name), None)
+        return entry.title(language()) if entry is not None else str(name)
     path = getattr(layer, "path", None)
     if path:
         return Path(path).name
@@ -155,14 +173,15 @@ class TimelineWidget(QWidget):
         self.setToolTip(tr("Timeline", "Drag bars to move them, their ends to stretch them; "
                                        "Ctrl+wheel zooms"))
 
+    def content_height(self) -> int:
+        rows = 1 + max((b.row for b in self.blocks), default=0)
+        return RULER_H + ROW_H * max(rows, 3) + 8
+
     def sizeHint(self) -> QSize:
-        rows = 1 + (len(self.project.layers) + (len(self.project.card.layers)
-                                                if self.project and self.project.card else 0)
-                    if self.project else 0)
-        return QSize(800, RULER_H + ROW_H * max(rows, 3) + 8)
+        return QSize(800, self.content_height())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(200, RULER_H + ROW_H * 3 + 8)
+        return QSize(200, self.content_height())
 
     # -- state --------------------------------------------------------------------------------
     def set_project(self, project: Project | None) -> None:
@@ -267,8 +286,13 @@ class TimelineWidget(QWidget):
                 p.fillRect(QRectF(r.right() - 3, r.top(), 3, r.height()), QColor("#cfe3f7"))
             p.setPen(QColor("#ffffff"))
             text = fm.elidedText(b.label, Qt.TextElideMode.ElideRight, int(r.width()) - 8)
-            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter
-                       | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute, text)
+            # Each label takes its direction from its own first letters (an Arabic caption
+            # reads right to left whatever the interface language), at the bar's start.
+            option = QTextOption(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+                                 | Qt.AlignmentFlag.AlignAbsolute)
+            option.setTextDirection(text_direction(b.label))
+            option.setWrapMode(QTextOption.WrapMode.NoWrap)
+            p.drawText(r.adjusted(4, 0, -4, 0), text, option)
         x = self.t_to_x(self.playhead)
         p.setPen(QPen(QColor("#ff4d4d"), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))

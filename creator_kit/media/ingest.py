@@ -52,7 +52,7 @@ class _Step:
 
 def _video(info: MediaInfo) -> VideoInfo:
     if info.video is None:
-        raise InputError("no video stream", info.path)
+        raise InputError("no video stream", info.path, key="not-a-video")
     return info.video
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from creator_kit.core.files import open_file
+
 # Top-level box types that only an ISO base-media file (MP4, MOV, 3GP...) starts with.
 _LEADING_TYPES = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot"})
 # A 10-minute 4K export has a moov of a few MB; anything far bigger is not worth reading.
@@ -230,10 +232,10 @@ def _parse_trak(buf: bytes, start: int, end: int) -> TrackEdits | None:
 def read_layout(path: str | Path) -> Mp4Layout:
     """Walk the top-level boxes of ``path`` and the edit lists inside its ``moov``.
 
-    Raises :class:`BoxError` for a truncated or inconsistent structure and ``OSError`` when
-    the file cannot be read.
+    Raises :class:`BoxError` for a truncated or inconsistent structure, ``InputError`` when
+    the path is not a readable regular file and ``OSError`` when reading it fails.
     """
-    with open(path, "rb") as f:
+    with open_file(path, "file") as f:
         file_size = os.fstat(f.fileno()).st_size
         boxes = tuple(_iter_file_boxes(f, file_size))
         moov = next((b for b in boxes if b.type == "moov"), None)

@@ -284,11 +284,13 @@ def _layout(path: Path) -> Mp4Layout | None:
             return None
         layout = read_layout(path)
     except BoxError as exc:
-        raise InputError(f"damaged or incomplete MP4/MOV file: {exc}", path) from None
+        raise InputError(f"damaged or incomplete MP4/MOV file: {exc}", path,
+                         key="incomplete-file") from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path) from None
     if layout.moov_offset is None:
-        raise InputError("file is incomplete: it has no moov index (interrupted export?)", path)
+        raise InputError("file is incomplete: it has no moov index (interrupted export?)", path,
+                         key="incomplete-file")
     return layout
 
 
@@ -331,7 +333,7 @@ def measure(path: str | Path) -> MediaFacts:
     layout = _layout(p)
     with _open(p) as container:
         if not container.streams.video:
-            raise InputError("no video stream", p)
+            raise InputError("no video stream", p, key="not-a-video")
         video = container.streams.video[0]
         cc = video.codec_context
         if cc is None:  # PyAV has no codec context for a codec libav does not know

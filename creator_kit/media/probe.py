@@ -138,16 +138,20 @@ def probe(path: str | Path, *, require_video: bool = True) -> MediaInfo:
     head = _read_head(p, text)
     what = _sniff_non_video(head)
     if what is not None:
-        raise InputError(f"not a video file ({what})", text)
+        raise InputError(f"not a video file ({what})", text, key="not-a-video")
     missing = matroska_shortfall(head, size)
     if missing:
         raise InputError(f"file is incomplete: {missing} bytes of its Matroska/WebM segment "
-                         "are missing (the end of the file was cut off)", text)
+                         "are missing (the end of the file was cut off)", text,
+                         key="incomplete-file")
     with contextlib.ExitStack() as stack:
         try:
             container = _open_container(p, stack)
         except av.error.FFmpegError as exc:
-            raise InputError(_open_failure(head, exc), text) from None
+            problem = _open_failure(head, exc)
+            key = ("incomplete-file" if problem.startswith("file is incomplete")
+                   else "not-a-video" if problem.startswith("not a video") else None)
+            raise InputError(problem, text, key=key) from None
         with container:
             return _probe_open(container, text, size, require_video)
 
@@ -157,7 +161,7 @@ def _check_file(p: Path, text: str) -> int:
     try:
         st = check_file(p, "file")
     except InputError as exc:
-        raise InputError(exc.problem, text) from None
+        raise InputError(exc.problem, text, key=exc.key, params=exc.params) from None
     assert st is not None
     if st.st_size == 0:
         raise InputError("file is empty", text)
@@ -168,7 +172,7 @@ def _read_head(p: Path, text: str) -> bytes:
     try:
         return read_head(p, "file", 4096)
     except InputError as exc:
-        raise InputError(exc.problem, text) from None
+        raise InputError(exc.problem, text, key=exc.key, params=exc.params) from None
 
 
 def _open_container(p: Path, stack: contextlib.ExitStack) -> InputContainer:
@@ -266,9 +270,10 @@ def _probe_open(container: InputContainer, text: str, size: int, require_video: 
     fmt = container.format.name
     if fmt.endswith("_pipe") or fmt == "image2":
         kind = "" if fmt == "image2" else f", {fmt.removesuffix('_pipe').upper()}"
-        raise InputError(f"not a video file (it is a still image{kind})", text)
+        raise InputError(f"not a video file (it is a still image{kind})", text,
+                         key="not-a-video")
     if fmt in _SUSPECT_FORMATS:
-        raise InputError("not a video file (unrecognised data)", text)
+        raise InputError("not a video file (unrecognised data)", text, key="not-a-video")
     vstream = _pick_video(container)
     astream = _pick_audio(container)
     # A stream whose codec libav does not know has no codec context at all (a damaged or
@@ -280,9 +285,10 @@ def _probe_open(container: InputContainer, text: str, size: int, require_video: 
         s.codec_context is None for s in container.streams.audio
     )
     if vstream is None and astream is None:
-        raise InputError("not a video file (no picture or sound found in it)", text)
+        raise InputError("not a video file (no picture or sound found in it)", text,
+                         key="not-a-video")
     if vstream is None and require_video:
-        raise InputError("no video stream (it is an audio file)", text)
+        raise InputError("no video stream (it is an audio file)", text, key="not-a-video")
 
     warnings: list[str] = []
     if unknown_audio:
@@ -376,8 +382,10 @@ def _video_info(
     missing, total = _missing_entries(s, size)
     if missing:
         if s.frames and total == s.frames:
-            raise InputError(f"file is incomplete: {missing} of {total} frames are missing", text)
-        raise InputError("file is incomplete: its index points past the end of the file", text)
+            raise InputError(f"file is incomplete: {missing} of {total} frames are missing", text,
+                             key="incomplete-file")
+        raise InputError("file is incomplete: its index points past the end of the file", text,
+                         key="incomplete-file")
 
     frame, stamps = _scan_video(container, s)
     if frame is None:

@@ -18,6 +18,7 @@ import numpy as np
 from creator_kit.core.cancel import CancelToken, ProgressCallback, WarningCallback
 from creator_kit.core.model import AudioSettings, OutputSettings
 from creator_kit.core.presets import get_profile
+from creator_kit.media.preflight import check_file
 from creator_kit.moviepy._clips import clip_name, require_duration, require_size, rgb_frame
 from creator_kit.moviepy.project import ProjectClip
 from creator_kit.render.audio import RATE
@@ -55,8 +56,11 @@ def export(
     :class:`~creator_kit.core.cancel.Progress` values; setting ``cancel`` (a
     :class:`~creator_kit.core.cancel.CancelToken`) stops the export with ``Cancelled``.
     On any error or cancel nothing is left at ``path``, no temporary file remains and no
-    ffmpeg keeps running. A :func:`project_clip` passed unmodified is rendered by the
-    engine directly (faster, and exactly ``creator-kit render``'s output).
+    ffmpeg keeps running. A duration the platform refuses is warned about before drawing,
+    and the written file is checked against the platform's upload rules (``creator-kit
+    check``): every problem goes to ``on_warning`` and into the result's ``warnings``. A
+    :func:`project_clip` passed unmodified is rendered by the engine directly (faster, and
+    exactly ``creator-kit render``'s output, warnings included).
     """
     if isinstance(clip, ProjectClip) and preset is None:
         preset = clip.project.output.preset
@@ -112,7 +116,20 @@ def export(
         normalise=True if normalise is None else normalise,
         loudness_lufs=-14.0 if loudness_lufs is None else loudness_lufs,
     )
-    return export_frames(
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        if on_warning is not None:
+            on_warning(message)
+
+    # Pre-flight: what the platform will refuse is said before minutes of drawing.
+    if not profile.min_duration <= count / rate <= profile.max_duration:
+        warn(
+            f"{name} lasts {count / rate:.2f} s; {profile.title} takes "
+            f"{profile.min_duration:g} to {profile.max_duration:g} s"
+        )
+    result = export_frames(
         frame_at,
         count,
         size,
@@ -128,6 +145,12 @@ def export(
         cancel=cancel,
         what=name,
     )
+    # The written file against the platform's upload rules, as `creator-kit check` reads it.
+    report = check_file(result.path, profile)
+    for v in report.violations:
+        if v.rule != "duration":  # said above, before the render
+            warn(f"{result.path}: {v.message}")
+    return dataclasses.replace(result, warnings=tuple(warnings))
 
 
 def _rate(

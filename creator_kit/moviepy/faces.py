@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+import numpy as np
 from moviepy import Effect
 
 from creator_kit.core.face_settings import MASK_STYLES, FaceMaskSettings
@@ -23,14 +26,16 @@ class FaceMask(Effect):  # type: ignore[misc]
     clip it is applied to, with creator_kit's detector, tracker (stable ids, gaps bridged) and
     smoothing, the first time a frame is asked for. A clip straight from ``VideoFileClip``
     reuses the on-disk analysis cache that ``creator-kit render`` and ``creator-kit faces``
-    share; any other clip is analysed once per effect application. ``tracks`` limits the mask
-    to those track ids (``creator-kit faces`` lists them); ``fade``, ``scale``, ``offset_y``
-    and ``opacity`` are those of ``--face-mask``. Frozen, so one instance serves any number of
-    clips.
+    share; any other clip is analysed from its own frames once and cached by their content
+    (a hash of one picture a second), so running the same script again reuses it. ``tracks``
+    limits the mask to those track ids (``creator-kit faces`` lists them); ``fade``,
+    ``scale``, ``offset_y`` and ``opacity`` are those of ``--face-mask``. Frozen, so one
+    instance serves any number of clips.
     """
 
     style: str = "surgical"
     tracks: tuple[int, ...] | None = None
+    _: KW_ONLY
     fade: float = 0.25
     scale: float = 1.0
     offset_y: float = 0.0
@@ -95,12 +100,17 @@ class _ClipFaces:
             if (cached.width, cached.height) == self.size:
                 return cached
         last = max(0.0, self.duration - 1e-3)
+
+        def frame_at(t: float) -> Any:
+            return self.clip.get_frame(min(t, last))
+
         return analyse_frames(
-            lambda t: self.clip.get_frame(min(t, last)),
+            frame_at,
             width=self.size[0],
             height=self.size[1],
             duration=self.duration,
             source=clip_name(self.clip),
+            cache_id=_fingerprint(frame_at, self.duration),
         )
 
     def source(self) -> FaceMaskSource:
@@ -119,6 +129,22 @@ class _ClipFaces:
         """``frame`` with the masks of the faces at ``t``."""
         sprites = self.source().sprites_at(float(t), self.size)
         return blend_rgb(frame, sprites) if sprites else frame
+
+
+def _fingerprint(frame_at: Callable[[float], Any], duration: float) -> str:
+    """A hash of the clip's pictures, one a second (at most 64): what its analysis is cached by.
+
+    A transformed clip has no file to name it, but the same script run again draws the same
+    pictures, so their content names the analysis. Pictures a second apart that are all
+    identical while the faces between them differ are not something footage does.
+    """
+    count = min(64, max(2, int(duration) + 1))
+    h = hashlib.sha256(f"{duration:.6f}".encode())
+    for k in range(count):
+        picture = np.ascontiguousarray(frame_at(duration * k / (count - 1)))
+        h.update(f"{picture.shape}|{picture.dtype}".encode())
+        h.update(picture.tobytes())
+    return h.hexdigest()
 
 
 def _plain_file(clip: Any, size: tuple[int, int]) -> str | None:

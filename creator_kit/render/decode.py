@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import typing
 from pathlib import Path
@@ -13,6 +14,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from creator_kit.core.errors import InputError, RenderError
+from creator_kit.core.files import check_file
 from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import decode_args, normalise_filters, output_size
 from creator_kit.render.canvas_filters import reframe_graph
@@ -98,8 +100,9 @@ class SegmentDecoder:
         path = seg.clip.source
         # Clips are probed up front but decoded one after another: a source moved or deleted
         # meanwhile gets a message the app can offer to relink, not ffmpeg's stderr.
-        if not Path(path).is_file():
+        if not os.path.lexists(path):
             raise InputError("source file is missing (moved or deleted?)", path)
+        check_file(path, "source file")  # swapped for a FIFO or device meanwhile: refused
         args = decode_args(path, seg.info, plan.fps, start, duration)
         # Two decoder threads: more only queue extra full-size frames behind the pipe (memory)
         # without speeding up a render whose pace the encoder sets.

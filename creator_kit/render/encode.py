@@ -226,7 +226,8 @@ class Encoder:
         if "No space left" in detail or (
             isinstance(self._failure, OSError) and self._failure.errno == errno.ENOSPC
         ):
-            raise OutputError("disk full while writing the video", self.target.parent)
+            raise OutputError("disk full while writing the video", self.target.parent,
+                                  key="disk-full")
         if "File too large" in detail:
             raise OutputError("file too large for this disk or limit", self.target.parent)
         raise RenderError(f"encoding failed: {detail or 'ffmpeg exited with an error'}")

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
-from creator_kit.core.files import describe_mode, os_problem
+from creator_kit.core.files import describe_mode, os_key, os_problem
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
 from creator_kit.render.audio import (
@@ -100,15 +100,16 @@ def check_target(out: Path, overwrite: bool) -> None:
         if not overwrite:
             what = "a symlink" if is_link else "a file"
             raise OutputError(
-                f"output already exists ({what}); use --overwrite to replace it", out
-            )
+                f"output already exists ({what}); use --overwrite to replace it", out,
+                key="output-exists")
     parent = out.parent
     try:
         parent_st = os.stat(parent)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             raise OutputError("output folder does not exist", parent) from None
-        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent) from None
+        raise OutputError(f"cannot use the output folder ({os_problem(exc)})", parent,
+                          key=os_key(exc)) from None
     if not stat.S_ISDIR(parent_st.st_mode):
         raise OutputError("output folder does not exist", parent)
     if not os.access(parent, os.W_OK):
@@ -124,7 +125,8 @@ def _target_stat(out: Path) -> os.stat_result | None:
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
             raise OutputError("output folder does not exist", out.parent) from None
-        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out) from None
+        raise OutputError(f"cannot use the output path ({os_problem(exc)})", out,
+                          key=os_key(exc)) from None
 
 
 def clean_leftovers(folder: Path) -> list[Path]:

@@ -31,7 +31,7 @@ callbacks run on the session's background threads.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -59,7 +59,7 @@ from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import output_size
 from creator_kit.render.audio import RATE, build_audio, normalise_gain
 from creator_kit.render.canvas_filters import fill_crop
-from creator_kit.render.compositor import Frame
+from creator_kit.render.compositor import Compositor, Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
 from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
@@ -68,6 +68,8 @@ from creator_kit.render.yuv import KB, KG, KR
 if TYPE_CHECKING:
     from creator_kit.vision import FaceAnalysis
 
+log = logging.getLogger(__name__)
+
 PREVIEW_WIDTH = 540
 # Starting ffmpeg and its filter graph costs about as much as decoding this many frames.
 _RESTART_FRAMES = 12
@@ -75,7 +77,8 @@ _RESTART_FRAMES = 12
 _READ_AHEAD = 45
 # A seek to one of the very last frames can land past the end of the stream: start earlier.
 _TAIL = 8
-_CACHE_BYTES = 64 * 1024 * 1024
+_CACHE_BYTES = 32 * 1024 * 1024
+_SPRITE_CACHE_BYTES = 12 * 1024 * 1024
 
 Box = tuple[int, int, int, int]  # x, y, w, h in preview canvas pixels
 F64 = npt.NDArray[np.float64]
@@ -151,36 +154,48 @@ def preview_plan(plan: RenderPlan, width: int = PREVIEW_WIDTH) -> RenderPlan:
     return dataclasses.replace(plan, width=w, height=h)
 
 
-@functools.lru_cache(maxsize=64)
-def _keyframes(path: str, mtime: float, size: int) -> tuple[float, ...]:
-    import av
-
-    times: list[float] = []
-    try:
-        with av.open(path) as container:
-            stream = container.streams.video[0]
-            base = float(stream.time_base or 0)
-            start = stream.start_time or 0
-            for packet in container.demux(stream):
-                if packet.is_keyframe and packet.pts is not None:
-                    times.append((packet.pts - start) * base)
-    except (av.error.FFmpegError, IndexError):
-        return ()
-    return tuple(sorted(times))
+_KEYFRAMES: OrderedDict[tuple[str, int, int], tuple[float, ...]] = OrderedDict()
+_KEYFRAMES_LOCK = threading.Lock()
 
 
-def keyframe_times(path: str | Path) -> tuple[float, ...]:
+def keyframe_times(path: str | Path, cancel: CancelToken | None = None) -> tuple[float, ...]:
     """Times (seconds from the stream's start) of the video keyframes of ``path``.
 
     Read from the container's packets without decoding anything; cached per file version.
-    An unreadable file gives an empty tuple (the caller then guesses).
+    An unreadable file gives an empty tuple (the caller then guesses). ``cancel`` stops a
+    long file's scan (raising ``Cancelled``).
     """
     p = str(path)
     try:
         st = os.stat(p)
     except OSError:
         return ()
-    return _keyframes(p, st.st_mtime, st.st_size)
+    key = (p, st.st_mtime_ns, st.st_size)
+    with _KEYFRAMES_LOCK:
+        hit = _KEYFRAMES.get(key)
+    if hit is not None:
+        return hit
+    import av
+
+    times: list[float] = []
+    try:
+        with av.open(p) as container:
+            stream = container.streams.video[0]
+            base = float(stream.time_base or 0)
+            start = stream.start_time or 0
+            for n, packet in enumerate(container.demux(stream)):
+                if cancel is not None and n % 256 == 0:
+                    cancel.raise_if_cancelled()
+                if packet.is_keyframe and packet.pts is not None:
+                    times.append((packet.pts - start) * base)
+    except (av.error.FFmpegError, IndexError):
+        return ()
+    result = tuple(sorted(times))
+    with _KEYFRAMES_LOCK:
+        _KEYFRAMES[key] = result
+        while len(_KEYFRAMES) > 64:
+            _KEYFRAMES.popitem(last=False)
+    return result
 
 
 class _PictureCache:
@@ -421,13 +436,23 @@ class PreviewSession:
                 if not self._cancel.cancelled:
                     self._render_warnings.append(str(exc))
                     self._report_warnings()
+            except Exception as exc:  # a helper pass must never take the preview down
+                if not self._cancel.cancelled:
+                    log.warning("preview %s failed", target.__name__, exc_info=True)
+                    self._render_warnings.append(f"preview: {target.__name__.strip('_')} "
+                                                 f"failed ({exc})")
+                    self._report_warnings()
 
         return run
 
     def _make_renderer(self) -> Renderer:
         self._render_warnings = []
         self._mappings: dict[int, Callable[[F64, float], F64]] = {}
-        return Renderer(self.plan, self._note_warning, self._faces)
+        renderer = Renderer(self.plan, self._note_warning, self._faces)
+        # Sprites are a quarter of export's size here, and a face mask makes a new one every
+        # frame: a smaller conversion cache holds the same captions and stickers.
+        renderer.compositor = Compositor(cache_bytes=_SPRITE_CACHE_BYTES)
+        return renderer
 
     def _note_warning(self, message: str) -> None:
         # Called while layers are prepared and whenever drawing meets a new problem (a cue
@@ -548,7 +573,7 @@ class PreviewSession:
     def _index_keyframes(self) -> None:
         for seg in self.plan.segments:
             self._cancel.raise_if_cancelled()
-            self._keyframes[seg.index] = keyframe_times(seg.clip.source)
+            self._keyframes[seg.index] = keyframe_times(seg.clip.source, self._cancel)
 
     # ------------------------------------------------------------------ frames
 
@@ -573,7 +598,30 @@ class PreviewSession:
         before = kf[max(i, 0)]
         return _RESTART_FRAMES + max(0, int((t - before) * self.plan.fps))
 
-    def _picture(self, seg: Segment, local: int, allow_proxy: bool = False) -> Frame:
+    def decode_cost(self, index: int) -> int:
+        """About how many frames must be decoded to show timeline frame ``index`` exactly.
+
+        0 when its picture is decoded already (cached or the decoder's current one).
+        """
+        with self._lock:
+            index = min(max(index, 0), self.plan.total_frames - 1)
+            seg = self.plan.segment_at(index)
+            if seg is None or self._closed:
+                return 0
+            local = min(index - seg.first_frame, seg.src_frames - 1)
+            if self._decoded_at == (seg.index, local):
+                return 0
+            if _PICTURES.get((self._proxy_key(seg), local)) is not None:
+                return 0
+            restart = self._restart_cost(seg, local)
+            dec = self._decoder
+            if dec is not None and dec.seg.index == seg.index and dec.position <= local:
+                return min(restart, local - dec.position + 1)
+            return restart
+
+    def _picture(
+        self, seg: Segment, local: int, allow_proxy: bool = False, proxy_after: int = _PROXY_AFTER
+    ) -> Frame:
         """The decoded picture (before layers) of ``seg`` at ``local`` frames in.
 
         With ``allow_proxy``, a picture that is far to decode comes from the jump proxies
@@ -593,7 +641,8 @@ class PreviewSession:
             if dec is not None and dec.seg.index == seg.index and dec.position <= local
             else None
         )
-        if allow_proxy and min(restart, read_on if read_on is not None else restart) > _PROXY_AFTER:
+        cost = min(restart, read_on if read_on is not None else restart)
+        if allow_proxy and cost > proxy_after:
             proxy = self._proxy_picture(seg, local)
             if proxy is not None:
                 self._approximate = True
@@ -613,14 +662,20 @@ class PreviewSession:
         return self._decoded
 
     def frame(
-        self, index: int, allow_proxy: bool = False, lift: int | None = None
+        self,
+        index: int,
+        allow_proxy: bool = False,
+        lift: int | None = None,
+        proxy_after: int = _PROXY_AFTER,
     ) -> PreviewFrame:
         """The composited frame at timeline ``index`` with its layer and face boxes.
 
         ``allow_proxy`` lets a picture that would take long to decode come from the jump
         proxies (the frame is then marked ``approximate``; ask again without it for the
-        exact one). ``lift`` leaves that layer out of the picture and hands it over
-        separately (``PreviewFrame.lifted``), so a player can move it live while dragging.
+        exact one) when more than ``proxy_after`` frames would have to be decoded for it (a
+        scrubbing player asks for proxies sooner). ``lift`` leaves that layer out of the
+        picture and hands it over separately (``PreviewFrame.lifted``), so a player can move
+        it live while dragging.
         """
         with self._lock:
             if self._closed:
@@ -630,7 +685,8 @@ class PreviewSession:
             seg = plan.segment_at(index)
             self._approximate = False
             if seg is not None:
-                out = self._picture(seg, index - seg.first_frame, allow_proxy).copy()
+                local = index - seg.first_frame
+                out = self._picture(seg, local, allow_proxy, proxy_after).copy()
             else:
                 last = None
                 card = plan.project.card

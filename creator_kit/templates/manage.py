@@ -98,7 +98,8 @@ def export_pack(template: str | LoadedTemplate, out: str | Path, *, overwrite: b
     if target.is_dir():
         raise OutputError("output path is a folder", target)
     if os.path.lexists(target) and not overwrite:
-        raise OutputError("output already exists; use --overwrite to replace it", target)
+        raise OutputError("output already exists; use --overwrite to replace it", target,
+                          key="output-exists")
     if not target.parent.is_dir():
         raise OutputError("output folder does not exist", target.parent)
     files = pack_files(loaded.folder)

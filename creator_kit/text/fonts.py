@@ -72,6 +72,12 @@ _lock = threading.RLock()
 _registered = False
 _problems: list[str] = []
 _user_fonts: dict[str, str] = {}  # resolved path -> family
+# QRawFont objects are cached per thread: Qt's font engines belong to the thread that made
+# them and die with it, so a raw font made on the editor's preview thread reports no glyphs
+# at all once that thread has ended. ``_raw_generation`` invalidates every thread's cache
+# when a font is registered.
+_raw_local = threading.local()
+_raw_generation = 0
 _chains: dict[str, tuple[str, ...]] = {}  # cleared whenever a font is registered
 _system_tried: set[str] = set()  # casefolded families looked up among installed fonts
 
@@ -118,12 +124,14 @@ def ensure_fonts() -> tuple[str, ...]:
 
 def load_font_file(path: str | Path) -> str:
     """Register a user's TTF/OTF file and return its family; :class:`InputError` if unusable."""
+    global _raw_generation
     ensure_fonts()
     key = str(Path(path).resolve())
     with _lock:
         if key not in _user_fonts:
             _user_fonts[key] = _add_font_file(Path(path))
             _chains.clear()
+            _raw_generation += 1
         return _user_fonts[key]
 
 
@@ -133,6 +141,7 @@ def has_family(family: str) -> bool:
     An installed family hidden from Qt (see the module docstring) is loaded from its file
     the first time it is asked for.
     """
+    global _raw_generation
     ensure_fonts()
     if QFontDatabase.hasFamily(family):
         return True
@@ -151,6 +160,7 @@ def has_family(family: str) -> bool:
             log.warning("%s", exc.message)
             return False
         _chains.clear()
+        _raw_generation += 1  # every thread's raw-font cache, as load_font_file does
     return bool(QFontDatabase.hasFamily(family))
 
 
@@ -231,21 +241,29 @@ def font_chain(family: str) -> tuple[str, ...]:
         return _chains[family]
 
 
+def _raw_cache() -> dict[str, QRawFont]:
+    cache: dict[str, QRawFont] | None = getattr(_raw_local, "fonts", None)
+    if cache is None or getattr(_raw_local, "generation", -1) != _raw_generation:
+        cache = _raw_local.fonts = {}
+        _raw_local.generation = _raw_generation
+    return cache
+
+
 def _raw_font(family: str) -> QRawFont | None:
-    # Made afresh each time, not cached: a QRawFont kept across a change of the application
-    # font (the editor sets one) can point at a font engine Qt has since freed, and reading
-    # its tables then crashes the process.
     with _lock:
-        if not has_family(family):
-            return None
-        font = QFont()
-        font.setFamilies([family])
-        font.setPixelSize(32)
-        raw = QRawFont.fromFont(font)
-        # fromFont may hand back a substitute when the family lacks a style; check the name.
-        if not raw.isValid() or raw.familyName().casefold() != family.casefold():
-            return None
-        return raw
+        raw_cache = _raw_cache()
+        if family not in raw_cache:
+            if not has_family(family):
+                return None
+            font = QFont()
+            font.setFamilies([family])
+            font.setPixelSize(32)
+            raw = QRawFont.fromFont(font)
+            # fromFont may hand back a substitute when the family lacks a style; check the name.
+            if not raw.isValid() or raw.familyName().casefold() != family.casefold():
+                return None
+            raw_cache[family] = raw
+        return raw_cache[family]
 
 
 def _needs_glyph(ch: str) -> bool:

@@ -762,7 +762,7 @@ def save_subs(
     if kind is None:
         raise InputError("unknown subtitle format; use a .srt, .vtt or .ass name", p)
     if (p.exists() or p.is_symlink()) and not overwrite:
-        raise OutputError("already exists; pass --overwrite to replace it", p)
+        raise OutputError("already exists; pass --overwrite to replace it", p, key="output-exists")
     text = dumps_subs(cues, kind, style=style)
     atomic_write(p, text, what="subtitle file", overwrite=overwrite)
     return p

@@ -4,7 +4,8 @@
 on each analysed frame, links the detections into tracks and smooths them. The result, a
 :class:`FaceAnalysis`, answers :meth:`FaceAnalysis.faces_at` for any time by interpolating
 between analysed frames, in the source's displayed pixels. It is cached as JSON per source
-file and settings, so a preview and every later render reuse it.
+file and settings, so a preview and every later render reuse it; the cache is trimmed to the
+user's limit (``core.settings``), least recently used first (``core.cache``).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import numpy as np
 import numpy.typing as npt
 
 from creator_kit.core.atomic import atomic_write
+from creator_kit.core.cache import cache_root, touch, trim_cache
 from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
-from creator_kit.core.files import check_file, open_file
-from creator_kit.core.user_dirs import user_cache_dir
+from creator_kit.core.files import check_file, open_file, read_file
+from creator_kit.core.settings import load_settings
 from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
@@ -283,6 +285,7 @@ def analyse(
     if use_cache:
         cached = _load_cache(cache_file, key.identity)
         if cached is not None:
+            touch(cache_file)  # recently used: trimmed last
             if on_progress:
                 on_progress(Progress("faces", 1.0, 0.0))
             return cached
@@ -291,6 +294,10 @@ def analyse(
     result = _run(p, info, rate, max_side, cancel, on_progress)
     if use_cache:
         _save_cache(cache_file, key.identity, result)
+        # The cache is capped by the user's setting; the entry just written is the newest, so
+        # it is the last to go. move_corrupt=False: a bad settings file is reported by the app.
+        limit = load_settings(move_corrupt=False).settings.cache_limit_mb
+        trim_cache(limit * 1024**2)
     return result
 
 
@@ -321,14 +328,28 @@ def analyse_frames(
     max_side: int = 640,
     cancel: CancelToken | None = None,
     on_progress: ProgressFn | None = None,
+    cache_id: str | None = None,
 ) -> FaceAnalysis:
-    """Find and track the faces in pictures made by other code (not cached).
+    """Find and track the faces in pictures made by other code.
 
     ``frame_at(t)`` returns the (h, w, 3) RGB picture at ``t`` seconds for ``0 <= t <
     duration``; it is sampled ``rate`` times a second and scaled down like :func:`analyse`'s
     frames, and the same detector, tracker and smoothing run on it. Boxes are in the
     pictures' own ``width`` x ``height`` pixels; ``source`` names them in notices.
+    ``cache_id``, when given, names the pictures (the caller vouches that the same id means
+    the same pictures, a content hash say): the result is kept in the same cache folder as
+    :func:`analyse`'s and reused next time.
     """
+    cache_file: Path | None = None
+    identity = ""
+    if cache_id is not None:
+        settings = f"v{ANALYSIS_VERSION}|{rate:g}|{max_side}|{DETECT_THRESHOLD:g}"
+        identity = f"frames|{cache_id}|{width}x{height}|{duration:.6f}|{settings}"
+        name = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        cache_file = cache_dir() / f"frames-{name}.json"
+        cached = _load_cache(cache_file, identity)
+        if cached is not None:
+            return cached
     scale = min(1.0, max_side / max(width, height))
     aw = max(2, round(width * scale / 2) * 2)
     ah = max(2, round(height * scale / 2) * 2)
@@ -342,9 +363,12 @@ def analyse_frames(
                 rgb = np.asarray(cv2.resize(rgb, (aw, ah), interpolation=cv2.INTER_AREA))
             yield t, rgb
 
-    return _analyse_stream(
+    result = _analyse_stream(
         frames(), source, width, height, (aw, ah), duration, rate, max_side, cancel, on_progress
     )
+    if cache_file is not None:
+        _save_cache(cache_file, identity, result)
+    return result
 
 
 def _analyse_stream(
@@ -493,8 +517,8 @@ def _prefetch(frames: Iterator[tuple[float, Any]], depth: int = 4) -> Iterator[t
 
 
 def cache_dir() -> Path:
-    """Where analyses are cached: ``$CREATOR_KIT_CACHE_DIR/faces`` or the user cache dir."""
-    return user_cache_dir() / "faces"
+    """Where analyses are cached: ``faces/`` in the cache folder (:func:`core.cache.cache_root`)."""
+    return cache_root() / "faces"
 
 
 @dataclass(frozen=True)
@@ -517,14 +541,19 @@ def _cache_key(p: Path, rate: float, max_side: int) -> _Key:
     return _Key(name, h.hexdigest())
 
 
+# A cached analysis is a few hundred kilobytes even for a long clip.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+
 def _load_cache(path: Path, identity: str) -> FaceAnalysis | None:
     """The cached analysis if the file is there, readable and matches; otherwise ``None``."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # The guarded reader: a FIFO or device planted in the cache folder is not read.
+        data = json.loads(read_file(path, "face analysis cache", MAX_CACHE_BYTES).decode("utf-8"))
         if not isinstance(data, dict) or data.get("identity") != identity:
             return None
         return FaceAnalysis.from_data(data.get("analysis"))
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+    except (InputError, OSError, ValueError, UnicodeDecodeError, RecursionError):
         # A corrupt or foreign cache file is not an error: it is rebuilt.
         return None
 

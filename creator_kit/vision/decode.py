@@ -40,7 +40,7 @@ def video_info(path: str | Path) -> VideoInfo:
     try:
         with av.open(str(p), metadata_errors="replace") as container:
             if not container.streams.video:
-                raise InputError("no video stream", p)
+                raise InputError("no video stream", p, key="not-a-video")
             stream = container.streams.video[0]
             if stream.codec_context is None:  # a codec libav does not know
                 raise InputError("the video stream uses a codec libav does not know; it "

@@ -1,0 +1,150 @@
+"""The editor: window shown time, memory with the sample open, event-loop stalls.
+
+Measured on the sample project (``scripts/make_gui_sample.py``: the maskup template on the
+8 s sample selfie with face reframe, a tracked mask, caption, sticker, tip card and end card).
+Prints, each with a baseline measured in the same run:
+
+* window shown: seconds from the ``creator-kit gui sample.ckproj`` command to the window's
+  first paint (median of 3), against a bare PySide6 window started the same way
+  (target <= 1.5 s);
+* memory: resident memory of the editor process once the first frame is shown and face
+  analysis is done, against the bare window (target <= 500 MB);
+* event-loop stalls: the longest gap between ticks of a 5 ms timer on the GUI thread while
+  face analysis runs in the background, and while an export runs (a child process), against
+  the idle loop (target: never blocked > 100 ms).
+
+    python benchmarks/bench_editor.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BARE = (
+    "import time, psutil\n"
+    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "app = QApplication([])\n"
+    "w = QMainWindow(); w.resize(1600, 1000); w.show(); app.processEvents(); w.repaint()\n"
+    "me = psutil.Process()\n"
+    "print(f'shown {time.time() - me.create_time():.3f}', flush=True)\n"
+    "print(f'rss {me.memory_info().rss}', flush=True)\n"
+)
+
+
+def run_probe(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    values = {}
+    for line in out.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        if key in ("shown", "rss"):
+            values[key] = float(value)
+    if "shown" not in values:
+        raise SystemExit(f"probe failed: {cmd}\n{out.stderr[-2000:]}")
+    return values
+
+
+def stalls(seconds_or_until, interval_ms: int = 5) -> tuple[float, float]:
+    """Longest and 99th-percentile gap (ms) between timer ticks until the condition."""
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+
+    app = QCoreApplication.instance()
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(tick)
+    timer.start()
+    start = time.monotonic()
+    while True:
+        app.processEvents()
+        time.sleep(0.001)
+        if callable(seconds_or_until):
+            if seconds_or_until() or time.monotonic() - start > 600:
+                break
+        elif time.monotonic() - start > seconds_or_until:
+            break
+    timer.stop()
+    gaps.sort()
+    return gaps[-1], gaps[int(len(gaps) * 0.99) - 1]
+
+
+def main() -> int:
+    from scripts.make_gui_sample import sample_project
+
+    project = sample_project()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    with tempfile.TemporaryDirectory() as tmp:
+        env["CREATOR_KIT_DATA_DIR"] = str(Path(tmp) / "data")
+        gui = [sys.executable, "-m", "creator_kit.cli", "gui", str(project)]
+        shown = [run_probe(gui, dict(env, CREATOR_KIT_GUI_PROBE="shown"))["shown"]
+                 for _ in range(3)]
+        bare = [run_probe([sys.executable, "-c", BARE], env) for _ in range(3)]
+        bare_shown = statistics.median(b["shown"] for b in bare)
+        settled = run_probe(gui, dict(env, CREATOR_KIT_GUI_PROBE="settled",
+                                      CREATOR_KIT_CACHE_DIR=str(Path(tmp) / "cache")))
+        med = statistics.median(shown)
+        print(f"window shown: {med:.2f} s (runs {', '.join(f'{s:.2f}' for s in shown)}); "
+              f"bare PySide6 window {bare_shown:.2f} s; ratio {med / bare_shown:.1f}x "
+              f"(target <= 1.5 s)")
+        rss = settled["rss"] / 1e6
+        bare_rss = statistics.median(b["rss"] for b in bare) / 1e6
+        print(f"memory with the sample open: {rss:.0f} MB; bare window {bare_rss:.0f} MB; "
+              f"ratio {rss / bare_rss:.1f}x (target <= 500 MB)")
+
+        # Stalls, in this process: the real window, a cold face cache, then an export.
+        os.environ["CREATOR_KIT_CACHE_DIR"] = str(Path(tmp) / "cache2")
+        os.environ["CREATOR_KIT_DATA_DIR"] = str(Path(tmp) / "data2")
+        from creator_kit.gui.app import make_app
+        from creator_kit.gui.main_window import MainWindow
+
+        make_app("en")
+        idle_max, idle_p99 = stalls(3.0)
+        w = MainWindow(autosave=False, recovery=False)
+        w.resize(1600, 1000)
+        w.show()
+        w.open_project(project)
+
+        def faces_done() -> bool:
+            s = w.player.session()
+            return s is not None and bool(s.faces_ready)
+
+        t0 = time.monotonic()
+        faces_max, faces_p99 = stalls(faces_done)
+        faces_s = time.monotonic() - t0
+        out = Path(tmp) / "export.mp4"
+        job = w.jobs.add(w.project, out, overwrite=False)
+        t0 = time.monotonic()
+        export_max, export_p99 = stalls(lambda: job.status in ("done", "failed", "cancelled"))
+        export_s = time.monotonic() - t0
+        print(f"event loop idle: longest gap {idle_max:.0f} ms, p99 {idle_p99:.0f} ms")
+        print(f"during face analysis ({faces_s:.1f} s): longest gap {faces_max:.0f} ms, "
+              f"p99 {faces_p99:.0f} ms; ratio to idle {faces_max / idle_max:.1f}x "
+              f"(target: never > 100 ms)")
+        print(f"during export ({export_s:.1f} s, {job.status}): longest gap {export_max:.0f} ms, "
+              f"p99 {export_p99:.0f} ms; ratio to idle {export_max / idle_max:.1f}x")
+        w.model.document = None
+        w.close()
+    sys.stdout.flush()
+    os._exit(0)  # see creator_kit.gui.launch._exit_now: no interpreter teardown under Qt
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
