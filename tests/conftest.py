@@ -62,6 +62,10 @@ def private_user_folders(
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("CREATOR_KIT_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(base / "data"))
+    # What Qt and other libraries keep per user on Linux (the editor's QSettings, audio
+    # client state) goes to the test's folders too.
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(base / name.lower()))
     yield
 
 
