@@ -18,14 +18,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# One sampler for every benchmark: bench_render's (this folder is on sys.path when run).
+from bench_render import run_measured  # noqa: E402
 
 from scripts.make_sample import make_selfie  # noqa: E402
 
@@ -44,42 +43,6 @@ VARIANTS: dict[str, tuple[list[str], bool]] = {
     "face_fresh": (["render", *FACE], True),
     "analysis": (["faces"], True),
 }
-
-
-def peak_rss(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MB summed over it and its children)."""
-    start = time.perf_counter()
-    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = 0.0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            try:
-                procs = [proc, *proc.children(recursive=True)]
-                total = 0
-                for p in procs:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                peak = max(peak, total / 1e6)
-            except psutil.Error:
-                pass
-            stop.wait(0.02)
-
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    _, err = proc.communicate()
-    elapsed = time.perf_counter() - start
-    stop.set()
-    t.join()
-    if proc.returncode != 0:
-        raise SystemExit(
-            f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}"
-        )
-    return elapsed, peak
 
 
 def command(args: list[str], clip: Path, out: Path) -> list[str]:
@@ -105,7 +68,7 @@ def measure(clip: Path, work: Path, only: str | None) -> dict[str, float]:
         run_env = env
         if fresh:
             run_env = {**env, "CREATOR_KIT_CACHE_DIR": tempfile.mkdtemp(dir=work)}
-        _, peak = peak_rss(command(args, clip, work / f"{clip.stem}-{name}.mp4"), run_env)
+        _, peak = run_measured(command(args, clip, work / f"{clip.stem}-{name}.mp4"), run_env)
         results[name] = peak
     return results
 

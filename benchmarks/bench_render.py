@@ -52,10 +52,14 @@ CAPTION_LINES = (
 )
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MB of the process and its children)."""
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MB of the process and its children).
+
+    The whole tree is sampled every 20 ms; a child that ends between the listing and the
+    read is skipped rather than losing the whole sample (which would hide the others).
+    """
     start = time.perf_counter()
-    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0.0
     stop = threading.Event()
 
@@ -63,12 +67,16 @@ def run_measured(cmd: list[str]) -> tuple[float, float]:
         nonlocal peak
         while not stop.is_set():
             try:
-                procs = [proc, *proc.children(recursive=True)]
-                rss = sum(p.memory_info().rss for p in procs if p.is_running())
-                peak = max(peak, rss / 1e6)
+                total = 0
+                for p in [proc, *proc.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak = max(peak, total / 1e6)
             except psutil.Error:
                 pass
-            stop.wait(0.05)
+            stop.wait(0.02)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
