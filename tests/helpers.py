@@ -235,3 +235,28 @@ def ffmpeg_children(folder: Path | None = None) -> list[psutil.Process]:
 def leftovers(folder: Path) -> list[str]:
     """Temporary export files (``.ck-`` names) left in ``folder``."""
     return [p.name for p in folder.iterdir() if ".ck-" in p.name]
+
+
+# A quick template for batch tests: one caption naming the country, ultrafast x264, no
+# loudness pass, so a row renders in a fraction of a second.
+FAST_TEMPLATE = {
+    "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",
+    "variables": [{"name": "creator", "default": ""}, {"name": "country"}],
+    "overlays": [{"kind": "caption", "text": "{country}", "start": 0.0}],
+    "defaults": {"output": {"x264_preset": "ultrafast"}, "audio": {"normalise": False}},
+}
+
+
+def fast_template_data_dir(tmp_path: Path) -> Path:
+    """A private user data folder under ``tmp_path`` holding the template ``fast``.
+
+    Point ``CREATOR_KIT_DATA_DIR`` at it (in this process or a child's environment).
+    """
+    import json
+
+    d = tmp_path / "userdata"
+    folder = d / "templates" / "fast"
+    folder.mkdir(parents=True)
+    (folder / "template.json").write_text(json.dumps(FAST_TEMPLATE, ensure_ascii=False),
+                                          encoding="utf-8")
+    return d

@@ -21,28 +21,19 @@ from creator_kit.cli.main import main
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import Cancelled, InputError
 from creator_kit.core.model import CaptionLayer
+from tests.helpers import fast_template_data_dir
 from tests.mediagen import make_clip
 from tests.videoread import frame_count, stream_facts
 
 # Renders or decodes real clips: seconds per test (make test-quick leaves these out).
 pytestmark = pytest.mark.slow
 
-FAST_TEMPLATE = {
-    "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",
-    "variables": [{"name": "creator", "default": ""}, {"name": "country"}],
-    "overlays": [{"kind": "caption", "text": "{country}", "start": 0.0}],
-    "defaults": {"output": {"x264_preset": "ultrafast"}, "audio": {"normalise": False}},
-}
 
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private user folder holding a quick test template ``fast``."""
-    d = tmp_path / "userdata"
-    folder = d / "templates" / "fast"
-    folder.mkdir(parents=True)
-    (folder / "template.json").write_text(json.dumps(FAST_TEMPLATE, ensure_ascii=False),
-                                          encoding="utf-8")
+    d = fast_template_data_dir(tmp_path)
     monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(d))
     return d
 

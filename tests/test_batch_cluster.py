@@ -23,6 +23,7 @@ import pytest
 from creator_kit.batch.cluster import parse_cluster
 from creator_kit.core.errors import InputError
 from creator_kit.media.preflight import check_file
+from tests.helpers import fast_template_data_dir
 from tests.mediagen import make_clip
 from tests.videoread import frame_count
 
@@ -32,12 +33,6 @@ pytestmark = pytest.mark.slow
 pytest.importorskip("distributed", reason="creator-kit[cluster] is part of the dev extra")
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST_TEMPLATE = {
-    "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",
-    "variables": [{"name": "country"}],
-    "overlays": [{"kind": "caption", "text": "{country}", "start": 0.0}],
-    "defaults": {"output": {"x264_preset": "ultrafast"}, "audio": {"normalise": False}},
-}
 FPS = 30
 
 
@@ -139,11 +134,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskCluster]:
 @pytest.fixture()
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private user folder holding the quick test template ``fast`` (here and in children)."""
-    d = tmp_path / "userdata"
-    folder = d / "templates" / "fast"
-    folder.mkdir(parents=True)
-    (folder / "template.json").write_text(json.dumps(FAST_TEMPLATE, ensure_ascii=False),
-                                          encoding="utf-8")
+    d = fast_template_data_dir(tmp_path)
     monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(d))
     return d
 

@@ -20,28 +20,19 @@ from creator_kit.batch import plan_batch, run_batch
 from creator_kit.batch.runner import csv_cell
 from creator_kit.core.errors import OutputError
 from creator_kit.core.paths import confine
+from tests.helpers import fast_template_data_dir
 from tests.mediagen import make_clip
 
 # Renders or decodes real clips: seconds per test (make test-quick leaves these out).
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST_TEMPLATE = {
-    "schema_version": 1, "name": "fast", "title_ar": "سريع", "title_en": "Fast",
-    "variables": [{"name": "country"}],
-    "overlays": [{"kind": "caption", "text": "{country}", "start": 0.0}],
-    "defaults": {"output": {"x264_preset": "ultrafast"}, "audio": {"normalise": False}},
-}
 
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private user folder holding the quick test template ``fast``."""
-    d = tmp_path / "userdata"
-    folder = d / "templates" / "fast"
-    folder.mkdir(parents=True)
-    (folder / "template.json").write_text(json.dumps(FAST_TEMPLATE, ensure_ascii=False),
-                                          encoding="utf-8")
+    d = fast_template_data_dir(tmp_path)
     monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(d))
     return d
 
