@@ -1148,6 +1148,21 @@
     </message>
 </context>
 <context>
+    <name>Numbers</name>
+    <message>
+        <source>{0} KB</source>
+        <translation>{0} كيلوبايت</translation>
+    </message>
+    <message>
+        <source>{0} MB</source>
+        <translation>{0} ميجابايت</translation>
+    </message>
+    <message>
+        <source>{0} GB</source>
+        <translation>{0} جيجابايت</translation>
+    </message>
+</context>
+<context>
     <name>Player</name>
     <message>
         <source>The audio output is not playing: going on without sound, timed by the system clock.</source>
