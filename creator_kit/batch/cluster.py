@@ -70,6 +70,7 @@ from creator_kit.batch.executors import (
 from creator_kit.core.atomic import atomic_write
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import InputError, OutputError
+from creator_kit.core.files import open_file
 
 FileMode = Literal["shared", "send"]
 # Attempts a row may take when its workers keep getting lost (local:N sets the scheduler's
@@ -489,6 +490,9 @@ class DaskExecutor(RowExecutor):
                 files = {p: self._scatter(p) for p in project_paths(task.project)}
                 for p in files:
                     self._uses[p] = self._uses.get(p, 0) + 1
+            except InputError as exc:
+                self._queue.put(("outcome", RowOutcome(task.row, "failed", str(exc))))
+                return
             except OSError as exc:
                 self._queue.put(("outcome", RowOutcome(
                     task.row, "failed", f"cannot read {exc.filename} to send it to the "
@@ -505,7 +509,8 @@ class DaskExecutor(RowExecutor):
     def _scatter(self, path: str) -> Any:
         hit = self._scattered.get(path)
         if hit is None:
-            with open(path, "rb") as fh:
+            # The guarded reader: a FIFO or device named by a sheet never blocks the batch.
+            with open_file(path, "file to send") as fh:
                 data = fh.read()
             hit = self.client.scatter(data, hash=True)
             self._scattered[path] = hit
