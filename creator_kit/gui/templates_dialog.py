@@ -95,11 +95,12 @@ class TemplateDialog(QDialog):
             return
         lang = self.language()
         self.description.setText(tpl.description_ar if lang == "ar" else tpl.description_en)
+        ui = language()  # labels follow the interface; the template's language is `lang`
         for v in tpl.variables:
             edit = QLineEdit(v.default or "")
-            edit.setToolTip(v.description)
-            edit.setPlaceholderText(v.description)
-            self.form.addRow(v.name, edit)
+            edit.setToolTip(v.help(ui))
+            edit.setPlaceholderText(v.help(ui))
+            self.form.addRow(v.label(ui), edit)
             self.fields[v.name] = edit
 
     def values(self) -> dict[str, str]:
