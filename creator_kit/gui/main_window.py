@@ -387,13 +387,9 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip("\n".join(warnings))
 
     def _faces_progress(self, fraction: float) -> None:
-        was_running = self.faces_bar.isVisible()
+        # The player redraws its frame with the faces by itself when they arrive.
         self.faces_bar.setVisible(fraction < 1.0)
         self.faces_bar.setValue(int(fraction * 100))
-        if fraction >= 1.0 and was_running and not self.player.is_playing():
-            # Face reframe and the mask change the picture itself: ask again for the frame
-            # on screen, which was made before the faces were known.
-            self.player.seek(self.player.position())
 
     def _overlays_changed(self) -> None:
         safe = self.project.output.preset if self.project and self.safe_btn.isChecked() else None
