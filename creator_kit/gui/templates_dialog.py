@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from creator_kit.core.errors import CreatorKitError
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.bidi import with_isolated_tags
 from creator_kit.gui.messages import user_message
 
 
@@ -98,8 +99,9 @@ class TemplateDialog(QDialog):
         ui = language()  # labels follow the interface; the template's language is `lang`
         for v in tpl.variables:
             edit = QLineEdit(v.default or "")
-            edit.setToolTip(v.help(ui))
-            edit.setPlaceholderText(v.help(ui))
+            hint = with_isolated_tags(v.help(ui))  # "(e.g. @salma)" keeps its "@" in Arabic
+            edit.setToolTip(hint)
+            edit.setPlaceholderText(hint)
             self.form.addRow(v.label(ui), edit)
             self.fields[v.name] = edit
 
