@@ -479,3 +479,32 @@ def test_batch_problems_are_translated_by_key(qtbot, arabic, tmp_path, landscape
     # The engine's own English line stays available (the CLI's contract) as the tooltip.
     assert "source file not found" in panel.table.item(0, 2).toolTip() or \
         "source file not found" in panel.table.item(1, 2).toolTip()
+
+
+def test_language_comes_from_the_flag_then_the_settings_then_the_system():
+    from creator_kit.core.settings import Settings
+
+    assert gui_app.interface_language(None, Settings(language="ar")) == "ar"
+    assert gui_app.interface_language("en", Settings(language="ar")) == "en"
+    assert gui_app.interface_language(None, Settings()) == gui_app.system_language()
+
+
+def test_cue_times_are_shown_and_typed_in_eastern_digits(qtbot, arabic):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from creator_kit.core.captions import Cue
+    from creator_kit.core.model import CaptionLayer
+    from creator_kit.gui.inspector import CaptionPage
+
+    project = Project(clips=(ClipRef("clip.mp4"),), layers=(CaptionLayer(
+        id="caption-1", cues=(Cue(1.5, 3.0, "مرحبا"),)),))
+    page = CaptionPage()
+    qtbot.addWidget(page)
+    page.load(project, "caption-1")
+    assert page.cues.item(0, 0).text() == "١٫٥٠" and page.cues.item(0, 1).text() == "٣٫٠٠"
+    suffixes = {w.suffix() for w in page.findChildren(QDoubleSpinBox)}
+    assert " ث" in suffixes and " s" not in suffixes  # seconds, in Arabic
+    seen: list[Project] = []
+    page.edit_requested.connect(lambda text, fn, key: seen.append(fn(project)))
+    page.cues.item(0, 0).setText("٢٫٥")
+    assert seen[-1].layers[0].cues[0].start == 2.5
