@@ -52,7 +52,7 @@ def run_probe(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
                             stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:
-        key, _, value = line.partition(" ")
+        key, _, value = line.strip().partition(" ")
         if key == "shown" and "shown" not in values:
             values["shown"] = time.monotonic() - start
         elif key == "rss":
