@@ -88,8 +88,10 @@ def take_screenshot(window: object, path: Path, at: float) -> bool:
 def _report_and_exit(window: object, what: str) -> None:
     """For benchmarks: print when the window was shown (and its memory once settled), exit.
 
-    ``CREATOR_KIT_GUI_PROBE=shown`` prints ``shown`` after the window's first paint (the
-    reader times its arrival: the process's own start time is only known to about a second);
+    ``CREATOR_KIT_GUI_PROBE=shown`` prints ``shown <CPU seconds>`` after the window's first
+    paint: the processor time the editor used to get there (all threads), which a loaded
+    machine does not inflate as it does wall time; the reader times the line's arrival for the
+    wall time (the process's own start time is only known to about a second);
     ``=settled`` also waits for the first frame and the face analysis and prints
     ``rss <bytes>`` of the editor process.
     """
@@ -98,7 +100,7 @@ def _report_and_exit(window: object, what: str) -> None:
     assert isinstance(window, MainWindow)
     QCoreApplication.instance().processEvents()  # type: ignore[union-attr]
     window.repaint()
-    print("shown", flush=True)
+    print(f"shown {time.process_time():.3f}", flush=True)
     import psutil
 
     me = psutil.Process()
