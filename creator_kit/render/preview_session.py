@@ -894,13 +894,10 @@ class PreviewSession:
 
 def _lower_priority(dec: SegmentDecoder) -> None:
     """Run a background decoder at a lower CPU priority than playback (where the OS allows)."""
-    pid = dec.pid
-    if pid is None or not hasattr(os, "setpriority"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, 10)
-    except OSError:
-        pass
+    from creator_kit.render.job import lower_priority
+
+    if dec.pid is not None:
+        lower_priority(dec.pid)
 
 
 def _flatten(sprites: Sequence[Sprite], box: Box) -> npt.NDArray[np.uint8]:
