@@ -49,7 +49,7 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
         window.player.seek(at)
         def shown() -> bool:
             frame, session = window.player.current_frame(), window.player.session()
-            return (frame is not None and session is not None and not frame.approximate
+            return (frame is not None and session is not None
                     and frame.index == session.index_at(at))
 
         settle(30.0, shown)
