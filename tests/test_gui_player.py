@@ -443,3 +443,42 @@ def test_face_boxes_with_track_ids_are_drawn(qtbot, tmp_path):
     above = (slice(max(0, ly - int(14 * dpr)), ly - 1), slice(lx + 2, lx + int(40 * dpr)))
     assert _changed(boxed[above], plain[above]) > 10
     widget.shutdown()
+
+
+@pytest.mark.slow
+def test_the_mask_shows_by_itself_once_faces_are_analysed(qtbot, tmp_path):
+    """No seek, no click: the frame on screen is redrawn with the mask when faces arrive."""
+    from creator_kit.core.face_settings import FaceMaskSettings
+    from creator_kit.core.model import FaceMaskLayer
+    from creator_kit.vision.synthetic import draw_face
+    from tests.helpers import linear, make_face_clip
+
+    clip = tmp_path / "face.mp4"
+    make_face_clip(clip, [(draw_face(110), linear(180, 60, 0, 0))], duration=1.0)
+    plain = Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fit"))
+    masked = dataclasses.replace(
+        plain, layers=(FaceMaskLayer(settings=FaceMaskSettings(style="surgical")),))
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.resize(360, 640)
+    widget.show()
+    progress: list[float] = []
+    widget.faces_progress.connect(progress.append)
+    widget.set_project(masked)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=30_000)
+    first = widget.current_frame()
+    assert first is not None and not first.faces  # shown before the analysis ended
+    qtbot.waitUntil(lambda: 1.0 in progress, timeout=120_000)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None
+                    and len(widget.current_frame().faces) == 1, timeout=20_000)
+    assert widget.position() == 0.0 and widget.showing_exact()
+    shown = _rgb(widget.current_image())
+    with_mask = preview_frame(masked, 0.0)  # the engine's frame, faces analysed
+    without = preview_frame(plain, 0.0)
+    (face,) = widget.current_frame().faces
+    x, y, w, h = face.box
+    lower = (slice(y + h // 2, y + h), slice(x, x + w))  # where a surgical mask sits
+    assert _changed(shown[lower], with_mask[lower]) < 6
+    assert _changed(shown[lower], without[lower]) > 40
+    assert _changed(shown, with_mask) < 3
+    widget.shutdown()

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import tr
+from creator_kit.gui.bidi import ltr, path_field
 from creator_kit.gui.messages import user_message
+from creator_kit.gui.numbers import num
 from creator_kit.render.job import cli_command, parse_event
 
 
@@ -47,7 +49,7 @@ class BatchPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.sheet = QLineEdit()
+        self.sheet = path_field(QLineEdit())
         self.sheet.setPlaceholderText(tr("Batch", "A CSV or XLSX sheet"))
         pick = QPushButton(tr("Batch", "Choose…"))
         pick.clicked.connect(self._pick_sheet)
@@ -55,7 +57,7 @@ class BatchPanel(QWidget):
         row.addWidget(self.sheet, 1)
         row.addWidget(pick)
         form.addRow(tr("Batch", "Sheet"), row)
-        self.out_dir = QLineEdit()
+        self.out_dir = path_field(QLineEdit())
         out_pick = QPushButton(tr("Batch", "Choose…"))
         out_pick.clicked.connect(self._pick_out)
         row2 = QHBoxLayout()
@@ -67,7 +69,7 @@ class BatchPanel(QWidget):
         for e in catalogue.templates():
             self.template.addItem(e.name, e.name)
         form.addRow(tr("Batch", "Template"), self.template)
-        self.cluster = QLineEdit()
+        self.cluster = path_field(QLineEdit())  # an address or a file: read left to right
         self.cluster.setPlaceholderText(tr("Batch", "This computer (or tcp://HOST:PORT, local:N)"))
         self.cluster.setToolTip(tr("Batch", "Run the rows on a Dask cluster: a scheduler's "
                                    "address, a local cluster of N workers, or a scheduler file"))
@@ -165,7 +167,8 @@ class BatchPanel(QWidget):
             self._rows = {}
             for i, job in enumerate(jobs):
                 self._rows[job.row] = i
-                for c, v in enumerate((str(job.row), tr("Batch", "waiting"), str(job.output))):
+                for c, v in enumerate((num(str(job.row)), tr("Batch", "waiting"),
+                                       ltr(str(job.output)))):
                     self.table.setItem(i, c, QTableWidgetItem(v))
             self.status.setText(tr("Batch", "{0} row(s) ready").format(len(jobs)))
             self.run_btn.setEnabled(bool(jobs))

@@ -40,17 +40,12 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
-from creator_kit.gui.messages import event_message, user_message
+from creator_kit.gui.bidi import path_field
+from creator_kit.gui.messages import FSI, PDI, event_message, user_message
+from creator_kit.gui.numbers import clock, num
 from creator_kit.render.job import RenderJob
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    s = int(round(seconds))
-    return f"{s // 60}:{s % 60:02d}"
 
 
 @dataclass
@@ -172,10 +167,10 @@ def describe(q: QueuedJob) -> str:
     if q.status == "running" and q.job is not None:
         s = q.job.state
         return tr("Export", "{0}: {1}% ({2} left)").format(
-            name, int(s.fraction * 100), clock(s.eta_s))
+            f"{FSI}{name}{PDI}", num(str(int(s.fraction * 100))), clock(s.eta_s))
     words = {"queued": tr("Export", "waiting"), "done": tr("Export", "done"),
              "failed": tr("Export", "failed"), "cancelled": tr("Export", "cancelled")}
-    return f"{name}: {words.get(q.status, q.status)}"
+    return f"{FSI}{name}{PDI}: {words.get(q.status, q.status)}"
 
 
 class JobsPanel(QWidget):
@@ -247,7 +242,7 @@ class ExportDialog(QDialog):
         self.preset.setCurrentIndex(max(0, self.preset.findData(project.output.preset)))
         form.addRow(tr("Export", "Platform"), self.preset)
         out_row = QHBoxLayout()
-        self.output = QLineEdit(str(default_output))
+        self.output = path_field(QLineEdit(str(default_output)))
         self.output.setToolTip(tr("Export", "The MP4 file to write"))
         browse = QPushButton(tr("Export", "Browse…"))
         browse.clicked.connect(self._browse)
@@ -364,7 +359,7 @@ class ExportDialog(QDialog):
             s = job.job.state
             self.progress.setValue(int(s.fraction * 1000))
             self.status.setText(tr("Export", "Exporting ({0}): {1}% — {2} left").format(
-                s.stage or "…", int(s.fraction * 100), clock(s.eta_s)))
+                s.stage or "…", num(str(int(s.fraction * 100))), clock(s.eta_s)))
         else:
             self.status.setText(job.message)
             if job.status == "done":

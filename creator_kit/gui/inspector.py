@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -50,6 +49,7 @@ from creator_kit.core.model import (
 )
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.bidi import CaptionEdit
 from creator_kit.gui.messages import user_message
 
 Getter = Callable[[Project, Any], Any]
@@ -320,7 +320,7 @@ class ProjectPage(Page):
 class CaptionPage(Page):
     def __init__(self) -> None:
         super().__init__(tr("Inspector", "Caption"))
-        self.text = QPlainTextEdit()
+        self.text = CaptionEdit()  # hashtags and mixed directions shown as the video shows them
         self.text.setPlaceholderText(tr("Inspector", "Type the caption (Arabic, English, "
                                                      "#hashtags, emoji)"))
         self.text.setToolTip(tr("Inspector", "Each paragraph takes its direction from its "
@@ -379,7 +379,7 @@ class CaptionPage(Page):
         assert self.project is not None
         text = _layer(self.project, self.selection).text
         if self.text.toPlainText() != text:
-            self.text.setPlainText(text)
+            self.text.set_caption(text)
 
     def _text_changed(self) -> None:
         self._push(tr("Inspector", "Caption text"),

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 from creator_kit.core.model import Project
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.bidi import isolate, ltr
+from creator_kit.gui.numbers import num
 
 MIME = "application/x-creator-kit-library"
 _ROLE_KIND = Qt.ItemDataRole.UserRole
@@ -247,9 +249,13 @@ class LibraryPanel(QWidget):
         self.media_list.clear()
         if project is not None:
             for i, clip in enumerate(project.clips):
-                span = f"{clip.start:.1f}–{'…' if clip.end is None else f'{clip.end:.1f}'} s"
-                # LRM: the file name and times read left to right in an Arabic interface too.
-                item = QListWidgetItem(f"\u200e{i + 1}. {Path(clip.source).name}  ({span})")
+                # The entry reads left to right in an Arabic interface too (an LRI isolate);
+                # each number is an island of its own, so Eastern digits around a dash stay
+                # in order, and an Arabic file name keeps its own order (FSI).
+                end = "…" if clip.end is None else ltr(num(f"{clip.end:.1f}"))
+                span = tr("Library", "{0}–{1} s").format(ltr(num(f"{clip.start:.1f}")), end)
+                name = isolate(Path(clip.source).name)
+                item = QListWidgetItem(ltr(f"{ltr(num(str(i + 1)))}. {name}  ({span})"))
                 item.setToolTip(clip.source)
                 self.media_list.addItem(item)
         self.media_list.blockSignals(False)

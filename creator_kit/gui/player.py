@@ -74,7 +74,7 @@ class PlayerWidget(QWidget):
         sig.session_ready.connect(self._on_session, Qt.ConnectionType.QueuedConnection)
         sig.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
         sig.warnings.connect(self._on_warnings, Qt.ConnectionType.QueuedConnection)
-        sig.faces.connect(self.faces_progress, Qt.ConnectionType.QueuedConnection)
+        sig.faces.connect(self._on_faces, Qt.ConnectionType.QueuedConnection)
         sig.sound.connect(self._on_sound, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -312,6 +312,15 @@ class PlayerWidget(QWidget):
             self.play()
         else:
             self._worker.request_still(session.index_at(self._position))
+
+    def _on_faces(self, fraction: float) -> None:
+        if (fraction >= 1.0 and self._session is not None and not self._playing
+                and self._drag is None):
+            # The faces are in the session now (1.0 comes once they are): the frame on
+            # screen was made without them (no mask, no face reframe), so it is made again.
+            # Playing, or dragging, needs nothing: the next frames carry them.
+            self._worker.request_still(self._session.index_at(self._position))
+        self.faces_progress.emit(fraction)
 
     def _on_sound(self, session: PreviewSession, pcm: bytes) -> None:
         if session is not self._session:

@@ -15,8 +15,9 @@ What the session adds for a player:
   the keyframe before the target; reading on decodes everything up to it);
 * a small cache of decoded pictures (before layers), so scrubbing back over what was just
   shown costs no decoding at all;
-* face analysis on a background thread with a progress callback; until it finishes the
-  frames show the project without face effects, then the renderer is swapped;
+* face analysis in a child process (``creator-kit faces --progress json``, watched from a
+  background thread) with a progress callback; until it finishes the frames show the
+  project without face effects, then the renderer is swapped;
 * the engine's warnings as a list, reported whenever it changes;
 * the mixed soundtrack as 16-bit stereo PCM, rendered by the export's own audio graph on a
   background thread;
@@ -410,12 +411,15 @@ class PreviewSession:
             self._on_warnings(self.warnings)
 
     def _analyse_faces(self) -> None:
-        from creator_kit.render.face_timeline import analyse_plan
+        from creator_kit.render.face_timeline import analyse_plan_apart
 
         self._on_faces(0.0)
         # 1.0 means "frames now carry the faces", so the analysis's own end is reported just
-        # below it: the final 1.0 comes only once the new renderer is in place.
-        faces = analyse_plan(self.full_plan, self._cancel, lambda f: self._on_faces(min(f, 0.99)))
+        # below it: the final 1.0 comes only once the new renderer is in place. The analysis
+        # runs in a child process (a player's frames must never wait for its GIL).
+        faces = analyse_plan_apart(
+            self.full_plan, self._cancel, lambda f: self._on_faces(min(f, 0.99))
+        )
         self._cancel.raise_if_cancelled()
         notices = [a.notice for a in faces.values() if a.notice]
         with self._lock:
