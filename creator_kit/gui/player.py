@@ -13,9 +13,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,7 +32,9 @@ from creator_kit.core.presets import PROFILES, SafeZone
 from creator_kit.gui.app import tr
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
-from creator_kit.render.preview_session import PreviewFrame, PreviewSession
+
+if TYPE_CHECKING:  # the engine is imported by the worker thread, off the start-up path
+    from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 _HANDLE = 7.0  # handle half-size in logical pixels
 _TICK_MS = 4
@@ -239,11 +240,12 @@ class PlayerWidget(QWidget):
         return to_qimage(self._frame.rgb)
 
     def showing_exact(self, t: float | None = None) -> bool:
-        """True when the exact frame (not a jump proxy) at ``t`` (default: the position) shows.
+        """True when the whole frame at ``t`` (default: the position) shows.
 
-        For a screenshot or a test that must wait for the real picture after a seek.
+        For a screenshot or a test that must wait for the picture after a seek (not one
+        still on its way, nor one with a layer lifted out for dragging).
         """
-        if self._frame is None or self._session is None or self._frame.approximate:
+        if self._frame is None or self._session is None:
             return False
         if self._frame.lifted is not None:
             return False
@@ -632,6 +634,8 @@ class PlayerWidget(QWidget):
         if lifted.layer != drag["index"]:
             return
         if self._lifted_image is None or self._lifted_image[0] != id(lifted):
+            import numpy as np
+
             h, w = lifted.rgba.shape[:2]
             data = np.ascontiguousarray(lifted.rgba)
             image = QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
