@@ -429,6 +429,12 @@ def test_direction_icons_are_mirrored_in_arabic(qtbot, arabic, tmp_path, monkeyp
     w.stack.setCurrentIndex(1)
     qtbot.waitExposed(w)
     assert w.back_btn.mapTo(w, QPoint(0, 0)).x() > w.play_btn.mapTo(w, QPoint(0, 0)).x()
+    # The arrow keys step the way time runs: Left is the next frame in Arabic.
+    from PySide6.QtGui import QKeySequence
+
+    keys = {a.text(): a.shortcut() for a in w.actions()}
+    assert keys["الإطار التالي"] == QKeySequence("Left")
+    assert keys["الإطار السابق"] == QKeySequence("Right")
     w.close()
 
 
@@ -508,3 +514,18 @@ def test_cue_times_are_shown_and_typed_in_eastern_digits(qtbot, arabic):
     page.edit_requested.connect(lambda text, fn, key: seen.append(fn(project)))
     page.cues.item(0, 0).setText("٢٫٥")
     assert seen[-1].layers[0].cues[0].start == 2.5
+
+
+def test_start_up_notes_reach_the_status_line(qtbot, tmp_path, monkeypatch):
+    from creator_kit.gui.main_window import MainWindow
+
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    app = QApplication.instance()
+    note = f"{tmp_path}/settings.json: settings file is corrupt (not valid JSON); moved it aside"
+    app.setProperty("ck_notes", [note])
+    try:
+        w = MainWindow(autosave=False, recovery=False)
+        qtbot.addWidget(w)
+        assert note in w.statusBar().currentMessage()
+    finally:
+        app.setProperty("ck_notes", [])
