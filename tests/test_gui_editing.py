@@ -22,12 +22,18 @@ from creator_kit.core.model import (
     TipCardLayer,
 )
 from creator_kit.core.project_io import load_project
-from tests import test_gui_editor as _editor
-from tests.guiapp import differ, pixels, same, type_text
-from tests.test_gui_editor import caption_editor, open_clip, wait_frame
+from tests.guiapp import (
+    caption_editor,
+    differ,
+    editor_app,
+    open_clip,
+    pixels,
+    same,
+    type_text,
+    wait_frame,
+)
 
-# The editor tests' fixtures: an isolated data folder and a window without autosave.
-isolated, window = _editor.isolated, _editor.window
+editor_app("en")
 
 
 def shown_at(qtbot, w, t: float) -> QImage:
