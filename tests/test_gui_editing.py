@@ -290,3 +290,16 @@ def test_template_in_the_editor_equals_render_save_project(qtbot, window, tmp_pa
     assert main(["render", "-i", str(landscape_clip), "--template", name, "--language", "ar",
                  "--caption", caption, "--save-project", str(saved)]) == 0
     assert w.project == load_project(saved)
+
+
+def test_every_inspector_page_fits_its_dock_without_scrolling_sideways(qtbot, window,
+                                                                       landscape_clip):
+    # A page wider than the dock puts every page behind a sideways scroll bar, and in a
+    # right-to-left window the numbers then sit in the hidden part of their boxes.
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    w.resize(1600, 1000)
+    qtbot.waitUntil(lambda: w.inspector.viewport().width() > 200)
+    widest = max(page.minimumSizeHint().width() for page in w.inspector.pages.values())
+    assert widest <= w.inspector.viewport().width()
+    assert not w.inspector.horizontalScrollBar().isVisible()
