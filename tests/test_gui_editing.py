@@ -303,3 +303,22 @@ def test_every_inspector_page_fits_its_dock_without_scrolling_sideways(qtbot, wi
     widest = max(page.minimumSizeHint().width() for page in w.inspector.pages.values())
     assert widest <= w.inspector.viewport().width()
     assert not w.inspector.horizontalScrollBar().isVisible()
+
+
+def test_export_dialog_while_its_child_starts_offers_cancel_not_export(qtbot, window, tmp_path,
+                                                                       landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    dlg = w.export()
+    dlg.output.setText(str(tmp_path / "out.mp4"))
+    qtbot.mouseClick(dlg.export_btn, Qt.MouseButton.LeftButton)
+    # From the click on, until the job ends: no second export of the same file, and Cancel.
+    assert dlg.job is not None and dlg.job.status == "running"
+    assert not dlg.export_btn.isEnabled()
+    assert dlg.cancel_btn.text() == "Cancel"
+    from creator_kit.gui.export_dialog import stage_name
+
+    assert stage_name("faces") == "finding faces"  # the protocol's words are not shown raw
+    qtbot.mouseClick(dlg.cancel_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.job.status in ("cancelled", "done", "failed"), timeout=120_000)
+    assert dlg.export_btn.isEnabled() and dlg.cancel_btn.text() == "Close"
