@@ -43,7 +43,7 @@ from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
 from creator_kit.gui.bidi import path_field
 from creator_kit.gui.messages import FSI, PDI, event_message, user_message
-from creator_kit.gui.numbers import clock, num
+from creator_kit.gui.numbers import clock, num, percent_format
 from creator_kit.render.job import RenderJob
 
 # Exports run below the editor's priority: the event loop and the player get the CPU when
@@ -310,6 +310,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.progress.setFormat(percent_format())
         self.progress.setValue(0)
         layout.addWidget(self.progress)
         self.status = QLabel(tr("Export", "Ready"))

@@ -59,8 +59,8 @@ def take_screenshot(window: object, path: Path, at: float) -> bool:
 
     Face analysis runs in the background and changes the picture (mask, face reframe), so
     the frame is asked for once it is done; then the screenshot waits for that frame itself,
-    decoded and composited, shown after the seek: not a jump proxy, not the frame that was
-    on screen before. False when the PNG cannot be written.
+    decoded and composited, shown after the seek: not the frame that was on screen before.
+    False when the PNG cannot be written.
     """
     from creator_kit.gui.main_window import MainWindow
 

@@ -262,7 +262,8 @@ class LibraryPanel(QWidget):
                 end = "…" if clip.end is None else ltr(num(f"{clip.end:.1f}"))
                 span = tr("Library", "{0}–{1} s").format(ltr(num(f"{clip.start:.1f}")), end)
                 name = isolate(Path(clip.source).name)
-                item = QListWidgetItem(ltr(f"{ltr(num(str(i + 1)))}. {name}  ({span})"))
+                # The LRM keeps the closing bracket after an Arabic unit from being mirrored.
+                item = QListWidgetItem(ltr(f"{ltr(num(str(i + 1)))}. {name}  ({span})\u200e"))
                 item.setToolTip(clip.source)
                 self.media_list.addItem(item)
         self.media_list.blockSignals(False)

@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
         self._action(e, tr("Main", "Add caption"), self.add_caption, "Ctrl+T")
         e.addSeparator()
         self.settings_action = self._action(e, tr("Main", "Settings…"), self.open_settings,
-                                            QKeySequence.StandardKey.Preferences)
+                                            "Ctrl+,")
 
         pl = mb.addMenu(tr("Main", "&Playback"))
         self._action(pl, tr("Main", "Play / pause"), lambda: self.player.toggle_play(), "Space")

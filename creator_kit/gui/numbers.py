@@ -79,6 +79,11 @@ def num(text: str) -> str:
     return text.translate(_EASTERN)
 
 
+def percent_format() -> str:
+    """A QProgressBar format: the percentage (in the locale's digits) and the matching sign."""
+    return "%p" + (ARABIC_PERCENT if digits() == "eastern" else "%")
+
+
 def timecode(t: float, decimals: int = 2) -> str:
     """``m:ss.ff`` (minutes, seconds with ``decimals`` places) in the digits in force."""
     t = max(0.0, t)

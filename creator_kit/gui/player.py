@@ -240,11 +240,12 @@ class PlayerWidget(QWidget):
         return to_qimage(self._frame.rgb)
 
     def showing_exact(self, t: float | None = None) -> bool:
-        """True when the exact frame (not a jump proxy) at ``t`` (default: the position) shows.
+        """True when the whole frame at ``t`` (default: the position) shows.
 
-        For a screenshot or a test that must wait for the real picture after a seek.
+        For a screenshot or a test that must wait for the picture after a seek (not one
+        still on its way, nor one with a layer lifted out for dragging).
         """
-        if self._frame is None or self._session is None or self._frame.approximate:
+        if self._frame is None or self._session is None:
             return False
         if self._frame.lifted is not None:
             return False
