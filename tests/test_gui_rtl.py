@@ -429,6 +429,12 @@ def test_direction_icons_are_mirrored_in_arabic(qtbot, arabic, tmp_path, monkeyp
     w.stack.setCurrentIndex(1)
     qtbot.waitExposed(w)
     assert w.back_btn.mapTo(w, QPoint(0, 0)).x() > w.play_btn.mapTo(w, QPoint(0, 0)).x()
+    # The arrow keys step the way time runs: Left is the next frame in Arabic.
+    from PySide6.QtGui import QKeySequence
+
+    keys = {a.text(): a.shortcut() for a in w.actions()}
+    assert keys["الإطار التالي"] == QKeySequence("Left")
+    assert keys["الإطار السابق"] == QKeySequence("Right")
     w.close()
 
 
@@ -479,3 +485,47 @@ def test_batch_problems_are_translated_by_key(qtbot, arabic, tmp_path, landscape
     # The engine's own English line stays available (the CLI's contract) as the tooltip.
     assert "source file not found" in panel.table.item(0, 2).toolTip() or \
         "source file not found" in panel.table.item(1, 2).toolTip()
+
+
+def test_language_comes_from_the_flag_then_the_settings_then_the_system():
+    from creator_kit.core.settings import Settings
+
+    assert gui_app.interface_language(None, Settings(language="ar")) == "ar"
+    assert gui_app.interface_language("en", Settings(language="ar")) == "en"
+    assert gui_app.interface_language(None, Settings()) == gui_app.system_language()
+
+
+def test_cue_times_are_shown_and_typed_in_eastern_digits(qtbot, arabic):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from creator_kit.core.captions import Cue
+    from creator_kit.core.model import CaptionLayer
+    from creator_kit.gui.inspector import CaptionPage
+
+    project = Project(clips=(ClipRef("clip.mp4"),), layers=(CaptionLayer(
+        id="caption-1", cues=(Cue(1.5, 3.0, "مرحبا"),)),))
+    page = CaptionPage()
+    qtbot.addWidget(page)
+    page.load(project, "caption-1")
+    assert page.cues.item(0, 0).text() == "١٫٥٠" and page.cues.item(0, 1).text() == "٣٫٠٠"
+    suffixes = {w.suffix() for w in page.findChildren(QDoubleSpinBox)}
+    assert " ث" in suffixes and " s" not in suffixes  # seconds, in Arabic
+    seen: list[Project] = []
+    page.edit_requested.connect(lambda text, fn, key: seen.append(fn(project)))
+    page.cues.item(0, 0).setText("٢٫٥")
+    assert seen[-1].layers[0].cues[0].start == 2.5
+
+
+def test_start_up_notes_reach_the_status_line(qtbot, tmp_path, monkeypatch):
+    from creator_kit.gui.main_window import MainWindow
+
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    app = QApplication.instance()
+    note = f"{tmp_path}/settings.json: settings file is corrupt (not valid JSON); moved it aside"
+    app.setProperty("ck_notes", [note])
+    try:
+        w = MainWindow(autosave=False, recovery=False)
+        qtbot.addWidget(w)
+        assert note in w.statusBar().currentMessage()
+    finally:
+        app.setProperty("ck_notes", [])

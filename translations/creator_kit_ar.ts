@@ -350,6 +350,14 @@
         <translation>كاريوكي</translation>
     </message>
     <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> بكسل</translation>
+    </message>
+    <message>
         <source>Pick a colour</source>
         <translation>اختر لونًا</translation>
     </message>

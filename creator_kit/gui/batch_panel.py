@@ -93,6 +93,7 @@ class BatchPanel(QWidget):
         self.summary_btn.clicked.connect(self._open_summary)
         layout.addLayout(buttons)
         self.table = QTableWidget(0, 3)
+        self.table.verticalHeader().setVisible(False)  # the Row column numbers them
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.progress = QProgressBar()

@@ -301,8 +301,8 @@ class ExportDialog(QDialog):
         form.addRow(tr("Export", "Encoder speed"), self.speed)
         self.fps = QComboBox()
         rates: list[tuple[float | None, str]] = [
-            (None, tr("Export", "Platform default (30)")), (24.0, "24"), (25.0, "25"),
-            (30.0, "30"), (60.0, "60")]
+            (None, num(tr("Export", "Platform default (30)"))), (24.0, num("24")),
+            (25.0, num("25")), (30.0, num("30")), (60.0, num("60"))]
         for rate, label in rates:
             self.fps.addItem(label, rate)
         self.fps.setCurrentIndex(max(0, self.fps.findData(project.output.fps)))
