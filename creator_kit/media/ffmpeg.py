@@ -3,7 +3,8 @@
 Every ffmpeg creator_kit starts goes through :func:`spawn`, so all of them share the same
 safety rules: no shell, a new session (a terminal's Ctrl-C reaches only creator_kit, which
 then cancels cleanly), and on Linux a parent-death signal so that a killed renderer never
-leaves an orphan ffmpeg writing somewhere.
+leaves an orphan ffmpeg writing somewhere (set by util-linux's ``setpriv`` where it is
+installed, so that Python can vfork: see :func:`spawn`).
 """
 
 from __future__ import annotations
