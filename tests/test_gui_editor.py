@@ -401,6 +401,32 @@ def test_cancelled_export_leaves_nothing(qtbot, window, tmp_path):
 
 
 @pytest.mark.slow
+def test_export_runs_below_the_editor_and_a_cancel_while_starting_holds(qtbot, tmp_path,
+                                                                         landscape_clip):
+    from creator_kit.gui.export_dialog import EXPORT_NICENESS, JobQueue
+
+    queue = JobQueue()
+    project = Project(clips=(ClipRef(str(landscape_clip)),),
+                      output=OutputSettings(x264_preset="ultrafast"))
+    first = queue.add(project, tmp_path / "first.mp4", overwrite=False)
+    queue.cancel(first)  # at once: the child may not even be started yet
+    second = queue.add(project, tmp_path / "second.mp4", overwrite=False)
+    qtbot.waitUntil(lambda: first.status != "running", timeout=120_000)
+    assert first.status == "cancelled"
+    assert not (tmp_path / "first.mp4").exists()
+    qtbot.waitUntil(lambda: second.job is not None, timeout=60_000)
+    child = psutil.Process(second.job.pid)
+    if hasattr(os, "setpriority"):
+        try:
+            assert child.nice() == min(19, os.getpriority(os.PRIO_PROCESS, 0) + EXPORT_NICENESS)
+        except psutil.NoSuchProcess:
+            pass  # already done: the end state below still tells
+    qtbot.waitUntil(lambda: second.status in ("done", "failed"), timeout=240_000)
+    assert second.status == "done", second.message
+    assert (tmp_path / "second.mp4").stat().st_size > 0
+
+
+@pytest.mark.slow
 def test_shortest_path_clip_template_caption_export(qtbot, window, tmp_path):
     """Open the clip, pick a template, type the caption, export, confirm the file name."""
     w = window

@@ -350,6 +350,14 @@
         <translation>كاريوكي</translation>
     </message>
     <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> بكسل</translation>
+    </message>
+    <message>
         <source>Pick a colour</source>
         <translation>اختر لونًا</translation>
     </message>
@@ -1162,6 +1170,38 @@
         <source>cancelled; nothing was written</source>
         <translation>أُلغيت العملية؛ لم يُحفظ أي ملف</translation>
     </message>
+    <message>
+        <source>there is no template called “{name}”; the templates are: {available}</source>
+        <translation>لا يوجد قالب باسم «{name}»؛ القوالب المتاحة: {available}</translation>
+    </message>
+    <message>
+        <source>this column is not one creator-kit knows; check its spelling</source>
+        <translation>هذا العمود غير معروف لـ creator-kit؛ راجع كتابة اسمه</translation>
+    </message>
+    <message>
+        <source>the sheet needs this column</source>
+        <translation>الجدول يحتاج إلى هذا العمود</translation>
+    </message>
+    <message>
+        <source>no source clip in this row</source>
+        <translation>لا يوجد مقطع في هذا الصف</translation>
+    </message>
+    <message>
+        <source>no output file name in this row</source>
+        <translation>لا يوجد اسم لملف الناتج في هذا الصف</translation>
+    </message>
+    <message>
+        <source>no template: fill in this column or choose a template above</source>
+        <translation>لا يوجد قالب: املأ هذا العمود أو اختر قالبًا من الأعلى</translation>
+    </message>
+    <message>
+        <source>“{name}” is also the output of row {row}; each row needs its own file name</source>
+        <translation>«{name}» هو أيضًا ناتج الصف {row}؛ كل صف يحتاج إلى اسم ملف خاص به</translation>
+    </message>
+    <message>
+        <source>the sheet has a header row but no rows below it</source>
+        <translation>في الجدول صف العناوين فقط، ولا توجد صفوف تحته</translation>
+    </message>
 </context>
 <context>
     <name>Numbers</name>
@@ -1364,11 +1404,11 @@
     </message>
     <message>
         <source>{0} in {1} file(s)</source>
-        <translation>{0} في {1} ملف</translation>
+        <translation>{0}، عدد الملفات: {1}</translation>
     </message>
     <message>
         <source>Cache cleared: {0} freed ({1} file(s))</source>
-        <translation>تم مسح الذاكرة المؤقتة: تحرّر {0} ({1} ملف)</translation>
+        <translation>تم مسح الذاكرة المؤقتة وتحرّر {0} (عدد الملفات: {1})</translation>
     </message>
 </context>
 <context>

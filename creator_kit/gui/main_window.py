@@ -14,13 +14,15 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPaintEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -61,7 +63,13 @@ from creator_kit.gui.library import MIME, LibraryPanel
 from creator_kit.gui.messages import user_message
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
-from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
+from creator_kit.gui.timeline import (
+    ROW_H,
+    RULER_H,
+    TimelineWidget,
+    durations_known,
+    source_duration,
+)
 
 VIDEO = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
@@ -111,8 +119,15 @@ class Welcome(QWidget):
 class MainWindow(QMainWindow):
     """The editor window."""
 
+    _durations_probed = Signal()  # from the thread that probes clip lengths for the timeline
+
     def __init__(self, *, autosave: bool = True, recovery: bool = True) -> None:
         super().__init__()
+        # Until the window is first painted, the player's session (which loads the whole
+        # engine: NumPy, OpenCV, PyAV, ffmpeg) and probing the clips wait: they would compete
+        # with the window's own start for the CPU and the GIL.
+        self._painted = False
+        self._durations_probed.connect(self._durations_arrived)
         self.setAcceptDrops(True)
         self.model = EditorModel(self)
         self.autosaver = Autosaver() if autosave else None
@@ -308,7 +323,7 @@ class MainWindow(QMainWindow):
         self._action(e, tr("Main", "Add caption"), self.add_caption, "Ctrl+T")
         e.addSeparator()
         self.settings_action = self._action(e, tr("Main", "Settings…"), self.open_settings,
-                                            QKeySequence.StandardKey.Preferences)
+                                            "Ctrl+,")
 
         pl = mb.addMenu(tr("Main", "&Playback"))
         self._action(pl, tr("Main", "Play / pause"), lambda: self.player.toggle_play(), "Space")
@@ -363,13 +378,50 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project: Project | None) -> None:
         self.stack.setCurrentIndex(0 if project is None else 1)
-        if project is not None:
+        if project is not None and self._painted:
             self.player.set_project(project)
         self.inspector.set_project(project)
-        self.timeline.set_project(project)
+        self._set_timeline(project)
         self.library.set_project(project)
         for a in (self.save_action, self.export_action):
             a.setEnabled(project is not None)
+
+    def _set_timeline(self, project: Project | None) -> None:
+        if project is None or durations_known(project):
+            self.timeline.set_project(project)
+        elif self._painted:
+            # The clips' lengths come from probing the files (PyAV, a few hundred ms for a
+            # new project): on a helper thread, the timeline fills in when they are known.
+            clips = [c.source for c in project.clips]
+
+            def probe() -> None:
+                for source in clips:
+                    source_duration(source)
+                self._durations_probed.emit()
+
+            threading.Thread(target=probe, name="ck-clip-lengths", daemon=True).start()
+
+    def _durations_arrived(self) -> None:
+        if self.project is not None and durations_known(self.project):
+            self.timeline.set_project(self.project)
+
+    def _after_first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        if self.project is not None:
+            self.player.set_project(self.project)
+            self._set_timeline(self.project)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # A platform that never paints a hidden-but-shown window still gets its preview.
+        QTimer.singleShot(1000, self._after_first_paint)
 
     def _selection_changed(self, selection: str | None) -> None:
         self.inspector.set_selection(selection)

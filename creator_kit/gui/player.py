@@ -13,9 +13,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,7 +32,9 @@ from creator_kit.core.presets import PROFILES, SafeZone
 from creator_kit.gui.app import tr
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
-from creator_kit.render.preview_session import PreviewFrame, PreviewSession
+
+if TYPE_CHECKING:  # the engine is imported by the worker thread, off the start-up path
+    from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 _HANDLE = 7.0  # handle half-size in logical pixels
 _TICK_MS = 4
@@ -633,6 +634,8 @@ class PlayerWidget(QWidget):
         if lifted.layer != drag["index"]:
             return
         if self._lifted_image is None or self._lifted_image[0] != id(lifted):
+            import numpy as np
+
             h, w = lifted.rgba.shape[:2]
             data = np.ascontiguousarray(lifted.rgba)
             image = QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()

@@ -17,16 +17,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QImage
 
 from creator_kit.core.errors import Cancelled, CreatorKitError
 from creator_kit.core.model import Project
 from creator_kit.gui.messages import user_message
-from creator_kit.render.preview_session import PreviewFrame, PreviewSession
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 # Frames made ahead of the clock (about a quarter second at 30 fps, 3.5 MB each). Shotcut
 # queues three; on a busy machine the scheduler can leave the player without the processor
@@ -68,6 +71,9 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     ``Format_RGB32`` (0xffRRGGBB words) is what the raster engine draws without converting
     each time; converting here keeps that work on the worker, not the GUI thread.
     """
+    import cv2  # here, not at start-up: the window shows before the engine is loaded
+    import numpy as np
+
     h, w = rgb.shape[:2]
     if sys.byteorder == "little":
         words = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)  # bytes B, G, R, 255 = 0xffRRGGBB
@@ -242,6 +248,10 @@ class FrameWorker:
         if old is not None:
             old.close()
         sig = self.signals
+        # The engine (NumPy, OpenCV, PyAV) is first imported here, on this thread, once the
+        # window is up: importing it before would delay the window by seconds.
+        from creator_kit.render.preview_session import PreviewSession
+
         try:
             session = PreviewSession(
                 project, on_warnings=sig.warnings.emit, on_faces=sig.faces.emit
@@ -274,6 +284,9 @@ class FrameWorker:
         size = self.display_size
         if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:
             # Scaled here to the pixels it will cover, so the GUI thread only blits it.
+            import cv2
+            import numpy as np
+
             interp = cv2.INTER_AREA if size[0] < rgb.shape[1] else cv2.INTER_LINEAR
             rgb = np.asarray(cv2.resize(rgb, size, interpolation=interp), np.uint8)
         image = to_qimage(rgb)

@@ -92,20 +92,13 @@ def analyse_plan_apart(
 def _analyse_in_child(
     source: str, cancel: CancelToken | None, on_fraction: Callable[[float], None]
 ) -> FaceAnalysis:
-    import os
     import time
 
     from creator_kit.core.errors import Cancelled, CreatorKitError, InputError
     from creator_kit.render.job import FaceJob
 
-    job = FaceJob(source)
+    job = FaceJob(source, nice=10)  # below the player: the picture being played comes first
     job.start()
-    if job.pid is not None and hasattr(os, "setpriority"):
-        # Below the editor's own threads: the picture being played comes first.
-        try:
-            os.setpriority(os.PRIO_PROCESS, job.pid, 10)
-        except OSError:
-            pass
     try:
         while not job.done:
             for event in job.poll():

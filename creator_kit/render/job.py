@@ -147,8 +147,9 @@ class ChildJob:
 
     what = "job"  # named in the error of a child that died without saying why
 
-    def __init__(self, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *, env: dict[str, str] | None = None, nice: int = 0) -> None:
         self.env = env
+        self.nice = nice
         self.state = JobState()
         self.returncode: int | None = None
         self._proc: subprocess.Popen[str] | None = None
@@ -158,6 +159,7 @@ class ChildJob:
         self.cancel_file = Path(self._control_dir.name) / "cancel"
         self._cancel_at: float | None = None
         self._finished = False
+        self._ended = False  # its output ended (the process may still be exiting)
 
     @property
     def command(self) -> list[str]:
@@ -182,6 +184,9 @@ class ChildJob:
         ]
         for t in self._threads:
             t.start()
+        if self.nice:
+            # Before the child has started any ffmpeg (it is still importing): they inherit it.
+            lower_priority(self._proc.pid, self.nice)
 
     @property
     def pid(self) -> int | None:
@@ -225,10 +230,14 @@ class ChildJob:
             except queue.Empty:
                 break
             if event is None:
-                self._finish()
+                self._ended = True
                 continue
             self._apply(event)
             out.append(event)
+        # Only once the process has exited: waiting for its teardown (an interpreter and its
+        # ffmpegs ending) would block the caller, a GUI's event loop.
+        if self._ended and self._proc is not None and self._proc.poll() is not None:
+            self._finish()
         self._enforce_cancel()
         return out
 
@@ -236,6 +245,9 @@ class ChildJob:
         """Yield events as they arrive until the child's output ends (blocking)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            if self._ended and self._queue.empty():  # poll() already read the end
+                self._finish()
+                return
             wait = 0.25 if deadline is None else max(0.0, min(0.25, deadline - time.monotonic()))
             try:
                 event = self._queue.get(timeout=wait)
@@ -245,6 +257,7 @@ class ChildJob:
                     raise TimeoutError("the render job did not finish in time") from None
                 continue
             if event is None:
+                self._ended = True
                 self._finish()
                 return
             self._apply(event)
@@ -321,6 +334,22 @@ class ChildJob:
             pass
 
 
+def lower_priority(pid: int, niceness: int = 10) -> None:
+    """Run process ``pid`` (and what it starts from now on) ``niceness`` below this one.
+
+    For work in the background of an interactive program: the editor's event loop and
+    player come first, the export or analysis takes the rest of the machine. A no-op where
+    the OS has no ``setpriority`` (Windows) or refuses.
+    """
+    if not hasattr(os, "setpriority"):
+        return
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, own + niceness))
+    except OSError:
+        pass
+
+
 class RenderJob(ChildJob):
     """One export running in a child ``creator-kit render`` process.
 
@@ -338,8 +367,9 @@ class RenderJob(ChildJob):
         check: bool = True,
         extra_args: Sequence[str] = (),
         env: dict[str, str] | None = None,
+        nice: int = 0,
     ) -> None:
-        super().__init__(env=env)
+        super().__init__(env=env, nice=nice)
         self.project_file = Path(project_file)
         self.output = Path(output)
         self.overwrite = overwrite
@@ -369,8 +399,8 @@ class FaceJob(ChildJob):
     what = "face analysis"
 
     def __init__(self, source: str | Path, *, rate: float = 10.0,
-                 env: dict[str, str] | None = None) -> None:
-        super().__init__(env=env)
+                 env: dict[str, str] | None = None, nice: int = 0) -> None:
+        super().__init__(env=env, nice=nice)
         self.source = Path(source)
         self.rate = rate
 

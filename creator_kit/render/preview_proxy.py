@@ -37,6 +37,7 @@ from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import decode_args
 from creator_kit.render.compositor import Frame
 from creator_kit.render.decode import segment_filters
+from creator_kit.render.job import lower_priority
 from creator_kit.render.timeline import RenderPlan, Segment
 
 if typing.TYPE_CHECKING:
@@ -120,7 +121,8 @@ def build_proxy(
         ]
         proc = ffmpeg.spawn(args, stdout=subprocess.DEVNULL)
         err = ffmpeg.StderrCollector(proc)
-        _lower_priority(proc.pid, nice)
+        if nice > 0:
+            lower_priority(proc.pid, nice)
         try:
             while proc.poll() is None:
                 if cancel is not None and cancel.wait(0.05):
@@ -170,16 +172,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _lower_priority(pid: int | None, nice: int) -> None:
-    """Run a background process at a lower CPU priority than playback (where the OS allows)."""
-    if pid is None or nice <= 0 or not hasattr(os, "setpriority"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, nice)
-    except OSError:
-        pass
 
 
 class ProxyReader:
