@@ -126,8 +126,10 @@ def test_a_broken_proxy_falls_back_to_the_source(landscape_clip, monkeypatch, tm
     assert np.array_equal(got, _from_source(project, [55], monkeypatch, tmp_path)[0])
 
 
-def test_a_cancelled_build_leaves_nothing(landscape_clip):
-    with PreviewSession(_project(landscape_clip), proxies=False) as session:
+def test_a_cancelled_or_failed_build_leaves_nothing(landscape_clip, tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(landscape_clip.read_bytes())
+    with PreviewSession(_project(clip), proxies=False) as session:
         seg = session.plan.segments[0]
         path = proxy_folder() / "cancelled.mkv"
         cancel = CancelToken()
@@ -137,6 +139,10 @@ def test_a_cancelled_build_leaves_nothing(landscape_clip):
         assert list(proxy_folder().iterdir()) == []
         # A limit too small for the proxy: given up, nothing left either.
         assert not build_proxy(session.plan, seg, path, limit_bytes=64 * 1024)
+        assert list(proxy_folder().iterdir()) == []
+        # A source gone meanwhile: no proxy, no exception (the frames report it).
+        clip.unlink()
+        assert not build_proxy(session.plan, seg, path)
         assert list(proxy_folder().iterdir()) == []
         assert not ffmpeg_children()
 
