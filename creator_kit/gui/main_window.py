@@ -473,12 +473,12 @@ class MainWindow(QMainWindow):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         if not self._painted:
-            QTimer.singleShot(0, self._after_first_paint)
+            QTimer.singleShot(0, self, self._after_first_paint)  # cancelled with the window
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         # A platform that never paints a hidden-but-shown window still gets its preview.
-        QTimer.singleShot(1000, self._after_first_paint)
+        QTimer.singleShot(1000, self, self._after_first_paint)
 
     def _selection_changed(self, selection: str | None) -> None:
         self.inspector.set_selection(selection)
