@@ -322,3 +322,16 @@ def test_export_dialog_while_its_child_starts_offers_cancel_not_export(qtbot, wi
     qtbot.mouseClick(dlg.cancel_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dlg.job.status in ("cancelled", "done", "failed"), timeout=120_000)
     assert dlg.export_btn.isEnabled() and dlg.cancel_btn.text() == "Close"
+
+
+def test_a_new_layer_below_the_timelines_fold_is_scrolled_into_view(qtbot, window,
+                                                                    landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    w.timeline_dock.setFixedHeight(140)  # room for a few rows only
+    for name in ("mask-up", "mask", "keep-distance", "wash-hands", "avoid-crowds", "together"):
+        w.add_from_library("sticker", name)
+    bar = w.timeline_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    w.model.select(w.project.layers[0].id)
+    qtbot.waitUntil(lambda: bar.value() < bar.maximum())
