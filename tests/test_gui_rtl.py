@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QTextCharFormat,
     QTextCursor,
     QTextLayout,
@@ -392,7 +393,10 @@ def test_digits_setting_reaches_times_spin_boxes_and_sizes(qtbot, arabic):
 
 def _weight_right(image) -> float:
     """The share of the icon's ink in its right half."""
-    alpha = pixels(image.convertToFormat(image.Format.Format_ARGB32)).astype(float).sum(axis=2)
+    img = image.convertToFormat(QImage.Format.Format_ARGB32)
+    raw = np.frombuffer(img.constBits(), np.uint8, count=img.bytesPerLine() * img.height())
+    alpha = raw.reshape(img.height(), -1, 4)[:, : img.width(), 3].astype(float)  # B, G, R, A
+    assert alpha.sum() > 0, "an empty icon"
     half = alpha.shape[1] // 2
     return float(alpha[:, half:].sum() / alpha.sum())
 
@@ -425,4 +429,103 @@ def test_direction_icons_are_mirrored_in_arabic(qtbot, arabic, tmp_path, monkeyp
     w.stack.setCurrentIndex(1)
     qtbot.waitExposed(w)
     assert w.back_btn.mapTo(w, QPoint(0, 0)).x() > w.play_btn.mapTo(w, QPoint(0, 0)).x()
+    # The arrow keys step the way time runs: Left is the next frame in Arabic.
+    from PySide6.QtGui import QKeySequence
+
+    keys = {a.text(): a.shortcut() for a in w.actions()}
+    assert keys["الإطار التالي"] == QKeySequence("Left")
+    assert keys["الإطار السابق"] == QKeySequence("Right")
     w.close()
+
+
+# -- template forms and batch problems in Arabic ------------------------------------------------
+
+
+def test_template_form_labels_follow_the_interface_language(qtbot, arabic):
+    from creator_kit.gui.templates_dialog import TemplateDialog
+    from creator_kit.templates.format import TemplateVariable
+
+    dlg = TemplateDialog()
+    qtbot.addWidget(dlg)
+    row = next(i for i in range(dlg.gallery.count()) if dlg.gallery.item(i).data(256) == "maskup")
+    dlg.gallery.setCurrentRow(row)
+    labels = {dlg.form.labelForField(w).text(): name for name, w in dlg.fields.items()}
+    assert labels["حسابك"] == "creator" and labels["الشعار"] == "slogan"
+    assert "البطاقة الختامية" in dlg.fields["creator"].placeholderText()
+    # A template written before labels existed shows the variable's own name.
+    old = TemplateVariable(name="partner", description="your partner")
+    assert old.label("ar") == "partner" and old.help("ar") == "your partner"
+    assert TemplateVariable(name="x", label_en="Partner").label("ar") == "Partner"
+
+
+def test_batch_problems_are_translated_by_key(qtbot, arabic, tmp_path, landscape_clip):
+    from creator_kit.batch import plan_batch
+    from creator_kit.gui.batch_panel import BatchPanel
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"input,output,template\nmissing.mp4,a.mp4,maskup\n"
+                     f"{landscape_clip},b.mp4,nosuch\n", encoding="utf-8")
+    plan = plan_batch(sheet, tmp_path / "out")
+    keys = {(p.row, p.key) for p in plan.problems}
+    assert {(2, "not-found"), (3, "unknown-template")} <= keys
+    panel = BatchPanel()
+    qtbot.addWidget(panel)
+    panel.sheet.setText(str(sheet))
+    panel.out_dir.setText(str(tmp_path / "out"))
+    panel.check()
+    qtbot.waitUntil(lambda: panel.check_btn.isEnabled() and panel.table.rowCount() > 0,
+                    timeout=60_000)
+    cells = [[panel.table.item(r, c).text() for c in range(3)]
+             for r in range(panel.table.rowCount())]
+    missing = next(row for row in cells if row[0] == "٢")
+    assert "الملف غير موجود" in missing[2] and "\u2068missing.mp4\u2069" in missing[2]
+    template = next(row for row in cells if row[0] == "٣")
+    assert "لا يوجد قالب باسم" in template[2] and "nosuch" in template[2]
+    assert "٢" in panel.status.text()  # "2 problems", in Eastern digits
+    # The engine's own English line stays available (the CLI's contract) as the tooltip.
+    assert "source file not found" in panel.table.item(0, 2).toolTip() or \
+        "source file not found" in panel.table.item(1, 2).toolTip()
+
+
+def test_language_comes_from_the_flag_then_the_settings_then_the_system():
+    from creator_kit.core.settings import Settings
+
+    assert gui_app.interface_language(None, Settings(language="ar")) == "ar"
+    assert gui_app.interface_language("en", Settings(language="ar")) == "en"
+    assert gui_app.interface_language(None, Settings()) == gui_app.system_language()
+
+
+def test_cue_times_are_shown_and_typed_in_eastern_digits(qtbot, arabic):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from creator_kit.core.captions import Cue
+    from creator_kit.core.model import CaptionLayer
+    from creator_kit.gui.inspector import CaptionPage
+
+    project = Project(clips=(ClipRef("clip.mp4"),), layers=(CaptionLayer(
+        id="caption-1", cues=(Cue(1.5, 3.0, "مرحبا"),)),))
+    page = CaptionPage()
+    qtbot.addWidget(page)
+    page.load(project, "caption-1")
+    assert page.cues.item(0, 0).text() == "١٫٥٠" and page.cues.item(0, 1).text() == "٣٫٠٠"
+    suffixes = {w.suffix() for w in page.findChildren(QDoubleSpinBox)}
+    assert " ث" in suffixes and " s" not in suffixes  # seconds, in Arabic
+    seen: list[Project] = []
+    page.edit_requested.connect(lambda text, fn, key: seen.append(fn(project)))
+    page.cues.item(0, 0).setText("٢٫٥")
+    assert seen[-1].layers[0].cues[0].start == 2.5
+
+
+def test_start_up_notes_reach_the_status_line(qtbot, tmp_path, monkeypatch):
+    from creator_kit.gui.main_window import MainWindow
+
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    app = QApplication.instance()
+    note = f"{tmp_path}/settings.json: settings file is corrupt (not valid JSON); moved it aside"
+    app.setProperty("ck_notes", [note])
+    try:
+        w = MainWindow(autosave=False, recovery=False)
+        qtbot.addWidget(w)
+        assert note in w.statusBar().currentMessage()
+    finally:
+        app.setProperty("ck_notes", [])

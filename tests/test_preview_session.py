@@ -225,24 +225,6 @@ def test_close_leaves_no_ffmpeg(layered):
         session.frame(1)
 
 
-def test_far_jumps_show_a_proxy_first_then_the_exact_frame(layered):
-    with PreviewSession(layered) as session:
-        assert session.wait_for_proxies(60)
-        session.frame(0)
-        decoder = session._decoder
-        near = session.frame(3, allow_proxy=True)  # three frames on: decoded, exact
-        assert not near.approximate
-        far = session.frame(50, allow_proxy=True)  # 47 frames of decoding away
-        assert far.approximate
-        assert session._decoder is decoder  # nothing decoded for it
-        exact = session.frame(50)
-        assert not exact.approximate
-        diff = np.abs(far.rgb.astype(int) - exact.rgb.astype(int))
-        assert diff.mean() < 6  # a half-size JPEG copy: close, not equal
-        assert diff.mean() > 0
-        assert far.layer_boxes == exact.layer_boxes  # layers are drawn exactly either way
-
-
 def test_a_layer_edit_reuses_the_decoded_pictures_and_the_sound(layered):
     with PreviewSession(layered, proxies=False) as first:
         for i in range(12):

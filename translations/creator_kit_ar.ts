@@ -271,12 +271,32 @@
         <translation>في انتظار انتهاء التصدير السابق</translation>
     </message>
     <message>
+        <source>Starting the export…</source>
+        <translation>جارٍ بدء التصدير…</translation>
+    </message>
+    <message>
         <source>Exporting ({0}): {1}% — {2} left</source>
         <translation>جارٍ التصدير ({0}): ‏{1}% — متبقٍّ {2}</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>إغلاق</translation>
+    </message>
+    <message>
+        <source>finding faces</source>
+        <translation>البحث عن الوجوه</translation>
+    </message>
+    <message>
+        <source>mixing the sound</source>
+        <translation>مزج الصوت</translation>
+    </message>
+    <message>
+        <source>rendering</source>
+        <translation>التصيير</translation>
+    </message>
+    <message>
+        <source>checking the file</source>
+        <translation>فحص الملف</translation>
     </message>
     <message>
         <source>The file breaks the platform&apos;s upload rules:</source>
@@ -350,6 +370,14 @@
         <translation>كاريوكي</translation>
     </message>
     <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> بكسل</translation>
+    </message>
+    <message>
         <source>Pick a colour</source>
         <translation>اختر لونًا</translation>
     </message>
@@ -382,8 +410,60 @@
         <translation>الظهور</translation>
     </message>
     <message>
+        <source>Entrance length</source>
+        <translation>مدة الظهور</translation>
+    </message>
+    <message>
+        <source>Slides in</source>
+        <translation>ينزلق داخلًا</translation>
+    </message>
+    <message>
         <source>Exit</source>
         <translation>الاختفاء</translation>
+    </message>
+    <message>
+        <source>Exit length</source>
+        <translation>مدة الاختفاء</translation>
+    </message>
+    <message>
+        <source>Slides out</source>
+        <translation>ينزلق خارجًا</translation>
+    </message>
+    <message>
+        <source>How long the animation takes</source>
+        <translation>كم تستغرق الحركة</translation>
+    </message>
+    <message>
+        <source>from below</source>
+        <translation>من الأسفل</translation>
+    </message>
+    <message>
+        <source>from above</source>
+        <translation>من الأعلى</translation>
+    </message>
+    <message>
+        <source>from the left</source>
+        <translation>من اليسار</translation>
+    </message>
+    <message>
+        <source>from the right</source>
+        <translation>من اليمين</translation>
+    </message>
+    <message>
+        <source>upwards</source>
+        <translation>إلى الأعلى</translation>
+    </message>
+    <message>
+        <source>downwards</source>
+        <translation>إلى الأسفل</translation>
+    </message>
+    <message>
+        <source>to the left</source>
+        <translation>إلى اليسار</translation>
+    </message>
+    <message>
+        <source>to the right</source>
+        <translation>إلى اليمين</translation>
     </message>
     <message>
         <source>Project</source>
@@ -678,12 +758,40 @@
         <translation>نص البطاقة</translation>
     </message>
     <message>
+        <source>The logos on the card, from left to right</source>
+        <translation>الشعارات على البطاقة، من اليسار إلى اليمين</translation>
+    </message>
+    <message>
         <source>Add logo…</source>
         <translation>إضافة شعار…</translation>
     </message>
     <message>
         <source>Logos</source>
         <translation>الشعارات</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>إزالة</translation>
+    </message>
+    <message>
+        <source>Take the selected logo off the card</source>
+        <translation>إزالة الشعار المحدد من البطاقة</translation>
+    </message>
+    <message>
+        <source>Move left</source>
+        <translation>نقل إلى اليسار</translation>
+    </message>
+    <message>
+        <source>Move right</source>
+        <translation>نقل إلى اليمين</translation>
+    </message>
+    <message>
+        <source>Remove logo</source>
+        <translation>إزالة شعار</translation>
+    </message>
+    <message>
+        <source>Move logo</source>
+        <translation>نقل شعار</translation>
     </message>
     <message>
         <source>Logo</source>
@@ -992,6 +1100,14 @@
         <translation>الموسيقى</translation>
     </message>
     <message>
+        <source>Caption</source>
+        <translation>النص</translation>
+    </message>
+    <message>
+        <source>Clips</source>
+        <translation>المقاطع</translation>
+    </message>
+    <message>
         <source>{0}: not a clip, image, subtitle, audio, project or template pack file</source>
         <translation>{0}: ليس مقطعًا أو صورة أو ترجمة أو ملف صوت أو مشروعًا أو حزمة قوالب</translation>
     </message>
@@ -1161,6 +1277,38 @@
     <message>
         <source>cancelled; nothing was written</source>
         <translation>أُلغيت العملية؛ لم يُحفظ أي ملف</translation>
+    </message>
+    <message>
+        <source>there is no template called “{name}”; the templates are: {available}</source>
+        <translation>لا يوجد قالب باسم «{name}»؛ القوالب المتاحة: {available}</translation>
+    </message>
+    <message>
+        <source>this column is not one creator-kit knows; check its spelling</source>
+        <translation>هذا العمود غير معروف لـ creator-kit؛ راجع كتابة اسمه</translation>
+    </message>
+    <message>
+        <source>the sheet needs this column</source>
+        <translation>الجدول يحتاج إلى هذا العمود</translation>
+    </message>
+    <message>
+        <source>no source clip in this row</source>
+        <translation>لا يوجد مقطع في هذا الصف</translation>
+    </message>
+    <message>
+        <source>no output file name in this row</source>
+        <translation>لا يوجد اسم لملف الناتج في هذا الصف</translation>
+    </message>
+    <message>
+        <source>no template: fill in this column or choose a template above</source>
+        <translation>لا يوجد قالب: املأ هذا العمود أو اختر قالبًا من الأعلى</translation>
+    </message>
+    <message>
+        <source>“{name}” is also the output of row {row}; each row needs its own file name</source>
+        <translation>«{name}» هو أيضًا ناتج الصف {row}؛ كل صف يحتاج إلى اسم ملف خاص به</translation>
+    </message>
+    <message>
+        <source>the sheet has a header row but no rows below it</source>
+        <translation>في الجدول صف العناوين فقط، ولا توجد صفوف تحته</translation>
     </message>
 </context>
 <context>
@@ -1364,11 +1512,11 @@
     </message>
     <message>
         <source>{0} in {1} file(s)</source>
-        <translation>{0} في {1} ملف</translation>
+        <translation>{0}، عدد الملفات: {1}</translation>
     </message>
     <message>
         <source>Cache cleared: {0} freed ({1} file(s))</source>
-        <translation>تم مسح الذاكرة المؤقتة: تحرّر {0} ({1} ملف)</translation>
+        <translation>تم مسح الذاكرة المؤقتة وتحرّر {0} (عدد الملفات: {1})</translation>
     </message>
 </context>
 <context>

@@ -58,6 +58,13 @@ def set_app_settings(settings: Settings) -> None:
     _settings[:] = [settings]
 
 
+def interface_language(cli: str | None, settings: Settings) -> str:
+    """The language to start in: ``--lang`` when given, else the setting, else the system's."""
+    if cli:
+        return cli
+    return settings.language if settings.language != "auto" else system_language()
+
+
 def make_app(lang: str | None = None) -> QApplication:
     """The running QApplication (created if needed), with fonts, settings and ``lang`` applied.
 
@@ -75,9 +82,7 @@ def make_app(lang: str | None = None) -> QApplication:
     loaded = load_settings()
     set_app_settings(loaded.settings)
     notes = [loaded.message] if loaded.message else []
-    chosen = lang or (loaded.settings.language if loaded.settings.language != "auto"
-                      else system_language())
-    notes += set_language(app, chosen)
+    notes += set_language(app, interface_language(lang, loaded.settings))
     set_digits(loaded.settings.digits, language())
     for note in notes:
         sys.stderr.write(f"note: {note}\n")

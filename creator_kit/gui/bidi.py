@@ -20,9 +20,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
-from creator_kit.text.bidi import isolate_tags
+from creator_kit.text.bidi import FSI, PDI, isolate_tags
 
-LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+LRI = "\u2066"  # left-to-right isolate (FSI and PDI come from the caption engine's bidi)
 _ISOLATES = str.maketrans("", "", LRI + FSI + PDI)
 
 

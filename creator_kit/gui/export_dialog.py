@@ -11,6 +11,7 @@ Run alone: ``python -m creator_kit.gui.export_dialog project.ckproj``.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,11 +41,15 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
-from creator_kit.gui.bidi import path_field
+from creator_kit.gui.bidi import ltr, path_field
 from creator_kit.gui.messages import FSI, PDI, event_message, user_message
-from creator_kit.gui.numbers import clock, num
+from creator_kit.gui.numbers import clock, num, percent_format
 from creator_kit.render.job import RenderJob
 
+# Exports run below the editor's priority: the event loop and the player get the CPU when
+# they need it, the export takes the rest (measured on 2 cores: event-loop gaps of 100-170 ms
+# during an export at the same priority).
+EXPORT_NICENESS = 10
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
 
 
@@ -61,6 +66,9 @@ class QueuedJob:
     check_lines: list[str] = field(default_factory=list)
     started: float = 0.0
     workdir: tempfile.TemporaryDirectory[str] | None = None
+    launcher: threading.Thread | None = None  # writes the snapshot and starts the child
+    launch_error: Exception | None = None
+    cancel_asked: bool = False
 
 
 class JobQueue(QObject):
@@ -98,25 +106,52 @@ class JobQueue(QObject):
         # The child reads a snapshot of the project: later edits do not change this export.
         q.workdir = tempfile.TemporaryDirectory(prefix="ck-export-")
         project_file = Path(q.workdir.name) / "export.ckproj"
-        try:
-            save_project(q.project, project_file)
-            q.job = RenderJob(project_file, q.output, overwrite=q.overwrite,
-                              extra_args=self.extra_args)
-            q.job.start()
-        except Exception as exc:  # no process could be started: say so, keep the queue going
-            q.status, q.message = "failed", user_message(exc)
-            self.changed.emit(q)
-            self._start_next()
-            return
+        # Writing the snapshot (an fsync) and starting the child happen on a helper thread:
+        # on a busy disk the fsync alone held the event loop for a tenth of a second.
+        job = RenderJob(project_file, q.output, overwrite=q.overwrite,
+                        extra_args=self.extra_args, nice=EXPORT_NICENESS)
+
+        def launch() -> None:
+            try:
+                save_project(q.project, project_file)
+                job.start()
+            except Exception as exc:  # no process could be started: _poll says so
+                q.launch_error = exc
+                return
+            q.job = job
+
         q.status, q.started = "running", time.monotonic()
+        q.launcher = threading.Thread(target=launch, name="ck-export-start", daemon=True)
+        q.launcher.start()
         self.changed.emit(q)
         self._timer.start()
 
+    def _launched(self, q: QueuedJob) -> bool:
+        """True once ``q``'s child runs; a launch that failed ends the job."""
+        if q.job is not None:
+            return True
+        if q.launcher is not None and q.launcher.is_alive():
+            return False
+        q.status = "failed"
+        q.message = user_message(q.launch_error) if q.launch_error is not None else \
+            tr("Export", "The export failed")
+        if q.workdir is not None:
+            q.workdir.cleanup()
+            q.workdir = None
+        self.changed.emit(q)
+        self._start_next()
+        return False
+
     def _poll(self) -> None:
         q = self.running
-        if q is None or q.job is None:
+        if q is None:
             self._start_next()
             return
+        if not self._launched(q):
+            return
+        assert q.job is not None
+        if q.cancel_asked:
+            q.job.cancel()  # asked while the child was being started
         events = q.job.poll()
         for e in events:
             if e.name == "warning":
@@ -127,7 +162,8 @@ class JobQueue(QObject):
                 q.status = "done"
                 check = state.result.get("check") or {}
                 q.check_lines = list(check.get("lines", []))
-                q.message = tr("Export", "Written: {0}").format(state.result.get("path", ""))
+                q.message = tr("Export", "Written: {0}").format(
+                    ltr(str(state.result.get("path", ""))))  # a path reads left to right
             elif q.job.cancelled:
                 q.status, q.message = "cancelled", tr("Export", "Cancelled; nothing was written")
             else:
@@ -146,8 +182,10 @@ class JobQueue(QObject):
         if q.status == "queued":
             q.status, q.message = "cancelled", tr("Export", "Cancelled before it started")
             self.changed.emit(q)
-        elif q.status == "running" and q.job is not None:
-            q.job.cancel()
+        elif q.status == "running":
+            q.cancel_asked = True
+            if q.job is not None:
+                q.job.cancel()
 
     def cancel_all(self) -> None:
         for q in self.jobs:
@@ -264,8 +302,8 @@ class ExportDialog(QDialog):
         form.addRow(tr("Export", "Encoder speed"), self.speed)
         self.fps = QComboBox()
         rates: list[tuple[float | None, str]] = [
-            (None, tr("Export", "Platform default (30)")), (24.0, "24"), (25.0, "25"),
-            (30.0, "30"), (60.0, "60")]
+            (None, num(tr("Export", "Platform default (30)"))), (24.0, num("24")),
+            (25.0, num("25")), (30.0, num("30")), (60.0, num("60"))]
         for rate, label in rates:
             self.fps.addItem(label, rate)
         self.fps.setCurrentIndex(max(0, self.fps.findData(project.output.fps)))
@@ -273,6 +311,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.progress.setFormat(percent_format())
         self.progress.setValue(0)
         layout.addWidget(self.progress)
         self.status = QLabel(tr("Export", "Ready"))
@@ -355,11 +394,18 @@ class ExportDialog(QDialog):
         job = self.job
         if job.status == "queued":
             self.status.setText(tr("Export", "Waiting for the export before it"))
-        elif job.status == "running" and job.job is not None:
+        elif job.status == "running":
+            # Until its child has started (on a helper thread) a running job has no process
+            # yet: it is starting, not finished, so Export stays off and Cancel stays Cancel.
+            self.export_btn.setEnabled(False)
+            self.cancel_btn.setText(tr("Export", "Cancel"))
+            if job.job is None:
+                self.status.setText(tr("Export", "Starting the export…"))
+                return
             s = job.job.state
             self.progress.setValue(int(s.fraction * 1000))
             self.status.setText(tr("Export", "Exporting ({0}): {1}% — {2} left").format(
-                s.stage or "…", num(str(int(s.fraction * 100))), clock(s.eta_s)))
+                stage_name(s.stage), num(str(int(s.fraction * 100))), clock(s.eta_s)))
         else:
             self.status.setText(job.message)
             if job.status == "done":
@@ -370,6 +416,16 @@ class ExportDialog(QDialog):
                 self.progress.setValue(0)
             self.export_btn.setEnabled(True)
             self.cancel_btn.setText(tr("Export", "Close"))
+
+
+def stage_name(stage: str) -> str:
+    """The render protocol's stage word (``faces``, ``render``...) in the interface language."""
+    names = {
+        "faces": tr("Export", "finding faces"), "audio": tr("Export", "mixing the sound"),
+        "render": tr("Export", "rendering"), "verify": tr("Export", "checking the file"),
+        "done": tr("Export", "done"),
+    }
+    return names.get(stage, stage or "…")
 
 
 def check_in_words(lines: list[str]) -> str:

@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 SIZE = 32
 DIRECTIONAL = frozenset({"play", "step-back", "step-forward", "undo", "redo"})
 NAMES = ("play", "pause", "step-back", "step-forward", "undo", "redo")
-_COLOUR = "#e8eaed"
 
 
 def _triangle(p: QPainter, x0: float, x1: float) -> None:
@@ -33,7 +32,8 @@ def _triangle(p: QPainter, x0: float, x1: float) -> None:
 
 
 def _draw(p: QPainter, name: str) -> None:
-    colour = QColor(_COLOUR)
+    # The palette's button text colour: dark on a light theme, light on a dark one.
+    colour = QColor(QGuiApplication.palette().buttonText().color())
     p.setBrush(colour)
     p.setPen(Qt.PenStyle.NoPen)
     if name == "play":

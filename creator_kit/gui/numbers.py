@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from creator_kit.gui.app import tr
 
 _EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
 _PERCENT = re.compile(r"(?<=\d)%")
 ARABIC_DECIMAL = "\u066b"  # ٫
@@ -77,6 +78,17 @@ def num(text: str) -> str:
         return text
     text = _PERCENT.sub(ARABIC_PERCENT, _DECIMAL.sub(ARABIC_DECIMAL, text))
     return text.translate(_EASTERN)
+
+
+def parse_number(text: str) -> float:
+    """A number typed in either digits (``1.5``, ``١٫٥``, ``1,5``); raises ValueError."""
+    western = text.strip().translate(_TO_WESTERN).replace(ARABIC_DECIMAL, ".").replace(",", ".")
+    return float(western)
+
+
+def percent_format() -> str:
+    """A QProgressBar format: the percentage (in the locale's digits) and the matching sign."""
+    return "%p" + (ARABIC_PERCENT if digits() == "eastern" else "%")
 
 
 def timecode(t: float, decimals: int = 2) -> str:

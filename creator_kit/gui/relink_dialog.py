@@ -46,6 +46,7 @@ class RelinkDialog(QDialog):
         layout.addWidget(QLabel(tr("Relink", "These files of the project were moved, renamed or "
                                              "are on a drive that is not plugged in:")))
         self.table = QTableWidget(len(self.missing), 2)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here
         self.table.setHorizontalHeaderLabels([tr("Relink", "Missing file"),
                                               tr("Relink", "Found at")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

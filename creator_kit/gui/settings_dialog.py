@@ -76,7 +76,7 @@ class SettingsDialog(QDialog):
                                                   "time creator-kit starts."))
         self.restart_note.setWordWrap(True)
         self.restart_note.setEnabled(False)  # drawn greyed: a note, not a field
-        form.addRow("", self.restart_note)
+        form.addRow(self.restart_note)  # spans the form: room for the wrapped line
 
         self.preset = QComboBox()
         for value, text in PLATFORMS:
@@ -135,7 +135,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._load(s)
         self.refresh_cache()
-        self.resize(560, 0)
+        self.resize(600, self.sizeHint().height())
 
     def _load(self, s: Settings) -> None:
         for combo, value in ((self.language, s.language), (self.digits, s.digits),

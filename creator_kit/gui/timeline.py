@@ -64,6 +64,18 @@ def source_duration(path: str) -> float | None:
     return _durations[key]
 
 
+def durations_known(project: Project) -> bool:
+    """True when every clip's duration is cached: :func:`layout` then probes no file."""
+    for clip in project.clips:
+        try:
+            key = (clip.source, Path(clip.source).stat().st_mtime)
+        except OSError:
+            continue  # drawn with a nominal length, nothing to probe
+        if key not in _durations:
+            return False
+    return True
+
+
 @dataclass
 class Block:
     """Something drawn on the timeline that can be clicked or dragged."""

@@ -131,7 +131,16 @@ class JobState:
 
 
 def cli_command() -> list[str]:
-    """The command that runs ``creator-kit`` with this interpreter."""
+    """The command that runs ``creator-kit``: this interpreter, or the app bundle's CLI.
+
+    In the frozen app (PyInstaller) ``sys.executable`` is the app itself, which takes no
+    ``-m``; its console executable is the CLI, and the windowed editor beside it
+    (``creator-kit-gui``, which only ever opens the editor) starts that one.
+    """
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable)
+        console = exe.with_name("creator-kit" + exe.suffix)
+        return [str(console if console.is_file() else exe)]
     return [sys.executable, "-m", "creator_kit.cli.main"]
 
 
@@ -147,8 +156,9 @@ class ChildJob:
 
     what = "job"  # named in the error of a child that died without saying why
 
-    def __init__(self, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *, env: dict[str, str] | None = None, nice: int = 0) -> None:
         self.env = env
+        self.nice = nice
         self.state = JobState()
         self.returncode: int | None = None
         self._proc: subprocess.Popen[str] | None = None
@@ -158,6 +168,7 @@ class ChildJob:
         self.cancel_file = Path(self._control_dir.name) / "cancel"
         self._cancel_at: float | None = None
         self._finished = False
+        self._ended = False  # its output ended (the process may still be exiting)
 
     @property
     def command(self) -> list[str]:
@@ -171,6 +182,8 @@ class ChildJob:
         flags = 0
         if sys.platform == "win32":  # its own process group: a Ctrl+C in our console spares it
             flags = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+            # Its output is read through pipes: no console window flashing up for it.
+            flags |= subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
         self._proc = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace", bufsize=1, env=env,
@@ -182,6 +195,9 @@ class ChildJob:
         ]
         for t in self._threads:
             t.start()
+        if self.nice:
+            # Before the child has started any ffmpeg (it is still importing): they inherit it.
+            lower_priority(self._proc.pid, self.nice)
 
     @property
     def pid(self) -> int | None:
@@ -225,10 +241,14 @@ class ChildJob:
             except queue.Empty:
                 break
             if event is None:
-                self._finish()
+                self._ended = True
                 continue
             self._apply(event)
             out.append(event)
+        # Only once the process has exited: waiting for its teardown (an interpreter and its
+        # ffmpegs ending) would block the caller, a GUI's event loop.
+        if self._ended and self._proc is not None and self._proc.poll() is not None:
+            self._finish()
         self._enforce_cancel()
         return out
 
@@ -236,6 +256,9 @@ class ChildJob:
         """Yield events as they arrive until the child's output ends (blocking)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            if self._ended and self._queue.empty():  # poll() already read the end
+                self._finish()
+                return
             wait = 0.25 if deadline is None else max(0.0, min(0.25, deadline - time.monotonic()))
             try:
                 event = self._queue.get(timeout=wait)
@@ -245,6 +268,7 @@ class ChildJob:
                     raise TimeoutError("the render job did not finish in time") from None
                 continue
             if event is None:
+                self._ended = True
                 self._finish()
                 return
             self._apply(event)
@@ -321,6 +345,22 @@ class ChildJob:
             pass
 
 
+def lower_priority(pid: int, niceness: int = 10) -> None:
+    """Run process ``pid`` (and what it starts from now on) ``niceness`` below this one.
+
+    For work in the background of an interactive program: the editor's event loop and
+    player come first, the export or analysis takes the rest of the machine. A no-op where
+    the OS has no ``setpriority`` (Windows) or refuses.
+    """
+    if not hasattr(os, "setpriority"):
+        return
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, own + niceness))
+    except OSError:
+        pass
+
+
 class RenderJob(ChildJob):
     """One export running in a child ``creator-kit render`` process.
 
@@ -338,8 +378,9 @@ class RenderJob(ChildJob):
         check: bool = True,
         extra_args: Sequence[str] = (),
         env: dict[str, str] | None = None,
+        nice: int = 0,
     ) -> None:
-        super().__init__(env=env)
+        super().__init__(env=env, nice=nice)
         self.project_file = Path(project_file)
         self.output = Path(output)
         self.overwrite = overwrite
@@ -369,8 +410,8 @@ class FaceJob(ChildJob):
     what = "face analysis"
 
     def __init__(self, source: str | Path, *, rate: float = 10.0,
-                 env: dict[str, str] | None = None) -> None:
-        super().__init__(env=env)
+                 env: dict[str, str] | None = None, nice: int = 0) -> None:
+        super().__init__(env=env, nice=nice)
         self.source = Path(source)
         self.rate = rate
 
