@@ -551,6 +551,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     elif args.ffmpeg != "imageio":
         ffmpeg = Path(args.ffmpeg).resolve()
+    # The editor's .qm files are built from translations/*.ts (git-ignored, made by `make`);
+    # a bundle built without them would show the editor in English only, so make them here.
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "build"],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     bundle = run_pyinstaller(args.dist.resolve(), args.work.resolve(), reuse=args.reuse,
                              ffmpeg=ffmpeg)
     if sys.platform.startswith("linux"):
