@@ -27,9 +27,9 @@ from tests.guiapp import (
     open_clip,
     pixels,
     same,
+    shown_at,
     type_text,
 )
-from tests.test_gui_editing import shown_at
 
 editor_app("en")
 
