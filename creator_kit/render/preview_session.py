@@ -758,7 +758,8 @@ class PreviewSession:
 
         Stickers and tip cards in a slot and captions in their default area get the
         placement that reproduces where they are drawn, so a drag starts from what is seen.
-        ``box`` (the layer's box in the current frame) is needed for a default caption.
+        ``box`` (the layer's box in the current frame) is needed for a default caption; for a
+        slotted layer it is used when given (the layer may have moved aside for a face).
         """
         layer = self.project.layers[layer_index]
         w, h = self.plan.width, self.plan.height
@@ -769,6 +770,11 @@ class PreviewSession:
                 if layer.placement.width is None:
                     return dataclasses.replace(layer.placement, width=layer.width)
                 return layer.placement
+            if box is not None:
+                # Where it is drawn: a slotted layer may have moved aside for a face.
+                x, y, bw, bh = box
+                return Placement(x=(x + bw / 2) / w, y=(y + bh / 2) / h, anchor="center",
+                                 width=layer.width)
             from creator_kit.graphics.slots import slot_placement
 
             zone = self.plan.profile.safe_zone
