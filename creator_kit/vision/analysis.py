@@ -33,7 +33,7 @@ from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file, open_file, read_file
 from creator_kit.core.settings import load_settings
-from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
+from creator_kit.vision.decode import VideoInfo, analysis_size, iter_lazy_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
 
@@ -336,7 +336,9 @@ def _run(
 ) -> FaceAnalysis:
     aw, ah = analysis_size(info, max_side)
     fine, every = fine_rate(rate, info.fps)
-    stream = _prefetch(iter_frames(p, rate=fine, max_side=max_side, cancel=cancel, info=info))
+    stream = _prefetch(
+        iter_lazy_frames(p, rate=fine, max_side=max_side, every=every, cancel=cancel, info=info)
+    )
     return _analyse_stream(
         stream, str(p), info.width, info.height, (aw, ah), info.duration, rate, max_side,
         cancel, on_progress, every=every,
@@ -439,11 +441,13 @@ def _analyse_stream(
     for t, rgb, between in _samples(stream, every):
         if cancel is not None:
             cancel.raise_if_cancelled()
+        rgb = _picture(rgb)
         sig = _signature(rgb)
         dets = detector.detect(rgb)
         if prev_sig is not None:
             if between and (_is_cut(prev_sig, sig) or _unsettled(prev_dets, dets)):
-                for bt, brgb in between:
+                for bt, picture in between:
+                    brgb = _picture(picture)
                     bsig = _signature(brgb)
                     if _is_cut(prev_sig, bsig):
                         cuts.append(len(frames))
@@ -489,6 +493,11 @@ def _analyse_stream(
         tracks=tuple(tracks),
         cuts=tuple(sample_times[i] for i in cuts),
     )
+
+
+def _picture(picture: Any) -> Any:
+    """The RGB array of a frame that may still be waiting to be converted (decode.LazyPicture)."""
+    return picture() if callable(picture) else picture
 
 
 def _samples(
