@@ -473,7 +473,10 @@ class PreviewSession:
         """Build the proxy of every segment that has none (the proxies thread)."""
         from creator_kit.core.settings import load_settings
 
-        self.wait_for_faces()  # a face reframe decides what the pictures are
+        if self.plan.project.reframe.mode == "face":
+            # The crop follows the faces: the pictures are known once they are. (A face
+            # mask alone is a layer: the pictures, and so the proxies, do not wait for it.)
+            self.wait_for_faces()
         limit = load_settings(move_corrupt=False).settings.cache_limit_mb * 1024**2
         while True:
             for seg in self.plan.segments:
