@@ -111,10 +111,11 @@ def test_play_on_the_wall_clock_advances(qtbot, player):
     with qtbot.waitSignal(player.playing_changed, timeout=2000) as blocker:
         player.play()
     assert blocker.args == [True]
-    qtbot.wait(800)
+    # Waited for, not slept on: on a loaded machine the first frames may take a while.
+    qtbot.waitUntil(lambda: len(set(shown)) >= 5, timeout=10_000)
     assert player.is_playing()
-    assert 0.3 < player.position() < 1.99
-    assert len(set(shown)) >= 5 and shown == sorted(shown)
+    assert 0.1 < player.position() < 1.99
+    assert shown == sorted(shown)
     assert not np.array_equal(_rgb(player.current_image()), first)
     player.pause()
     assert not player.is_playing()
