@@ -9,10 +9,15 @@ every layer is placed in fractions of the canvas, so the picture is the export's
 
 What the session adds for a player:
 
-* frames by timeline index, read on from the running decoder while playing (no ffmpeg restart
-  between consecutive or slightly skipped frames), and for a jump a restart only when it is
-  cheaper than reading on, judged from the source's keyframe index (a restart decodes from
-  the keyframe before the target; reading on decodes everything up to it);
+* frames by timeline index from each segment's preview proxy once it is built
+  (:mod:`~creator_kit.render.preview_proxy`: the decoder graph's output at preview size,
+  lossless and all intra, built in the background and kept in the cache folder), so a jump
+  anywhere decodes one picture, bit for bit the one decoding the source gives;
+* until then, and whenever a proxy cannot be used, frames read on from the running decoder
+  while playing (no ffmpeg restart between consecutive or slightly skipped frames), and for a
+  jump a restart only when it is cheaper than reading on, judged from the source's keyframe
+  index (a restart decodes from the keyframe before the target; reading on decodes
+  everything up to it);
 * a small cache of decoded pictures (before layers), so scrubbing back over what was just
   shown costs no decoding at all;
 * face analysis in a child process (``creator-kit faces --progress json``, watched from a
