@@ -236,3 +236,24 @@ def test_proxies_wait_for_faces_only_when_the_crop_follows_them(landscape_clip, 
         gate.set()
         assert session.wait_for_faces(120)
         assert session.wait_for_proxies(60)
+
+
+def test_the_clip_being_looked_at_gets_its_proxy_first(tmp_path, monkeypatch):
+    clips = [make_clip(tmp_path / f"clip{i}.mp4", size="320x240", duration=1.0)
+             for i in range(3)]
+    project = Project(clips=tuple(ClipRef(str(c)) for c in clips))
+    built: list[str] = []
+    real = preview_session.build_proxy
+
+    def noted(plan, seg, *args, **kwargs):
+        built.append(seg.clip.source)
+        return real(plan, seg, *args, **kwargs)
+
+    monkeypatch.setattr(preview_session, "build_proxy", noted)
+    with PreviewSession(project, proxies=False) as session:
+        session.frame(session.index_at(1.5))  # the second clip is on screen
+        session._build_proxies_enabled = True  # and now the proxies are asked for
+        with session._lock:
+            session._want_proxies()
+        assert session.wait_for_proxies(60)
+    assert built == [str(clips[1]), str(clips[2]), str(clips[0])]

@@ -484,7 +484,8 @@ class PreviewSession:
             self.wait_for_faces()
         limit = load_settings(move_corrupt=False).settings.cache_limit_mb * 1024**2
         while True:
-            for seg in self.plan.segments:
+            pending = list(self.plan.segments)
+            while pending:
                 while self._busy.is_set():  # playing: the next build waits
                     if self._cancel.wait(0.05):
                         break
@@ -492,6 +493,10 @@ class PreviewSession:
                 with self._lock:
                     if self._closed:
                         return
+                    # The clip being looked at first, then the ones after it, then before.
+                    shown = self._decoded_at[0] if self._decoded_at is not None else 0
+                    seg = min(pending, key=lambda s: (s.index < shown, s.index))
+                    pending.remove(seg)
                     key = self._signature(seg)
                     path = proxy_path(key)
                     if self._versions[seg.index] == "missing" or key in self._proxy_tried:
@@ -517,9 +522,10 @@ class PreviewSession:
         """Have the proxies thread (re)check every segment; call with the lock held."""
         if not self._build_proxies_enabled or self._closed:
             return
-        self._proxies_dirty = True
         if self._proxy_builder is None or not self._proxy_builder.is_alive():
             self._proxy_builder = self._start(self._build_proxies, "ck-preview-proxies")
+        else:
+            self._proxies_dirty = True  # it goes round once more when done
 
     def wait_for_proxies(self, timeout: float | None = None) -> bool:
         """Block until the proxies are built; True when every segment has one.
