@@ -63,7 +63,7 @@ def test_card_texts_by_role_from_a_template_and_kept_while_retyped():
     roles = edits.card_texts(p)
     assert {r: _card_text(p, r) for r in roles} == {
         "headline": "لا تنسوا الكمامة", "hashtags": "#لاتنسواالكمامة #MaskUp",
-        "cta": "ارتدِ الكمامة واحمِ غيرك"}
+        "cta": "ارتدِ الكمامة واحمِ غيرك", "handle": "@salma"}
     # The hashtags cleared and retyped as words: with the earlier answer, still the hashtags.
     p2 = edits.set_card_text(p, "hashtags", "ابقوا", roles)
     assert edits.card_texts(p2, roles) == roles
@@ -85,11 +85,12 @@ def test_card_page_edits_headline_hashtags_and_call_to_action(qtbot, window, lan
     page = w.inspector.current_page()
     assert page is w.inspector.pages["card"]
     fields = page.texts
-    assert [_label(page, fields[r]) for r in ("headline", "hashtags", "cta")] == [
-        "Headline", "Hashtags", "Call to action"]
+    assert [_label(page, fields[r]) for r in ("headline", "hashtags", "cta", "handle")] == [
+        "Headline", "Hashtags", "Call to action", "Your handle"]
     assert fields["headline"].toPlainText() == "لا تنسوا الكمامة"
     assert fields["hashtags"].toPlainText() == "#لاتنسواالكمامة #MaskUp"
     assert fields["cta"].toPlainText() == "ارتدِ الكمامة واحمِ غيرك"
+    assert fields["handle"].toPlainText() == ""  # the template's handle line, left empty
     original = w.project
     steps = w.model.undo_stack.count()
     before = shown_at(qtbot, w, CARD_AT)
@@ -122,7 +123,14 @@ def test_card_page_edits_headline_hashtags_and_call_to_action(qtbot, window, lan
     rows = np.nonzero(_rows_changed(headline, cta))[0] / cta.height()
     assert rows.size and rows.max() < 0.38  # above the hashtags line
 
-    for _ in range(3):
+    # The handle, small at the bottom of the card.
+    type_text(fields["handle"], "@salma")
+    assert _card_text(w.project, "handle") == "@salma"
+    handle = shown_at(qtbot, w, CARD_AT)
+    rows = np.nonzero(_rows_changed(handle, headline))[0] / cta.height()
+    assert rows.size and rows.min() > 0.6
+
+    for _ in range(4):
         w.undo_action.trigger()
     assert w.project == original
     assert fields["hashtags"].toPlainText() == "#لاتنسواالكمامة #MaskUp"  # the page followed

@@ -766,6 +766,14 @@
         <translation>اللون الثاني</translation>
     </message>
     <message>
+        <source>Your handle</source>
+        <translation>حسابك</translation>
+    </message>
+    <message>
+        <source>Your account name, shown small at the bottom of the card</source>
+        <translation>اسم حسابك، يظهر صغيرًا أسفل البطاقة</translation>
+    </message>
+    <message>
         <source>The logos on the card, from left to right</source>
         <translation>الشعارات على البطاقة، من اليسار إلى اليمين</translation>
     </message>

@@ -338,10 +338,11 @@ def update_card_background(project: Project, **changes: Any) -> Project:
 # headline (the template's slogan), the campaign hashtags, a call to action and the creator's
 # handle as plain caption layers; the project format has no field naming them, so they are
 # told apart by how templates make them: the hashtags line is made of hashtags, the call to
-# action is drawn on a box (a button), the headline is the biggest of the other texts. A text
-# added through ``set_card_text`` gets the id ``card-<role>``, which says it outright.
-CardRole = Literal["headline", "hashtags", "cta"]
-CARD_ROLES: tuple[CardRole, ...] = ("headline", "hashtags", "cta")
+# action is drawn on a box (a button), the headline is the biggest of the other texts, the
+# handle an ``@name`` (or the template's handle line left empty). A text added through
+# ``set_card_text`` gets the id ``card-<role>``, which says it outright.
+CardRole = Literal["headline", "hashtags", "cta", "handle"]
+CARD_ROLES: tuple[CardRole, ...] = ("headline", "hashtags", "cta", "handle")
 
 # Where a text added to the card goes, and how it looks: the layout of the bundled templates'
 # cards (headline above the hashtags, the call to action on a box below them).
@@ -352,6 +353,8 @@ _CARD_TEXT_LOOKS: dict[str, tuple[CaptionStyle, Placement]] = {
                  Placement(x=0.5, y=0.38, anchor="top", width=0.8)),
     "cta": (STYLES["bold-box"].replace(size_px=46.0),
             Placement(x=0.5, y=0.47, anchor="top", width=0.8)),
+    "handle": (STYLES["clean"].replace(size_px=38.0, fill="#ffffffcc"),
+               Placement(x=0.5, y=0.645)),
 }
 
 
@@ -366,14 +369,14 @@ def _has_box(layer: CaptionLayer) -> bool:
 
 
 def card_texts(project: Project, keep: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Which caption of the closing card is its ``headline``, ``hashtags`` and ``cta``.
+    """Which caption of the closing card is its ``headline``, ``hashtags``, ``cta``, ``handle``.
 
     Returns role -> layer id for the roles the card has (an empty dict without a card).
     ``keep`` (role -> id, an earlier answer) holds its roles while those captions are still on
     the card, so a line being retyped (the hashtags cleared to type new ones) keeps its role.
     Otherwise a caption with the id ``card-<role>`` has that role; the first caption made only
-    of hashtags is the hashtags line, the first one on a box the call to action, and the
-    biggest of the rest the headline.
+    of hashtags is the hashtags line, the first one on a box the call to action, the
+    biggest of the rest the headline, and the first ``@name`` (or empty one) left the handle.
     """
     if project.card is None:
         return {}
@@ -404,12 +407,19 @@ def card_texts(project: Project, keep: Mapping[str, str] | None = None) -> dict[
         words = [la for la in free if la.text.strip() and not la.text.lstrip().startswith("@")]
         if words:
             roles["headline"] = max(words, key=lambda la: la.style.size_px).id
+            free = [la for la in free if la.id != roles["headline"]]
+    if "handle" not in roles:
+        handle = next((la for la in free
+                       if not la.cues and (not la.text.strip()
+                                           or la.text.lstrip().startswith("@"))), None)
+        if handle is not None:
+            roles["handle"] = handle.id
     return {role: roles[role] for role in CARD_ROLES if role in roles}
 
 
 def set_card_text(project: Project, role: CardRole, text: str,
                   keep: Mapping[str, str] | None = None) -> Project:
-    """Set the closing card's ``role`` text (``headline``, ``hashtags`` or ``cta``).
+    """Set the closing card's ``role`` text (``headline``, ``hashtags``, ``cta``, ``handle``).
 
     The caption :func:`card_texts` finds for ``role`` (given ``keep``) gets ``text``; a card
     without that text gets a new caption ``card-<role>`` laid out as the bundled templates lay

@@ -708,7 +708,10 @@ class CardPage(Page):
                  "#لاتنسواالكمامة #MaskUp"),
                 ("cta", tr("Inspector", "Call to action"),
                  tr("Inspector", "What the viewer should do, on a box like a button"),
-                 "ارتدِ الكمامة واحمِ غيرك"))
+                 "ارتدِ الكمامة واحمِ غيرك"),
+                ("handle", tr("Inspector", "Your handle"),
+                 tr("Inspector", "Your account name, shown small at the bottom of the card"),
+                 "@salma"))
         for role, label, tip, example in rows:
             edit = CaptionEdit()  # right-to-left aware, hashtags shown as the video shows them
             edit.setToolTip(tip)
