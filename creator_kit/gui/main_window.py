@@ -378,11 +378,13 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project: Project | None) -> None:
         self.stack.setCurrentIndex(0 if project is None else 1)
-        if project is not None and self._painted:
-            self.player.set_project(project)
         self.inspector.set_project(project)
         self._set_timeline(project)
         self.library.set_project(project)
+        if project is not None and self._painted:
+            # Last: its worker thread starts on the project at once (loading the engine the
+            # first time), and this thread has the panels to fill first.
+            self.player.set_project(project)
         for a in (self.save_action, self.export_action):
             a.setEnabled(project is not None)
 
@@ -410,8 +412,10 @@ class MainWindow(QMainWindow):
             return
         self._painted = True
         if self.project is not None:
-            self.player.set_project(self.project)
+            # The probing thread first: starting a thread waits until it runs, which takes
+            # long once the player's thread is busy importing the engine.
             self._set_timeline(self.project)
+            self.player.set_project(self.project)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)

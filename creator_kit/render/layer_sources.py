@@ -44,11 +44,20 @@ def build_sources(
     *,
     default_end: float,
     offset: float = 0.0,
+    reuse: Sequence[FrameSource] | None = None,
 ) -> list[FrameSource]:
-    """Drawn sources for ``layers``; times are shifted by ``offset`` seconds on the timeline."""
+    """Drawn sources for ``layers``; times are shifted by ``offset`` seconds on the timeline.
+
+    ``reuse``, the sources built before for the same layers, supplies every one that does
+    not depend on the faces (all but the face mask): only those are drawn again when the
+    faces become known.
+    """
     ctx = dataclasses.replace(ctx, default_end=default_end, offset=offset)
     sources: list[FrameSource] = []
-    for layer in layers:
+    for i, layer in enumerate(layers):
+        if reuse is not None and not isinstance(layer, FaceMaskLayer):
+            sources.append(reuse[i])
+            continue
         # Preparing a layer can take a while (an image to decode, captions to draw): a
         # cancel takes effect between layers (and between a caption layer's cues).
         if ctx.cancel is not None:

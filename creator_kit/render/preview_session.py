@@ -389,13 +389,16 @@ class PreviewSession:
 
         return run
 
-    def _make_renderer(self) -> Renderer:
-        self._render_warnings = []
+    def _make_renderer(self, reuse: Renderer | None = None) -> Renderer:
+        if reuse is None:
+            self._render_warnings = []
+        # (With ``reuse`` the warnings met drawing the reused layers still stand.)
         self._mappings: dict[int, Callable[[F64, float], F64]] = {}
-        renderer = Renderer(self.plan, self._note_warning, self._faces)
+        renderer = Renderer(self.plan, self._note_warning, self._faces, reuse=reuse)
         # Sprites are a quarter of export's size here, and a face mask makes a new one every
         # frame: a smaller conversion cache holds the same captions and stickers.
-        renderer.compositor = Compositor(cache_bytes=_SPRITE_CACHE_BYTES)
+        renderer.compositor = (Compositor(cache_bytes=_SPRITE_CACHE_BYTES) if reuse is None
+                               else reuse.compositor)
         return renderer
 
     def _note_warning(self, message: str) -> None:
@@ -427,7 +430,9 @@ class PreviewSession:
                 return
             self._faces = faces
             self._building = True
-            self.renderer = self._make_renderer()
+            # Only the face mask is drawn anew: captions, stickers and cards do not depend
+            # on the faces (drawing them all again held the GIL for a quarter of a second).
+            self.renderer = self._make_renderer(reuse=self.renderer)
             self._building = False
             self._render_warnings = list(dict.fromkeys([*self._render_warnings, *notices]))
             # Face reframe changes the decoded picture itself: nothing decoded before is valid.
