@@ -166,6 +166,22 @@ def set_layer_time(project: Project, layer_id: str, start: float, end: float | N
     return update_layer(project, layer_id, start=max(0.0, start), end=end)
 
 
+def set_animation(project: Project, layer_id: str, which: Literal["enter", "exit"],
+                  **changes: Any) -> Project:
+    """Change the layer's entrance (``which="enter"``) or exit animation.
+
+    ``changes`` are fields of :class:`~creator_kit.core.model.Animation`: ``kind`` (``none``,
+    ``fade``, ``slide``, ``pop``), ``duration`` (seconds, 0-10) and ``direction`` (``up``,
+    ``down``, ``left``, ``right``: where a slide comes from or goes to).
+    """
+    if which not in ("enter", "exit"):
+        raise EditError(f"{which!r} is not an animation; use 'enter' or 'exit'")
+    layer = find_layer(project, layer_id)
+    if isinstance(layer, FaceMaskLayer):
+        raise EditError("a face mask fades in and out; it has no entrance or exit animation")
+    return update_layer(project, layer_id, **{which: _replace(getattr(layer, which), **changes)})
+
+
 def set_placement(project: Project, layer_id: str, placement: Placement | None) -> Project:
     """Put the layer at ``placement`` (``None``: its automatic slot, for captions and stickers)."""
     layer = find_layer(project, layer_id)

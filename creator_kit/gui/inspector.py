@@ -10,6 +10,7 @@ Run alone: ``python -m creator_kit.gui.inspector clip.mp4``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -234,19 +237,52 @@ class Page(QWidget):
                         lambda p, s: _placement(p, s).y,
                         lambda p, s, v: edits.set_placement(
                             p, s, dataclasses.replace(_placement(p, s), y=v)))
-        for field, label in (("enter", tr("Inspector", "Entrance")),
-                             ("exit", tr("Inspector", "Exit"))):
-            self.combo(label, [(a, tr("Inspector", a)) for a in ANIMATIONS],
-                       _anim_getter(field), _anim_setter(field))
+        self.animation_rows()
+
+    def animation_rows(self) -> None:
+        """Kind, length and (for a slide) direction of the entrance and the exit."""
+        self.animation: dict[str, tuple[QComboBox, QDoubleSpinBox, QComboBox]] = {}
+        for which, label, length, way, words in (
+                ("enter", tr("Inspector", "Entrance"), tr("Inspector", "Entrance length"),
+                 tr("Inspector", "Slides in"), _ENTER_WAYS),
+                ("exit", tr("Inspector", "Exit"), tr("Inspector", "Exit length"),
+                 tr("Inspector", "Slides out"), _EXIT_WAYS)):
+            kind = self.combo(label, [(a, tr("Inspector", a)) for a in ANIMATIONS],
+                              _anim_getter(which, "kind"), _anim_setter(which, "kind"))
+            seconds = self.number(length, 0, 10, 0.05, _anim_getter(which, "duration"),
+                                  _anim_setter(which, "duration"), " s",
+                                  tip=tr("Inspector", "How long the animation takes"))
+            direction = self.combo(way, [(d, tr("Inspector", str(w))) for d, w in words],
+                                   _anim_getter(which, "direction"),
+                                   _anim_setter(which, "direction"))
+            self.animation[which] = (kind, seconds, direction)
+            self.add_loader(functools.partial(_enable_animation, kind, seconds, direction))
 
 
-def _anim_getter(field: str) -> Getter:
-    return lambda p, s: getattr(_layer(p, s), field).kind
+# What each slide direction of the format looks like (graphics.animation): "up" and "down"
+# name the way the layer moves, coming in and going out alike; "left" and "right" the side
+# it comes in from, so on the way out it keeps moving across and leaves by the other side.
+_ENTER_WAYS = (("up", QT_TRANSLATE_NOOP("Inspector", "from below")),
+               ("down", QT_TRANSLATE_NOOP("Inspector", "from above")),
+               ("left", QT_TRANSLATE_NOOP("Inspector", "from the left")),
+               ("right", QT_TRANSLATE_NOOP("Inspector", "from the right")))
+_EXIT_WAYS = (("up", QT_TRANSLATE_NOOP("Inspector", "upwards")),
+              ("down", QT_TRANSLATE_NOOP("Inspector", "downwards")),
+              ("right", QT_TRANSLATE_NOOP("Inspector", "to the left")),
+              ("left", QT_TRANSLATE_NOOP("Inspector", "to the right")))
 
 
-def _anim_setter(field: str) -> Setter:
-    return lambda p, s, v: edits.update_layer(
-        p, s, **{field: dataclasses.replace(getattr(_layer(p, s), field), kind=v)})
+def _enable_animation(kind: QComboBox, seconds: QDoubleSpinBox, direction: QComboBox) -> None:
+    seconds.setEnabled(kind.currentData() != "none")
+    direction.setEnabled(kind.currentData() == "slide")
+
+
+def _anim_getter(which: str, name: str) -> Getter:
+    return lambda p, s: getattr(getattr(_layer(p, s), which), name)
+
+
+def _anim_setter(which: str, name: str) -> Setter:
+    return lambda p, s, v: edits.set_animation(p, s, which, **{name: v})  # type: ignore[arg-type]
 
 
 def _placement(p: Project, s: str | None) -> Placement:
@@ -628,9 +664,25 @@ class CardPage(Page):
         self.hashtags.textEdited.connect(self._hashtags_edited)
         self.form.addRow(tr("Inspector", "Card text"), self.hashtags)
         self.add_loader(self._load_hashtags, self.hashtags)
-        logo = QPushButton(tr("Inspector", "Add logo…"))
-        logo.clicked.connect(self._add_logo)
-        self.form.addRow(tr("Inspector", "Logos"), logo)
+        self.logos = QListWidget()
+        self.logos.setToolTip(tr("Inspector", "The logos on the card, from left to right"))
+        self.logos.setMaximumHeight(100)
+        self.form.addRow(tr("Inspector", "Logos"), self.logos)
+        self.add_logo = QPushButton(tr("Inspector", "Add logo…"))
+        self.add_logo.clicked.connect(self._add_logo)
+        self.remove_logo = QPushButton(tr("Inspector", "Remove"))
+        self.remove_logo.setToolTip(tr("Inspector", "Take the selected logo off the card"))
+        self.remove_logo.clicked.connect(self._remove_logo)
+        self.logo_left = QPushButton(tr("Inspector", "Move left"))
+        self.logo_left.clicked.connect(lambda: self._move_logo(-1))
+        self.logo_right = QPushButton(tr("Inspector", "Move right"))
+        self.logo_right.clicked.connect(lambda: self._move_logo(1))
+        buttons = QHBoxLayout()
+        for b in (self.add_logo, self.remove_logo, self.logo_left, self.logo_right):
+            buttons.addWidget(b)
+        self.form.addRow("", buttons)
+        self.logos.currentRowChanged.connect(lambda _r: self._enable_logo_buttons())
+        self.add_loader(self._load_logos, self.logos)
 
     def _card_caption(self, p: Project) -> CaptionLayer | None:
         card = p.card
@@ -655,17 +707,82 @@ class CardPage(Page):
 
         self._push(tr("Inspector", "Card text"), set_, text, True)
 
+    def logo_ids(self, p: Project | None = None) -> list[str]:
+        """The card's image layers, left to right as they show."""
+        p = p or self.project
+        card = p.card if p is not None else None
+        if card is None:
+            return []
+        images = [la for la in card.layers if isinstance(la, ImageLayer)]
+        images.sort(key=lambda la: (la.placement.x, la.placement.y))
+        return [la.id for la in images]
+
+    def _load_logos(self) -> None:
+        assert self.project is not None
+        from pathlib import Path
+
+        ids = self.logo_ids()
+        names = [Path(_layer(self.project, i).path).name for i in ids]
+        current = self.logos.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        shown = [(self.logos.item(r).data(Qt.ItemDataRole.UserRole), self.logos.item(r).text())
+                 for r in range(self.logos.count())]
+        if shown != [(i, "\u200e" + n) for i, n in zip(ids, names, strict=True)]:
+            self.logos.clear()
+            for i, n in zip(ids, names, strict=True):
+                item = QListWidgetItem("\u200e" + n)  # a file name reads left to right
+                item.setData(Qt.ItemDataRole.UserRole, i)
+                item.setToolTip(_layer(self.project, i).path)
+                self.logos.addItem(item)
+            if keep in ids:
+                self.logos.setCurrentRow(ids.index(keep))
+        self._enable_logo_buttons()
+
+    def _enable_logo_buttons(self) -> None:
+        row, n = self.logos.currentRow(), self.logos.count()
+        self.remove_logo.setEnabled(row >= 0)
+        self.logo_left.setEnabled(row > 0)
+        self.logo_right.setEnabled(0 <= row < n - 1)
+
+    def _logo_paths(self, p: Project) -> list[str]:
+        return [_layer(p, i).path for i in self.logo_ids(p)]
+
+    def _set_logos(self, text: str, change: Callable[[list[str]], list[str]]) -> None:
+        from creator_kit.templates.apply import set_card_logos
+
+        self._push(text, lambda p, _s, v: set_card_logos(p, v(self._logo_paths(p))),
+                   change, False)
+
+    def _remove_logo(self) -> None:
+        row = self.logos.currentRow()
+        if row >= 0:
+            self._set_logos(tr("Inspector", "Remove logo"),
+                            lambda paths: paths[:row] + paths[row + 1:])
+
+    def _move_logo(self, step: int) -> None:
+        row = self.logos.currentRow()
+        if not 0 <= row + step < self.logos.count() or row < 0:
+            return
+
+        def swap(paths: list[str]) -> list[str]:
+            paths = list(paths)
+            paths[row], paths[row + step] = paths[row + step], paths[row]
+            return paths
+
+        self._set_logos(tr("Inspector", "Move logo"), swap)
+        self.logos.setCurrentRow(row + step)  # the moved logo stays selected
+        self._enable_logo_buttons()
+
     def _add_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, tr("Inspector", "Logo"), "",
             tr("Inspector", "Images (*.png *.jpg *.jpeg *.webp *.svg)"))
         if path:
-            def set_(p: Project, _s: str | None, v: str) -> Project:
-                p = p if p.card is not None else edits.set_card(p, ClosingCard())
-                return edits.add_layer(p, ImageLayer(path=v, placement=Placement(
-                    x=0.5, y=0.3, width=0.4)), where="card")[0]
+            self.add_logo_file(path)
 
-            self._push(tr("Inspector", "Add logo"), set_, path, False)
+    def add_logo_file(self, path: str) -> None:
+        """Put the image ``path`` on the card after the logos it has (one undo step)."""
+        self._set_logos(tr("Inspector", "Add logo"), lambda paths: [*paths, path])
 
 
 class InspectorPanel(QScrollArea):

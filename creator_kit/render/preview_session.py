@@ -532,9 +532,13 @@ class PreviewSession:
 
     @property
     def proxies_ready(self) -> bool:
-        """True when every segment's frames come from its preview proxy."""
-        with self._lock:
-            return all(self._find_proxy(seg) is not None for seg in self.plan.segments)
+        """True when every segment's frames come from its preview proxy.
+
+        Takes no lock (a GUI thread may ask while a frame is being decoded): it reports the
+        proxies this session has built or already read from.
+        """
+        files = self._proxy_files
+        return all(seg.index in files for seg in self.plan.segments)
 
     def _find_proxy(self, seg: Segment) -> Path | None:
         """The finished proxy of ``seg``, if any (one made by an earlier session counts)."""
