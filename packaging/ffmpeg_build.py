@@ -63,6 +63,7 @@ DECODERS = (
     "aac", "aac_latm", "mp3", "mp3float", "mp2", "mp2float", "opus", "vorbis", "flac", "alac",
     "ac3", "eac3", "amrnb", "amrwb", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be",
     "pcm_s32le", "pcm_f32le", "pcm_f64le", "pcm_u8", "pcm_mulaw", "pcm_alaw", "adpcm_ima_wav",
+    "utvideo",  # the editor's preview proxies (creator_kit/render/preview_proxy.py)
 )
 PARSERS = (
     "h264", "hevc", "vp8", "vp9", "mpeg4video", "mpegvideo", "mjpeg", "png", "gif", "webp",
@@ -74,8 +75,10 @@ DEMUXERS = (
     "image2", "image_png_pipe", "image_jpeg_pipe", "image_webp_pipe", "image_bmp_pipe",
     "image_tiff_pipe", "gif", "apng",
 )
-ENCODERS = ("libx264", "aac", "rawvideo", "pcm_s16le", "pcm_f32le", "wrapped_avframe")
-MUXERS = ("mp4", "mov", "null", "rawvideo", "pcm_s16le", "pcm_f32le", "wav")
+# utvideo into Matroska: the editor's lossless preview proxies.
+ENCODERS = ("libx264", "aac", "rawvideo", "pcm_s16le", "pcm_f32le", "wrapped_avframe",
+            "utvideo")
+MUXERS = ("mp4", "mov", "null", "rawvideo", "pcm_s16le", "pcm_f32le", "wav", "matroska")
 BSFS = ("aac_adtstoasc", "h264_mp4toannexb", "hevc_mp4toannexb", "vp9_superframe_split")
 
 

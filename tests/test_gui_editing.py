@@ -290,3 +290,48 @@ def test_template_in_the_editor_equals_render_save_project(qtbot, window, tmp_pa
     assert main(["render", "-i", str(landscape_clip), "--template", name, "--language", "ar",
                  "--caption", caption, "--save-project", str(saved)]) == 0
     assert w.project == load_project(saved)
+
+
+def test_every_inspector_page_fits_its_dock_without_scrolling_sideways(qtbot, window,
+                                                                       landscape_clip):
+    # A page wider than the dock puts every page behind a sideways scroll bar, and in a
+    # right-to-left window the numbers then sit in the hidden part of their boxes.
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    w.resize(1600, 1000)
+    qtbot.waitUntil(lambda: w.inspector.viewport().width() > 200)
+    widest = max(page.minimumSizeHint().width() for page in w.inspector.pages.values())
+    assert widest <= w.inspector.viewport().width()
+    assert not w.inspector.horizontalScrollBar().isVisible()
+
+
+def test_export_dialog_while_its_child_starts_offers_cancel_not_export(qtbot, window, tmp_path,
+                                                                       landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    dlg = w.export()
+    dlg.output.setText(str(tmp_path / "out.mp4"))
+    qtbot.mouseClick(dlg.export_btn, Qt.MouseButton.LeftButton)
+    # From the click on, until the job ends: no second export of the same file, and Cancel.
+    assert dlg.job is not None and dlg.job.status == "running"
+    assert not dlg.export_btn.isEnabled()
+    assert dlg.cancel_btn.text() == "Cancel"
+    from creator_kit.gui.export_dialog import stage_name
+
+    assert stage_name("faces") == "finding faces"  # the protocol's words are not shown raw
+    qtbot.mouseClick(dlg.cancel_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.job.status in ("cancelled", "done", "failed"), timeout=120_000)
+    assert dlg.export_btn.isEnabled() and dlg.cancel_btn.text() == "Close"
+
+
+def test_a_new_layer_below_the_timelines_fold_is_scrolled_into_view(qtbot, window,
+                                                                    landscape_clip):
+    w = window
+    open_clip(qtbot, w, landscape_clip)
+    w.timeline_dock.setFixedHeight(140)  # room for a few rows only
+    for name in ("mask-up", "mask", "keep-distance", "wash-hands", "avoid-crowds", "together"):
+        w.add_from_library("sticker", name)
+    bar = w.timeline_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    w.model.select(w.project.layers[0].id)
+    qtbot.waitUntil(lambda: bar.value() < bar.maximum())

@@ -128,7 +128,27 @@ def test_the_apps_ffmpeg_has_every_filter_the_engine_names() -> None:
     named = {m.group(1) for m in re.finditer(r"""(?<=["',;\]}])([a-z0-9_]+)(?=[=,;\["'])""",
                                              text) if m.group(1) in known}
     assert {"zscale", "tonemap", "loudnorm", "amix", "sendcmd", "crop"} <= named
+    # Option values that happen to share a filter's name (utvideo's ``-pred median``).
+    named -= {"median"}
     assert named <= set(ffmpeg_build.FILTERS), sorted(named - set(ffmpeg_build.FILTERS))
+
+
+def test_the_apps_ffmpeg_has_every_encoder_and_muxer_the_engine_names() -> None:
+    # ``"-c:v", "NAME"`` / ``"-c:a", "NAME"`` and ``"-f", "NAME"`` literals in the engine:
+    # an encoder or output format missing from the app's ffmpeg fails only in the app.
+    import re
+
+    ffmpeg_build = _load("ffmpeg_build")
+    text = "\n".join(p.read_text(encoding="utf-8") for room in ("media", "render")
+                     for p in (ROOT / "creator_kit" / room).glob("*.py"))
+    codecs = set(re.findall(r'"-(?:c:[av]|[av]codec)",\s*"([a-z0-9_]+)"', text))
+    formats = set(re.findall(r'"-f",\s*"([a-z0-9_]+)"', text))
+    assert {"libx264", "aac", "utvideo"} <= codecs
+    assert codecs <= set(ffmpeg_build.ENCODERS), sorted(codecs - set(ffmpeg_build.ENCODERS))
+    # Muxer names on the command line are the short ones (s16le is configure's pcm_s16le).
+    muxers = {m.removeprefix("pcm_") for m in ffmpeg_build.MUXERS} | set(ffmpeg_build.MUXERS)
+    assert "matroska" in formats
+    assert formats <= muxers, sorted(formats - muxers)
     args = ffmpeg_build.configure_args(Path("/tmp/prefix"))
     assert "--disable-network" in args and "--enable-libx264" in args
     assert any(a.startswith("--enable-filter=") and "zscale" in a for a in args)

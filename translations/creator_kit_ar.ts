@@ -271,12 +271,32 @@
         <translation>في انتظار انتهاء التصدير السابق</translation>
     </message>
     <message>
+        <source>Starting the export…</source>
+        <translation>جارٍ بدء التصدير…</translation>
+    </message>
+    <message>
         <source>Exporting ({0}): {1}% — {2} left</source>
         <translation>جارٍ التصدير ({0}): ‏{1}% — متبقٍّ {2}</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>إغلاق</translation>
+    </message>
+    <message>
+        <source>finding faces</source>
+        <translation>البحث عن الوجوه</translation>
+    </message>
+    <message>
+        <source>mixing the sound</source>
+        <translation>مزج الصوت</translation>
+    </message>
+    <message>
+        <source>rendering</source>
+        <translation>التصيير</translation>
+    </message>
+    <message>
+        <source>checking the file</source>
+        <translation>فحص الملف</translation>
     </message>
     <message>
         <source>The file breaks the platform&apos;s upload rules:</source>
@@ -390,8 +410,60 @@
         <translation>الظهور</translation>
     </message>
     <message>
+        <source>Entrance length</source>
+        <translation>مدة الظهور</translation>
+    </message>
+    <message>
+        <source>Slides in</source>
+        <translation>ينزلق داخلًا</translation>
+    </message>
+    <message>
         <source>Exit</source>
         <translation>الاختفاء</translation>
+    </message>
+    <message>
+        <source>Exit length</source>
+        <translation>مدة الاختفاء</translation>
+    </message>
+    <message>
+        <source>Slides out</source>
+        <translation>ينزلق خارجًا</translation>
+    </message>
+    <message>
+        <source>How long the animation takes</source>
+        <translation>كم تستغرق الحركة</translation>
+    </message>
+    <message>
+        <source>from below</source>
+        <translation>من الأسفل</translation>
+    </message>
+    <message>
+        <source>from above</source>
+        <translation>من الأعلى</translation>
+    </message>
+    <message>
+        <source>from the left</source>
+        <translation>من اليسار</translation>
+    </message>
+    <message>
+        <source>from the right</source>
+        <translation>من اليمين</translation>
+    </message>
+    <message>
+        <source>upwards</source>
+        <translation>إلى الأعلى</translation>
+    </message>
+    <message>
+        <source>downwards</source>
+        <translation>إلى الأسفل</translation>
+    </message>
+    <message>
+        <source>to the left</source>
+        <translation>إلى اليسار</translation>
+    </message>
+    <message>
+        <source>to the right</source>
+        <translation>إلى اليمين</translation>
     </message>
     <message>
         <source>Project</source>
@@ -686,12 +758,40 @@
         <translation>نص البطاقة</translation>
     </message>
     <message>
+        <source>The logos on the card, from left to right</source>
+        <translation>الشعارات على البطاقة، من اليسار إلى اليمين</translation>
+    </message>
+    <message>
         <source>Add logo…</source>
         <translation>إضافة شعار…</translation>
     </message>
     <message>
         <source>Logos</source>
         <translation>الشعارات</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>إزالة</translation>
+    </message>
+    <message>
+        <source>Take the selected logo off the card</source>
+        <translation>إزالة الشعار المحدد من البطاقة</translation>
+    </message>
+    <message>
+        <source>Move left</source>
+        <translation>نقل إلى اليسار</translation>
+    </message>
+    <message>
+        <source>Move right</source>
+        <translation>نقل إلى اليمين</translation>
+    </message>
+    <message>
+        <source>Remove logo</source>
+        <translation>إزالة شعار</translation>
+    </message>
+    <message>
+        <source>Move logo</source>
+        <translation>نقل شعار</translation>
     </message>
     <message>
         <source>Logo</source>
@@ -998,6 +1098,14 @@
     <message>
         <source>Music</source>
         <translation>الموسيقى</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>النص</translation>
+    </message>
+    <message>
+        <source>Clips</source>
+        <translation>المقاطع</translation>
     </message>
     <message>
         <source>{0}: not a clip, image, subtitle, audio, project or template pack file</source>

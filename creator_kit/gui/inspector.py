@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -677,9 +678,10 @@ class CardPage(Page):
         self.logo_left.clicked.connect(lambda: self._move_logo(-1))
         self.logo_right = QPushButton(tr("Inspector", "Move right"))
         self.logo_right.clicked.connect(lambda: self._move_logo(1))
-        buttons = QHBoxLayout()
-        for b in (self.add_logo, self.remove_logo, self.logo_left, self.logo_right):
-            buttons.addWidget(b)
+        # Two rows of two: four buttons side by side would widen every page of the inspector.
+        buttons = QGridLayout()
+        for i, b in enumerate((self.add_logo, self.remove_logo, self.logo_left, self.logo_right)):
+            buttons.addWidget(b, i // 2, i % 2)
         self.form.addRow("", buttons)
         self.logos.currentRowChanged.connect(lambda _r: self._enable_logo_buttons())
         self.add_loader(self._load_logos, self.logos)

@@ -490,6 +490,18 @@ class MainWindow(QMainWindow):
         is_layer = selection is not None and not selection.startswith(("clip:", "card",
                                                                        "project"))
         self.player.set_selected_layer(selection if is_layer else None)
+        if is_layer:
+            # A layer just added (a drop, a template) may be below the timeline's fold: show
+            # its bar once the timeline has grown to hold it.
+            QTimer.singleShot(0, lambda: self._show_timeline_row(selection))
+
+    def _show_timeline_row(self, selection: str | None) -> None:
+        row = next((b.row for b in self.timeline.blocks if b.key == selection), None)
+        if row is not None and selection == self.model.selection:
+            self.timeline.resize(self.timeline.width(),
+                                 max(self.timeline.height(), self.timeline.content_height()))
+            y = RULER_H + row * ROW_H + ROW_H // 2
+            self.timeline_scroll.ensureVisible(0, y, 0, ROW_H)
 
     def _position_changed(self, t: float) -> None:
         self.time_label.setText(_fmt_time(t))
