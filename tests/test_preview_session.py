@@ -212,31 +212,6 @@ def test_faces_are_analysed_in_a_child_process_that_close_ends(tmp_path):
     assert cached_analysis(clip) is None
 
 
-def test_installing_the_faces_draws_only_the_face_mask_again(tmp_path, landscape_clip):
-    project = Project(
-        clips=(ClipRef(str(landscape_clip)),),
-        layers=(
-            CaptionLayer(text="Mask up"),
-            ImageLayer(path=_png(tmp_path / "badge.png"), placement=Placement(0.5, 0.3)),
-            FaceMaskLayer(settings=FaceMaskSettings(style="surgical")),
-        ),
-    )
-    session = PreviewSession(project, analyse_faces=False, proxies=False)
-    try:
-        before = list(session.renderer.clip_sources)
-        frame_before = session.frame(10).rgb
-        session._analyse_faces()  # here, not on its thread: the swap itself is what is tested
-        after = session.renderer.clip_sources
-        assert after[0] is before[0] and after[1] is before[1]  # caption, image: kept
-        assert after[2] is not before[2]  # the face mask: made with the faces
-        assert session.faces_ready
-        # Nothing else changed in the picture (this clip has no faces to mask).
-        assert np.array_equal(session.frame(10).rgb, frame_before)
-        assert any("no faces found" in w for w in session.warnings)
-    finally:
-        session.close()
-
-
 def test_close_leaves_no_ffmpeg(layered):
     before = {p.pid for p in _ffmpegs()}  # other tests' cached previews may hold some
     session = PreviewSession(layered)

@@ -30,11 +30,7 @@ class Renderer:
         warn: Callable[[str], None] | None = None,
         faces: Mapping[str, FaceAnalysis] | None = None,
         cancel: CancelToken | None = None,
-        reuse: Renderer | None = None,
     ) -> None:
-        # ``reuse``: a renderer of the same plan made without these faces; its layer sources
-        # that do not depend on faces (captions, stickers, cards...) are taken over instead of
-        # being drawn again (a preview installing the faces once they are analysed).
         self.plan = plan
         project = plan.project
         # Every warning met while preparing or drawing (a caption in an interface band, a
@@ -82,14 +78,12 @@ class Renderer:
             faces=self.faces,
         )
         self.clip_sources: list[FrameSource] = build_sources(
-            project.layers, ctx, default_end=plan.clips_end,
-            reuse=None if reuse is None else reuse.clip_sources,
+            project.layers, ctx, default_end=plan.clips_end
         )
         self.card_sources: list[FrameSource] = []
         if project.card is not None:
             self.card_sources = build_sources(
-                project.card.layers, ctx, default_end=plan.duration, offset=plan.clips_end,
-                reuse=None if reuse is None else reuse.card_sources,
+                project.card.layers, ctx, default_end=plan.duration, offset=plan.clips_end
             )
         self.compositor = Compositor()
         self._card_bg: Frame | None = None

@@ -394,16 +394,13 @@ class PreviewSession:
 
         return run
 
-    def _make_renderer(self, reuse: Renderer | None = None) -> Renderer:
-        if reuse is None:
-            self._render_warnings = []
-        # (With ``reuse`` the warnings met drawing the reused layers still stand.)
+    def _make_renderer(self) -> Renderer:
+        self._render_warnings = []
         self._mappings: dict[int, Callable[[F64, float], F64]] = {}
-        renderer = Renderer(self.plan, self._note_warning, self._faces, reuse=reuse)
+        renderer = Renderer(self.plan, self._note_warning, self._faces)
         # Sprites are a quarter of export's size here, and a face mask makes a new one every
         # frame: a smaller conversion cache holds the same captions and stickers.
-        renderer.compositor = (Compositor(cache_bytes=_SPRITE_CACHE_BYTES) if reuse is None
-                               else reuse.compositor)
+        renderer.compositor = Compositor(cache_bytes=_SPRITE_CACHE_BYTES)
         return renderer
 
     def _note_warning(self, message: str) -> None:
@@ -435,9 +432,9 @@ class PreviewSession:
                 return
             self._faces = faces
             self._building = True
-            # Only the face mask is drawn anew: captions, stickers and cards do not depend
-            # on the faces (drawing them all again held the GIL for a quarter of a second).
-            self.renderer = self._make_renderer(reuse=self.renderer)
+            # Every layer is drawn anew: the face mask, and the layers placed by slot, which
+            # keep clear of the faces (graphics.slots).
+            self.renderer = self._make_renderer()
             self._building = False
             self._render_warnings = list(dict.fromkeys([*self._render_warnings, *notices]))
             # Face reframe changes the decoded picture itself: nothing decoded before is valid.
@@ -781,7 +778,8 @@ class PreviewSession:
 
         Stickers and tip cards in a slot and captions in their default area get the
         placement that reproduces where they are drawn, so a drag starts from what is seen.
-        ``box`` (the layer's box in the current frame) is needed for a default caption.
+        ``box`` (the layer's box in the current frame) is needed for a default caption; for a
+        slotted layer it is used when given (the layer may have moved aside for a face).
         """
         layer = self.project.layers[layer_index]
         w, h = self.plan.width, self.plan.height
@@ -792,6 +790,11 @@ class PreviewSession:
                 if layer.placement.width is None:
                     return dataclasses.replace(layer.placement, width=layer.width)
                 return layer.placement
+            if box is not None:
+                # Where it is drawn: a slotted layer may have moved aside for a face.
+                x, y, bw, bh = box
+                return Placement(x=(x + bw / 2) / w, y=(y + bh / 2) / h, anchor="center",
+                                 width=layer.width)
             from creator_kit.graphics.slots import slot_placement
 
             zone = self.plan.profile.safe_zone
