@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QImage, QKeyEvent
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 
 
 def editor_app(lang: str = "en") -> QApplication:
@@ -114,7 +114,7 @@ def open_clip(qtbot: Any, w: Any, clip: Path) -> QImage:
     return wait_frame(qtbot, w, lambda _f: True)
 
 
-def caption_editor(w: Any) -> QPlainTextEdit:
+def caption_editor(w: Any) -> QTextEdit:
     """The caption page's text box (the caption must be selected)."""
     page = w.inspector.current_page()
     assert page is w.inspector.pages["caption"]
