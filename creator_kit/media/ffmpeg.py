@@ -50,10 +50,12 @@ def spawn(
     stdout: int | IO[bytes] | None = None,
     stderr: int | IO[bytes] | None = subprocess.PIPE,
     loglevel: str = "error",
+    pass_fds: Sequence[int] = (),
 ) -> subprocess.Popen[bytes]:
     """Start ``ffmpeg <args>`` safely (see module docstring).
 
-    ``-nostdin`` is added when stdin is unused.
+    ``-nostdin`` is added when stdin is unused. ``pass_fds`` are inherited by ffmpeg (POSIX),
+    which reads them as ``pipe:N`` inputs.
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel]
     if stdin is None:
@@ -61,6 +63,8 @@ def spawn(
     graph_files: list[str] = []
     cmd += _graphs_to_files(args, graph_files)
     kwargs: dict[str, object] = {}
+    if pass_fds:
+        kwargs["pass_fds"] = tuple(pass_fds)
     if sys.platform.startswith("linux"):
         kwargs["preexec_fn"] = _linux_pdeathsig
     if os.name == "posix":
