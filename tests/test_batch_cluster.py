@@ -270,6 +270,31 @@ def test_four_rows_on_the_cluster_then_resume(cluster: DaskCluster, tmp_path: Pa
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.mp4")} == stamps
 
 
+@pytest.mark.slow
+def test_workers_render_with_the_adaptive_allocator(cluster: DaskCluster) -> None:
+    """The nanny's ``MALLOC_TRIM_THRESHOLD_`` (which made every frame buffer a fresh mmap)
+    is gone from a worker prepared by the preload and from the processes it starts."""
+    from distributed import Client
+
+    def seen() -> tuple[str | None, str, bool]:
+        import os as os_
+        import subprocess as sp
+
+        from creator_kit.batch.cluster import tune_allocator
+
+        child = sp.run(["sh", "-c", 'printf %s "${MALLOC_TRIM_THRESHOLD_-unset}"'],
+                       capture_output=True, text=True, check=True).stdout
+        return os_.environ.get("MALLOC_TRIM_THRESHOLD_"), child, tune_allocator()
+
+    with Client(cluster.address, timeout=30) as client:
+        facts = client.run(seen)
+    assert len(facts) == 2
+    for value, child, tuned in facts.values():
+        assert value is None
+        assert child == "unset"
+        assert tuned is (sys.platform.startswith("linux"))
+
+
 def _progress_lines(proc: subprocess.Popen[str]) -> Iterator[dict[str, object]]:
     assert proc.stdout is not None
     for line in proc.stdout:

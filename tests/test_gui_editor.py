@@ -401,6 +401,32 @@ def test_cancelled_export_leaves_nothing(qtbot, window, tmp_path):
 
 
 @pytest.mark.slow
+def test_export_runs_below_the_editor_and_a_cancel_while_starting_holds(qtbot, tmp_path,
+                                                                         landscape_clip):
+    from creator_kit.gui.export_dialog import EXPORT_NICENESS, JobQueue
+
+    queue = JobQueue()
+    project = Project(clips=(ClipRef(str(landscape_clip)),),
+                      output=OutputSettings(x264_preset="ultrafast"))
+    first = queue.add(project, tmp_path / "first.mp4", overwrite=False)
+    queue.cancel(first)  # at once: the child may not even be started yet
+    second = queue.add(project, tmp_path / "second.mp4", overwrite=False)
+    qtbot.waitUntil(lambda: first.status != "running", timeout=120_000)
+    assert first.status == "cancelled"
+    assert not (tmp_path / "first.mp4").exists()
+    qtbot.waitUntil(lambda: second.job is not None, timeout=60_000)
+    child = psutil.Process(second.job.pid)
+    if hasattr(os, "setpriority"):
+        try:
+            assert child.nice() == min(19, os.getpriority(os.PRIO_PROCESS, 0) + EXPORT_NICENESS)
+        except psutil.NoSuchProcess:
+            pass  # already done: the end state below still tells
+    qtbot.waitUntil(lambda: second.status in ("done", "failed"), timeout=240_000)
+    assert second.status == "done", second.message
+    assert (tmp_path / "second.mp4").stat().st_size > 0
+
+
+@pytest.mark.slow
 def test_shortest_path_clip_template_caption_export(qtbot, window, tmp_path):
     """Open the clip, pick a template, type the caption, export, confirm the file name."""
     w = window
@@ -531,3 +557,41 @@ def test_a_clip_that_vanishes_while_open_is_relinked(qtbot, window, tmp_path):
     window.undo_action.trigger()  # relinking is one undoable step
     assert window.project.clips[0].source == str(clip)
 
+
+
+@pytest.mark.slow
+def test_screenshot_shows_the_exact_frame_at_the_time_asked(qtbot, window, tmp_path):
+    """The screenshot's preview is the decoded frame at ``--at``, not a proxy or the last one."""
+    import numpy as np
+
+    from creator_kit.gui.launch import take_screenshot
+    from creator_kit.render.preview import preview_frame
+    from tests.guiapp import pixels
+
+    # testsrc2 moves every frame: a frame 0.4 s off, or a half-size proxy, would not match.
+    clip = make_clip(tmp_path / "moving.mp4", size="640x360", duration=3.0)
+    assert window.new_project([clip])
+    project = window.project
+    at = 2.2
+    shot = tmp_path / "shot.png"
+    assert take_screenshot(window, shot, at)
+    player = window.player
+    assert player.showing_exact(at)
+    r = player.frame_rect()
+    top_left = player.mapTo(window, QPoint(int(r.x()), int(r.y())))
+    image = QImage(str(shot))
+    dpr = image.width() / window.width()
+    x, y = int(round(top_left.x() * dpr)), int(round(top_left.y() * dpr))
+    w, h = int(r.width() * dpr), int(r.height() * dpr)
+    region = pixels(image)[y + 2 : y + h - 2, x + 2 : x + w - 2].astype(int)
+
+    def scaled(rgb: np.ndarray) -> np.ndarray:
+        import cv2
+
+        full = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+        return full[2 : h - 2, 2 : w - 2].astype(int)
+
+    expected = scaled(preview_frame(project, at))
+    other = scaled(preview_frame(project, at - 0.4))
+    assert np.abs(region - expected).mean() < 4
+    assert np.abs(region - other).mean() > 3 * np.abs(region - expected).mean()

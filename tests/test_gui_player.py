@@ -12,6 +12,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
+from creator_kit.core.errors import Cancelled
 from creator_kit.core.model import (
     ClipRef,
     ImageLayer,
@@ -21,8 +22,9 @@ from creator_kit.core.model import (
     Reframe,
 )
 from creator_kit.gui.player import PlayerWidget
+from creator_kit.render import preview_session
 from creator_kit.render.preview import preview_frame
-from creator_kit.render.preview_session import clear_caches
+from creator_kit.render.preview_session import PreviewSession, clear_caches
 
 
 def _rgb(image: QImage) -> np.ndarray:
@@ -74,11 +76,9 @@ def player(qtbot, project):
 
 
 def _wait_index(qtbot, widget: PlayerWidget, index: int) -> None:
-    """Wait until the exact frame ``index`` is shown (a jump may show its proxy first)."""
+    """Wait until frame ``index`` is shown."""
     qtbot.waitUntil(
-        lambda: widget.current_frame() is not None
-        and widget.current_frame().index == index
-        and not widget.current_frame().approximate,
+        lambda: widget.current_frame() is not None and widget.current_frame().index == index,
         timeout=10_000,
     )
 
@@ -137,8 +137,29 @@ def test_scrubbing_shows_only_the_latest_request(qtbot, player):
     player.seek(42 / 30)
     _wait_index(qtbot, player, 42)
     qtbot.wait(200)
-    # Nothing made for an older seek is shown: only frame 42 (its proxy, then exact).
-    assert set(shown) == {42} and len(shown) <= 2
+    # Nothing made for an older seek is shown: only frame 42.
+    assert shown == [42]
+
+
+def test_a_jump_once_the_proxy_is_ready_shows_the_exact_frame(
+    qtbot, player, project, monkeypatch, tmp_path
+):
+    session = player.session()
+    assert session.wait_for_proxies(60)
+    clear_caches()
+    for index in (50, 7, 33):  # far apart, back and forth
+        player.seek(index / 30 + 1e-6)
+        _wait_index(qtbot, player, index)
+        assert session._decoder is None  # from the proxy: no decoder started for the jump
+        shown = _rgb(player.current_image())
+        # The same frame from a session that has no proxy and decodes the source.
+        with monkeypatch.context() as patch:
+            patch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path / "elsewhere"))
+            clear_caches()  # nor the pictures decoded in memory
+            with PreviewSession(project, proxies=False) as plain:
+                decoded = plain.frame(index).rgb
+                assert plain._decoder is not None
+        assert np.array_equal(shown, decoded)
 
 
 def test_step_by_frames(qtbot, player):
@@ -237,8 +258,19 @@ def test_dragging_the_picture_in_fill_mode_emits_the_offset(qtbot, player):
     assert -1.0 <= offset < -0.05  # dragged right: the crop window moved left
 
 
-def test_shutdown_leaves_no_ffmpeg(qtbot, project):
-    clear_caches()  # nothing decoded yet: playing starts a decoder
+def _no_proxy_builds(monkeypatch) -> None:
+    """Preview proxies are never finished (their builds wait for the session's close)."""
+
+    def held(*_args, cancel, **_kwargs):
+        cancel.wait(60)
+        raise Cancelled()
+
+    monkeypatch.setattr(preview_session, "build_proxy", held)
+
+
+def test_shutdown_leaves_no_ffmpeg(qtbot, project, monkeypatch):
+    clear_caches()  # nothing decoded yet and no proxy: playing starts a decoder
+    _no_proxy_builds(monkeypatch)
     before = _ffmpegs()
     widget = PlayerWidget()
     qtbot.addWidget(widget)
@@ -410,4 +442,43 @@ def test_face_boxes_with_track_ids_are_drawn(qtbot, tmp_path):
     lx, ly = int((r.x() + x * k) * dpr), int((r.y() + y * k) * dpr)
     above = (slice(max(0, ly - int(14 * dpr)), ly - 1), slice(lx + 2, lx + int(40 * dpr)))
     assert _changed(boxed[above], plain[above]) > 10
+    widget.shutdown()
+
+
+@pytest.mark.slow
+def test_the_mask_shows_by_itself_once_faces_are_analysed(qtbot, tmp_path):
+    """No seek, no click: the frame on screen is redrawn with the mask when faces arrive."""
+    from creator_kit.core.face_settings import FaceMaskSettings
+    from creator_kit.core.model import FaceMaskLayer
+    from creator_kit.vision.synthetic import draw_face
+    from tests.helpers import linear, make_face_clip
+
+    clip = tmp_path / "face.mp4"
+    make_face_clip(clip, [(draw_face(110), linear(180, 60, 0, 0))], duration=1.0)
+    plain = Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fit"))
+    masked = dataclasses.replace(
+        plain, layers=(FaceMaskLayer(settings=FaceMaskSettings(style="surgical")),))
+    widget = PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.resize(360, 640)
+    widget.show()
+    progress: list[float] = []
+    widget.faces_progress.connect(progress.append)
+    widget.set_project(masked)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=30_000)
+    first = widget.current_frame()
+    assert first is not None and not first.faces  # shown before the analysis ended
+    qtbot.waitUntil(lambda: 1.0 in progress, timeout=120_000)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None
+                    and len(widget.current_frame().faces) == 1, timeout=20_000)
+    assert widget.position() == 0.0 and widget.showing_exact()
+    shown = _rgb(widget.current_image())
+    with_mask = preview_frame(masked, 0.0)  # the engine's frame, faces analysed
+    without = preview_frame(plain, 0.0)
+    (face,) = widget.current_frame().faces
+    x, y, w, h = face.box
+    lower = (slice(y + h // 2, y + h), slice(x, x + w))  # where a surgical mask sits
+    assert _changed(shown[lower], with_mask[lower]) < 6
+    assert _changed(shown[lower], without[lower]) > 40
+    assert _changed(shown, with_mask) < 3
     widget.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import cv2
 import numpy as np
@@ -168,6 +169,49 @@ def test_faces_run_in_the_background_and_report_warnings(tmp_path, landscape_cli
         session.close()
 
 
+@pytest.mark.slow
+def test_faces_are_analysed_in_a_child_process_that_close_ends(tmp_path):
+    from creator_kit.vision.synthetic import draw_face
+    from tests.helpers import linear, make_face_clip
+
+    clip = tmp_path / "face.mp4"
+    make_face_clip(clip, [(draw_face(100), linear(40, 50, 20, 0))], duration=8.0)
+    project = Project(
+        clips=(ClipRef(str(clip)),),
+        reframe=Reframe(mode="fit"),
+        layers=(FaceMaskLayer(settings=FaceMaskSettings(style="surgical")),),
+    )
+
+    def analysers() -> list[psutil.Process]:
+        out = []
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if "faces" in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
+                    out.append(child)
+            except psutil.NoSuchProcess:
+                pass
+        return out
+
+    progress: list[float] = []
+    session = PreviewSession(project, on_faces=progress.append, proxies=False)
+    try:
+        deadline = time.monotonic() + 120
+        while not (analysers() and any(0 < f < 0.99 for f in progress)):
+            assert time.monotonic() < deadline, "the analysis never started"
+            time.sleep(0.05)
+        (child,) = analysers()
+        assert str(clip) in child.cmdline()
+        assert not session.faces_ready
+    finally:
+        session.close()
+    assert not analysers()
+    assert not session.faces_ready and 1.0 not in progress
+    # Closed mid-way: no half analysis was cached, so a new session analyses again.
+    from creator_kit.vision.analysis import cached_analysis
+
+    assert cached_analysis(clip) is None
+
+
 def test_close_leaves_no_ffmpeg(layered):
     before = {p.pid for p in _ffmpegs()}  # other tests' cached previews may hold some
     session = PreviewSession(layered)
@@ -179,24 +223,6 @@ def test_close_leaves_no_ffmpeg(layered):
     assert {p.pid for p in _ffmpegs()} - before == set()
     with pytest.raises(Exception, match="[Cc]ancel"):
         session.frame(1)
-
-
-def test_far_jumps_show_a_proxy_first_then_the_exact_frame(layered):
-    with PreviewSession(layered) as session:
-        assert session.wait_for_proxies(60)
-        session.frame(0)
-        decoder = session._decoder
-        near = session.frame(3, allow_proxy=True)  # three frames on: decoded, exact
-        assert not near.approximate
-        far = session.frame(50, allow_proxy=True)  # 47 frames of decoding away
-        assert far.approximate
-        assert session._decoder is decoder  # nothing decoded for it
-        exact = session.frame(50)
-        assert not exact.approximate
-        diff = np.abs(far.rgb.astype(int) - exact.rgb.astype(int))
-        assert diff.mean() < 6  # a half-size JPEG copy: close, not equal
-        assert diff.mean() > 0
-        assert far.layer_boxes == exact.layer_boxes  # layers are drawn exactly either way
 
 
 def test_a_layer_edit_reuses_the_decoded_pictures_and_the_sound(layered):

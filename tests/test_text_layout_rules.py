@@ -74,6 +74,16 @@ def test_hashtags_are_isolated_and_offsets_mapped() -> None:
     assert joined == f"{FSI}#a{PDI}{FSI}#b{PDI}"
 
 
+def test_punctuation_after_a_tag_stays_in_the_sentence() -> None:
+    out, _ = isolate_tags("تابعوا (@salma.k) و#MaskUp، الآن! #البسوا_الكمامة!")
+    assert out == (f"تابعوا ({FSI}@salma.k{PDI}) و{FSI}#MaskUp{PDI}، الآن! "
+                   f"{FSI}#البسوا_الكمامة{PDI}!")
+    # Marks and joiners are part of an Arabic tag; a lone sign is no tag.
+    marked = "#كِمامة\u200c2020"
+    assert isolate_tags(marked)[0] == f"{FSI}{marked}{PDI}"
+    assert isolate_tags("# @ .")[0] == "# @ ."
+
+
 def test_eastern_digits_leave_latin_tokens_alone() -> None:
     assert (
         eastern_digits("5.1 مليون في 2020 #MaskUp2020 www.x1.com")

@@ -85,3 +85,53 @@ def test_bad_input_exits_2_with_one_line(
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and message in err and err.count("\n") == 1
+
+
+def test_faces_job_runs_apart_and_fills_the_cache(face_clip: Path) -> None:
+    from creator_kit.render.job import FaceJob
+    from creator_kit.vision.analysis import FaceAnalysis, analyse, cached_analysis
+
+    assert cached_analysis(face_clip) is None
+    job = FaceJob(face_clip)
+    job.start()
+    events = list(job.events(timeout=300))
+    assert job.returncode == 0, job.state.stderr
+    assert [e.name for e in events][-1] == "result"
+    assert any(e.name == "progress" and e.data["stage"] == "faces" for e in events)
+    assert job.state.result is not None
+    shipped = FaceAnalysis.from_data(job.state.result["analysis"])
+    # The child wrote the cache: this process reads the same analysis without running it.
+    cached = cached_analysis(face_clip)
+    assert cached is not None and cached.to_data() == shipped.to_data()
+    (track,) = shipped.tracks
+    assert track.frame_count == 10
+    assert analyse(face_clip).to_data() == shipped.to_data()
+
+
+def test_faces_job_reports_a_bad_clip_as_an_input_error_event(tmp_path: Path) -> None:
+    from creator_kit.render.job import FaceJob
+
+    noise = tmp_path / "noise.mp4"
+    noise.write_bytes(b"\x00\x01garbage" * 100)
+    job = FaceJob(noise)
+    job.start()
+    assert job.wait(300) == 2
+    assert job.state.error is not None and job.state.error["code"] == "input"
+    assert "noise.mp4" in job.state.error["message"]
+
+
+def test_faces_job_cancel_ends_the_child(tmp_path: Path) -> None:
+    import psutil
+
+    from creator_kit.render.job import FaceJob
+
+    clip = tmp_path / "long.mp4"
+    make_face_clip(clip, [(draw_face(100), linear(40, 50, 20, 0))], duration=8.0)
+    job = FaceJob(clip)
+    job.start()
+    for event in job.events(timeout=300):
+        if event.name == "progress" and 0 < event.data["fraction"] < 0.5:
+            job.cancel()
+    assert job.returncode == 130
+    assert job.cancelled
+    assert job.pid is not None and not psutil.pid_exists(job.pid)

@@ -350,6 +350,14 @@
         <translation>كاريوكي</translation>
     </message>
     <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> بكسل</translation>
+    </message>
+    <message>
         <source>Pick a colour</source>
         <translation>اختر لونًا</translation>
     </message>
@@ -740,6 +748,10 @@
         <source>Masks</source>
         <translation>الكمامات</translation>
     </message>
+    <message>
+        <source>{0}–{1} s</source>
+        <translation>{0}–{1} ث</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -884,6 +896,10 @@
         <translation>إضافة نص</translation>
     </message>
     <message>
+        <source>Settings…</source>
+        <translation>الإعدادات…</translation>
+    </message>
+    <message>
         <source>&amp;Playback</source>
         <translation>&amp;تشغيل</translation>
     </message>
@@ -946,6 +962,14 @@
     <message>
         <source>creator-kit</source>
         <translation>creator-kit</translation>
+    </message>
+    <message>
+        <source>Settings saved; the language and digits change when creator-kit starts again</source>
+        <translation>تم حفظ الإعدادات؛ تتغير اللغة والأرقام عند تشغيل creator-kit من جديد</translation>
+    </message>
+    <message>
+        <source>Settings saved</source>
+        <translation>تم حفظ الإعدادات</translation>
     </message>
     <message>
         <source>No media is missing</source>
@@ -1146,6 +1170,53 @@
         <source>cancelled; nothing was written</source>
         <translation>أُلغيت العملية؛ لم يُحفظ أي ملف</translation>
     </message>
+    <message>
+        <source>there is no template called “{name}”; the templates are: {available}</source>
+        <translation>لا يوجد قالب باسم «{name}»؛ القوالب المتاحة: {available}</translation>
+    </message>
+    <message>
+        <source>this column is not one creator-kit knows; check its spelling</source>
+        <translation>هذا العمود غير معروف لـ creator-kit؛ راجع كتابة اسمه</translation>
+    </message>
+    <message>
+        <source>the sheet needs this column</source>
+        <translation>الجدول يحتاج إلى هذا العمود</translation>
+    </message>
+    <message>
+        <source>no source clip in this row</source>
+        <translation>لا يوجد مقطع في هذا الصف</translation>
+    </message>
+    <message>
+        <source>no output file name in this row</source>
+        <translation>لا يوجد اسم لملف الناتج في هذا الصف</translation>
+    </message>
+    <message>
+        <source>no template: fill in this column or choose a template above</source>
+        <translation>لا يوجد قالب: املأ هذا العمود أو اختر قالبًا من الأعلى</translation>
+    </message>
+    <message>
+        <source>“{name}” is also the output of row {row}; each row needs its own file name</source>
+        <translation>«{name}» هو أيضًا ناتج الصف {row}؛ كل صف يحتاج إلى اسم ملف خاص به</translation>
+    </message>
+    <message>
+        <source>the sheet has a header row but no rows below it</source>
+        <translation>في الجدول صف العناوين فقط، ولا توجد صفوف تحته</translation>
+    </message>
+</context>
+<context>
+    <name>Numbers</name>
+    <message>
+        <source>{0} KB</source>
+        <translation>{0} كيلوبايت</translation>
+    </message>
+    <message>
+        <source>{0} MB</source>
+        <translation>{0} ميجابايت</translation>
+    </message>
+    <message>
+        <source>{0} GB</source>
+        <translation>{0} جيجابايت</translation>
+    </message>
 </context>
 <context>
     <name>Player</name>
@@ -1231,6 +1302,113 @@
     <message>
         <source>{0} is not the same file as the one the project used (size or content differ); using it anyway.</source>
         <translation>الملف {0} ليس هو نفسه الذي استخدمه المشروع (يختلف الحجم أو المحتوى)؛ سيُستخدم رغم ذلك.</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>Off</source>
+        <translation>متوقف</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>الإعدادات</translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation>حسب النظام</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>As the language and region</source>
+        <translation>حسب اللغة والمنطقة</translation>
+    </message>
+    <message>
+        <source>Western (0 1 2 3)</source>
+        <translation>غربية (0 1 2 3)</translation>
+    </message>
+    <message>
+        <source>Eastern Arabic (٠ ١ ٢ ٣)</source>
+        <translation>عربية مشرقية (٠ ١ ٢ ٣)</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>الأرقام</translation>
+    </message>
+    <message>
+        <source>The language and the digits change the next time creator-kit starts.</source>
+        <translation>تتغير اللغة والأرقام في المرة القادمة التي تشغّل فيها creator-kit.</translation>
+    </message>
+    <message>
+        <source>The platform a new project is exported for</source>
+        <translation>المنصة التي يُصدَّر لها كل مشروع جديد</translation>
+    </message>
+    <message>
+        <source>Platform for new projects</source>
+        <translation>منصة المشاريع الجديدة</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>بدون</translation>
+    </message>
+    <message>
+        <source>Applied to the clips of every new project</source>
+        <translation>يُطبَّق على مقاطع كل مشروع جديد</translation>
+    </message>
+    <message>
+        <source>Template for new projects</source>
+        <translation>قالب المشاريع الجديدة</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source>How often unsaved work is kept for recovery after a crash (10 s to an hour, 0 = off)</source>
+        <translation>كل كم يُحفظ العمل غير المحفوظ لاستعادته بعد أي توقف مفاجئ (من 10 ثوانٍ إلى ساعة، و0 = متوقف)</translation>
+    </message>
+    <message>
+        <source>Autosave every</source>
+        <translation>حفظ تلقائي كل</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> ميجابايت</translation>
+    </message>
+    <message>
+        <source>Face analyses are kept up to this size; the oldest are removed first</source>
+        <translation>تُحفظ تحليلات الوجوه حتى هذا الحجم، ويُحذف الأقدم أولًا</translation>
+    </message>
+    <message>
+        <source>Cache size limit</source>
+        <translation>الحد الأقصى لذاكرة التخزين المؤقت</translation>
+    </message>
+    <message>
+        <source>Clear cache</source>
+        <translation>مسح الذاكرة المؤقتة</translation>
+    </message>
+    <message>
+        <source>Remove the saved face analyses; they are made again when needed</source>
+        <translation>حذف تحليلات الوجوه المحفوظة؛ ستُعاد عند الحاجة</translation>
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation>الذاكرة المؤقتة</translation>
+    </message>
+    <message>
+        <source>Saved in {0}</source>
+        <translation>محفوظة في {0}</translation>
+    </message>
+    <message>
+        <source>{0} in {1} file(s)</source>
+        <translation>{0}، عدد الملفات: {1}</translation>
+    </message>
+    <message>
+        <source>Cache cleared: {0} freed ({1} file(s))</source>
+        <translation>تم مسح الذاكرة المؤقتة وتحرّر {0} (عدد الملفات: {1})</translation>
     </message>
 </context>
 <context>

@@ -92,6 +92,10 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    # A stable message key and its parameters (``file``, ``column``, ``name``, ``row``), so the
+    # editor can show the problem in its own language; the English ``message`` is the contract.
+    key: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         """``row 4, column 'input': source file not found: a.mp4``."""
@@ -161,12 +165,14 @@ def column_problems(columns: tuple[str, ...], has_default_template: bool) -> lis
             hint = ""
         did = f"; did you mean {guess[0]!r}?" if guess else ""
         problems.append(Problem(None, raw, f"unknown column{did} known columns are "
-                                f"{', '.join(known_list)}{hint}"))
+                                f"{', '.join(known_list)}{hint}", "batch-unknown-column",
+                                (("column", raw),)))
     required = list(REQUIRED_COLUMNS) + ([] if has_default_template else ["template"])
     for col in required:
         if col not in present:
             extra = " (or pass --template)" if col == "template" else ""
-            problems.append(Problem(None, col, f"required column is missing{extra}"))
+            problems.append(Problem(None, col, f"required column is missing{extra}",
+                                    "batch-missing-column", (("column", col),)))
     return problems
 
 
@@ -311,15 +317,16 @@ class _RowChecker:
         problems: list[Problem] = []
         n = row.number
 
-        def problem(column: str | None, message: str) -> None:
-            problems.append(Problem(n, column, message))
+        def problem(column: str | None, message: str, key: str | None = None,
+                    **params: str) -> None:
+            problems.append(Problem(n, column, message, key, tuple(params.items())))
 
         # Sources: each must exist and be a readable video.
         clips: list[str] = []
         duration = 0.0
         raw_inputs = [s.strip() for s in self.cell(row, "input").split(";") if s.strip()]
         if not raw_inputs:
-            problem("input", "no source clip given")
+            problem("input", "no source clip given", "batch-no-input")
         for value in raw_inputs:
             try:
                 p = self.path(value)
@@ -329,20 +336,20 @@ class _RowChecker:
             try:
                 check_file(p, "source file")
             except InputError as exc:
-                problem("input", f"{exc.problem}: {value}")
+                problem("input", f"{exc.problem}: {value}", exc.key, file=value)
                 continue
             try:
                 info = self.probe(p)
                 duration += info.duration or 0.0
             except InputError as exc:
-                problem("input", f"{value}: {exc.problem}")
+                problem("input", f"{value}: {exc.problem}", exc.key, file=value)
                 continue
             clips.append(str(p))
 
         name: str | None = None
         out_value = self.cell(row, "output")
         if not out_value:
-            problem("output", "no output file name given")
+            problem("output", "no output file name given", "batch-no-output")
         else:
             try:
                 name = output_name(out_value)
@@ -352,12 +359,14 @@ class _RowChecker:
         spec = self.cell(row, "template") or self.default_template
         loaded: LoadedTemplate | None = None
         if not spec:
-            problem("template", "no template: fill this column or pass --template")
+            problem("template", "no template: fill this column or pass --template",
+                    "batch-no-template")
         else:
             try:
                 loaded = self.template(spec)
             except InputError as exc:
-                problem("template", exc.message)
+                problem("template", exc.message, exc.key,
+                        **{k: str(v) for k, v in exc.params.items()})
 
         raw_language = self.cell(row, "language").strip().lower()
         language: Language | None = None
@@ -483,12 +492,15 @@ def plan_batch(sheet_path: str | Path, out_dir: str | Path, *,
             key = name.casefold()
             if key in owners:
                 problems.append(Problem(row.number, "output", f"{name!r} is also the output "
-                                        f"of row {owners[key]}; each row needs its own name"))
+                                        f"of row {owners[key]}; each row needs its own name",
+                                        "batch-duplicate-output",
+                                        (("name", name), ("row", str(owners[key])))))
                 continue
             owners[key] = row.number
         if job is not None:
             jobs.append(job)
     if not sheet.rows:
-        problems.append(Problem(None, None, "the spreadsheet has a header but no rows"))
+        problems.append(Problem(None, None, "the spreadsheet has a header but no rows",
+                                "batch-no-rows"))
     return BatchPlan(sheet.path, out, tuple(jobs), tuple(problems), len(sheet.rows),
                      sheet.empty_rows)

@@ -26,14 +26,48 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="frames analysed per second (0.5-60, default 10)",
     )
     p.add_argument("--no-cache", action="store_true", help="analyse again even if cached")
+    p.add_argument(
+        "--progress", choices=["bar", "json", "none"], default=None,
+        help="progress display (default: bar on a terminal, else none); json speaks the "
+        "render job protocol (docs/render-protocol.md): progress events, then a result "
+        "event carrying the whole analysis",
+    )
+    p.add_argument(
+        "--control", choices=["stdin"],
+        help="stdin: read commands from standard input ('cancel'; end of input also cancels)",
+    )
+    p.add_argument("--cancel-file", metavar="PATH", help="cancel when this file appears")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.file`` and print the tracks (text or JSON); returns the exit code."""
+    from creator_kit.cli.progress import run_with_error_events
+
+    return run_with_error_events(_run, args, what="faces")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from creator_kit.cli.progress import make_reporter
+    from creator_kit.core.cancel import CancelToken
+    from creator_kit.render.job import watch_for_cancel, write_event
+
     path = Path(args.file)
     check_file(args.file, "file")
-    analysis = analyse(path, rate=args.rate, use_cache=not args.no_cache)
+    token = CancelToken()
+    watch_for_cancel(token.cancel, stdin=sys.stdin if args.control == "stdin" else None,
+                     cancel_file=args.cancel_file)
+    reporter = make_reporter(args.progress)
+    try:
+        analysis = analyse(path, rate=args.rate, use_cache=not args.no_cache, cancel=token,
+                           on_progress=reporter)
+    finally:
+        reporter.close()
+    if args.progress == "json":
+        # The whole analysis (the face cache's own format): the editor installs it as is.
+        write_event(sys.stdout, "result", path=str(path.absolute()), notice=analysis.notice,
+                    analysis=analysis.to_data())
+        return 0
     if args.json:
         json.dump(_json(analysis), sys.stdout)
         sys.stdout.write("\n")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -83,8 +82,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``creator-kit``; returns the process exit code."""
     # In a frozen app a batch worker is this same executable started by multiprocessing's
-    # spawn; freeze_support() runs the worker and exits there (a no-op when not frozen).
-    multiprocessing.freeze_support()
+    # spawn; freeze_support() runs the worker and exits there (a no-op when not frozen, so
+    # multiprocessing is not even imported then: a command's start is not paid for it).
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from creator_kit.batch.runner import BatchProgress
 from creator_kit.core.cancel import Progress
+from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
 from creator_kit.render.job import write_event
 
 
@@ -103,3 +106,28 @@ def make_reporter(mode: str | None) -> BarReporter | JsonReporter | NullReporter
     if mode == "json":
         return JsonReporter()
     return NullReporter()
+
+
+def run_with_error_events(
+    run: Callable[[argparse.Namespace], int], args: argparse.Namespace, *, what: str = "render"
+) -> int:
+    """``run(args)``; with ``--progress json`` every failure is also an ``error`` event.
+
+    Programs reading the protocol get every outcome as an event, not only as stderr; the
+    exception still propagates, so the exit code and the ``error:`` line are the CLI's.
+    ``what`` is the error code of creator_kit's own errors that are neither input nor output.
+    """
+    if getattr(args, "progress", None) != "json":
+        return run(args)
+    try:
+        return run(args)
+    except Cancelled as exc:
+        write_event(sys.stdout, "error", code="cancelled", message="cancelled", **exc.fields())
+        raise
+    except CreatorKitError as exc:
+        code = {InputError: "input", OutputError: "output"}.get(type(exc), what)
+        write_event(sys.stdout, "error", code=code, message=exc.message, **exc.fields())
+        raise
+    except Exception as exc:
+        write_event(sys.stdout, "error", code="internal", message=f"{type(exc).__name__}: {exc}")
+        raise

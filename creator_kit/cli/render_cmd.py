@@ -11,11 +11,11 @@ from pathlib import Path
 from types import FrameType
 
 from creator_kit.builder import ProjectOptions, build_project, check_options
-from creator_kit.cli.progress import make_reporter
+from creator_kit.cli.progress import make_reporter, run_with_error_events
 from creator_kit.cli.templates_cmd import parse_vars
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.captions import STYLES
-from creator_kit.core.errors import Cancelled, CreatorKitError, InputError, OutputError
+from creator_kit.core.errors import InputError
 from creator_kit.core.presets import PROFILES, get_profile
 from creator_kit.core.project_io import load_project, save_project
 from creator_kit.render.export import check_target, export
@@ -252,21 +252,7 @@ def cancel_on_signals(token: CancelToken) -> Iterator[None]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``creator-kit render``."""
-    if args.progress != "json":
-        return _run(args)
-    # Programs reading the JSON protocol get every outcome as an event, not only as stderr.
-    try:
-        return _run(args)
-    except Cancelled as exc:
-        write_event(sys.stdout, "error", code="cancelled", message="cancelled", **exc.fields())
-        raise
-    except CreatorKitError as exc:
-        code = {InputError: "input", OutputError: "output"}.get(type(exc), "render")
-        write_event(sys.stdout, "error", code=code, message=exc.message, **exc.fields())
-        raise
-    except Exception as exc:
-        write_event(sys.stdout, "error", code="internal", message=f"{type(exc).__name__}: {exc}")
-        raise
+    return run_with_error_events(_run, args)
 
 
 def _run(args: argparse.Namespace) -> int:

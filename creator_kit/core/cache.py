@@ -2,10 +2,10 @@
 
 The cache folder is :func:`core.user_dirs.user_cache_dir` (``~/.cache/creator-kit`` on Linux,
 ``$CREATOR_KIT_CACHE_DIR`` when set). The functions here manage the subfolders listed in
-:data:`MANAGED`, whose entries can be rebuilt at any time (face analyses), so they may be
-cleared or trimmed whenever the user likes. Other subfolders are left alone: ``fontconfig/``
-holds the font configuration a starting process is about to read, and removing it at the
-wrong moment would let the system's fonts in.
+:data:`MANAGED`, whose entries can be rebuilt at any time (face analyses, the player's
+preview proxies), so they may be cleared or trimmed whenever the user likes. Other subfolders
+are left alone: ``fontconfig/`` holds the font configuration a starting process is about to
+read, and removing it at the wrong moment would let the system's fonts in.
 
 Trimming is least recently used first: a reader marks an entry as used with :func:`touch`
 (its modification time), because access times are not kept on most mounts (``relatime``,
@@ -22,7 +22,7 @@ from pathlib import Path
 from creator_kit.core.user_dirs import user_cache_dir
 
 # The cache's own subfolders: everything in them is rebuilt on demand.
-MANAGED = ("faces",)
+MANAGED = ("faces", "previews")
 
 
 def cache_root() -> Path:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from creator_kit.core.assets import asset_path
+from creator_kit.core.settings import Settings, load_settings
 from creator_kit.text.fonts import ensure_fonts
 from creator_kit.text.qtapp import ensure_qt
 
@@ -44,16 +45,49 @@ def system_language() -> str:
     return "ar" if name.lower().startswith("ar") else "en"
 
 
+_settings: list[Settings] = []  # the settings in force (the dialog replaces them on save)
+
+
+def app_settings() -> Settings:
+    """The user's settings as the editor runs with them (defaults until :func:`make_app`)."""
+    return _settings[-1] if _settings else Settings()
+
+
+def set_app_settings(settings: Settings) -> None:
+    """Make ``settings`` the ones in force (after the settings dialog saved them)."""
+    _settings[:] = [settings]
+
+
+def interface_language(cli: str | None, settings: Settings) -> str:
+    """The language to start in: ``--lang`` when given, else the setting, else the system's."""
+    if cli:
+        return cli
+    return settings.language if settings.language != "auto" else system_language()
+
+
 def make_app(lang: str | None = None) -> QApplication:
-    """The running QApplication (created if needed), with fonts and ``lang`` applied."""
+    """The running QApplication (created if needed), with fonts, settings and ``lang`` applied.
+
+    The language is ``lang`` when given (``--lang``), else the settings file's, else the
+    system's; the digits follow the settings file (``auto``: the locale).
+    """
+    from creator_kit.gui.numbers import set_digits
+
     app = ensure_qt(QApplication)
     if not isinstance(app, QApplication):  # a QGuiApplication was made first (a library use)
         raise RuntimeError("a QGuiApplication already exists; the editor needs a QApplication")
     ensure_fonts()
     app.setApplicationName("creator-kit")
     app.setOrganizationName("creator-kit")
-    for note in set_language(app, lang or system_language()):
+    loaded = load_settings()
+    set_app_settings(loaded.settings)
+    notes = [loaded.message] if loaded.message else []
+    notes += set_language(app, interface_language(lang, loaded.settings))
+    set_digits(loaded.settings.digits, language())
+    for note in notes:
         sys.stderr.write(f"note: {note}\n")
+    # The window shows the same notes in its status line (a double-click has no terminal).
+    app.setProperty("ck_notes", notes)
     return app
 
 

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import tr
-from creator_kit.gui.messages import user_message
+from creator_kit.gui.bidi import isolate, ltr, path_field
+from creator_kit.gui.messages import problem_message, user_message
+from creator_kit.gui.numbers import num, percent_format
 from creator_kit.render.job import cli_command, parse_event
 
 
@@ -47,15 +49,16 @@ class BatchPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.sheet = QLineEdit()
-        self.sheet.setPlaceholderText(tr("Batch", "A CSV or XLSX sheet"))
+        self.sheet = path_field(QLineEdit())
+        # The field runs left to right (a path); the hint keeps its own direction inside it.
+        self.sheet.setPlaceholderText(isolate(tr("Batch", "A CSV or XLSX sheet")))
         pick = QPushButton(tr("Batch", "Choose…"))
         pick.clicked.connect(self._pick_sheet)
         row = QHBoxLayout()
         row.addWidget(self.sheet, 1)
         row.addWidget(pick)
         form.addRow(tr("Batch", "Sheet"), row)
-        self.out_dir = QLineEdit()
+        self.out_dir = path_field(QLineEdit())
         out_pick = QPushButton(tr("Batch", "Choose…"))
         out_pick.clicked.connect(self._pick_out)
         row2 = QHBoxLayout()
@@ -67,7 +70,7 @@ class BatchPanel(QWidget):
         for e in catalogue.templates():
             self.template.addItem(e.name, e.name)
         form.addRow(tr("Batch", "Template"), self.template)
-        self.cluster = QLineEdit()
+        self.cluster = QLineEdit()  # its direction follows what is typed (an address: LTR)
         self.cluster.setPlaceholderText(tr("Batch", "This computer (or tcp://HOST:PORT, local:N)"))
         self.cluster.setToolTip(tr("Batch", "Run the rows on a Dask cluster: a scheduler's "
                                    "address, a local cluster of N workers, or a scheduler file"))
@@ -90,10 +93,12 @@ class BatchPanel(QWidget):
         self.summary_btn.clicked.connect(self._open_summary)
         layout.addLayout(buttons)
         self.table = QTableWidget(0, 3)
+        self.table.verticalHeader().setVisible(False)  # the Row column numbers them
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.progress.setFormat(percent_format())
         layout.addWidget(self.progress)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -153,11 +158,13 @@ class BatchPanel(QWidget):
         if problems:
             self.table.setRowCount(len(problems))
             for i, p in enumerate(problems):
-                for c, v in enumerate(("" if p.row is None else str(p.row), p.column or "",
-                                       p.message)):
-                    self.table.setItem(i, c, QTableWidgetItem(v))
+                for c, v in enumerate(("" if p.row is None else num(str(p.row)),
+                                       p.column or "", problem_message(p))):
+                    item = QTableWidgetItem(v)
+                    item.setToolTip(p.message)  # the engine's own words, as the CLI says them
+                    self.table.setItem(i, c, item)
             self.status.setText(tr("Batch", "{0} problem(s) to fix; nothing will be rendered")
-                                .format(len(problems)))
+                                .format(num(str(len(problems)))))
             self.run_btn.setEnabled(False)
         else:
             jobs = plan.jobs  # type: ignore[attr-defined]
@@ -165,9 +172,10 @@ class BatchPanel(QWidget):
             self._rows = {}
             for i, job in enumerate(jobs):
                 self._rows[job.row] = i
-                for c, v in enumerate((str(job.row), tr("Batch", "waiting"), str(job.output))):
+                for c, v in enumerate((num(str(job.row)), tr("Batch", "waiting"),
+                                       ltr(str(job.output)))):
                     self.table.setItem(i, c, QTableWidgetItem(v))
-            self.status.setText(tr("Batch", "{0} row(s) ready").format(len(jobs)))
+            self.status.setText(tr("Batch", "{0} row(s) ready").format(num(str(len(jobs)))))
             self.run_btn.setEnabled(bool(jobs))
 
     def run(self) -> None:
@@ -240,10 +248,11 @@ class BatchPanel(QWidget):
         """Rows done, the estimate and, on a cluster, what each worker has done."""
         if "rows_total" not in data:
             return
-        text = tr("Batch", "Rows {0}/{1}").format(data.get("rows_done"), data.get("rows_total"))
+        text = tr("Batch", "Rows {0}/{1}").format(num(str(data.get("rows_done"))),
+                                                  num(str(data.get("rows_total"))))
         eta = data.get("eta_s")
         if isinstance(eta, (int, float)):
-            text += " · " + tr("Batch", "about {0} s left").format(int(round(eta)))
+            text += " · " + tr("Batch", "about {0} s left").format(num(str(int(round(eta)))))
         workers = data.get("workers")
         if isinstance(workers, dict) and (len(workers) > 1 or any(
                 not str(w).startswith("local:") for w in workers)):

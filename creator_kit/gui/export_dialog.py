@@ -11,6 +11,7 @@ Run alone: ``python -m creator_kit.gui.export_dialog project.ckproj``.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,17 +41,16 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
-from creator_kit.gui.messages import event_message, user_message
+from creator_kit.gui.bidi import path_field
+from creator_kit.gui.messages import FSI, PDI, event_message, user_message
+from creator_kit.gui.numbers import clock, num, percent_format
 from creator_kit.render.job import RenderJob
 
+# Exports run below the editor's priority: the event loop and the player get the CPU when
+# they need it, the export takes the rest (measured on 2 cores: event-loop gaps of 100-170 ms
+# during an export at the same priority).
+EXPORT_NICENESS = 10
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    s = int(round(seconds))
-    return f"{s // 60}:{s % 60:02d}"
 
 
 @dataclass
@@ -66,6 +66,9 @@ class QueuedJob:
     check_lines: list[str] = field(default_factory=list)
     started: float = 0.0
     workdir: tempfile.TemporaryDirectory[str] | None = None
+    launcher: threading.Thread | None = None  # writes the snapshot and starts the child
+    launch_error: Exception | None = None
+    cancel_asked: bool = False
 
 
 class JobQueue(QObject):
@@ -103,25 +106,52 @@ class JobQueue(QObject):
         # The child reads a snapshot of the project: later edits do not change this export.
         q.workdir = tempfile.TemporaryDirectory(prefix="ck-export-")
         project_file = Path(q.workdir.name) / "export.ckproj"
-        try:
-            save_project(q.project, project_file)
-            q.job = RenderJob(project_file, q.output, overwrite=q.overwrite,
-                              extra_args=self.extra_args)
-            q.job.start()
-        except Exception as exc:  # no process could be started: say so, keep the queue going
-            q.status, q.message = "failed", user_message(exc)
-            self.changed.emit(q)
-            self._start_next()
-            return
+        # Writing the snapshot (an fsync) and starting the child happen on a helper thread:
+        # on a busy disk the fsync alone held the event loop for a tenth of a second.
+        job = RenderJob(project_file, q.output, overwrite=q.overwrite,
+                        extra_args=self.extra_args, nice=EXPORT_NICENESS)
+
+        def launch() -> None:
+            try:
+                save_project(q.project, project_file)
+                job.start()
+            except Exception as exc:  # no process could be started: _poll says so
+                q.launch_error = exc
+                return
+            q.job = job
+
         q.status, q.started = "running", time.monotonic()
+        q.launcher = threading.Thread(target=launch, name="ck-export-start", daemon=True)
+        q.launcher.start()
         self.changed.emit(q)
         self._timer.start()
 
+    def _launched(self, q: QueuedJob) -> bool:
+        """True once ``q``'s child runs; a launch that failed ends the job."""
+        if q.job is not None:
+            return True
+        if q.launcher is not None and q.launcher.is_alive():
+            return False
+        q.status = "failed"
+        q.message = user_message(q.launch_error) if q.launch_error is not None else \
+            tr("Export", "The export failed")
+        if q.workdir is not None:
+            q.workdir.cleanup()
+            q.workdir = None
+        self.changed.emit(q)
+        self._start_next()
+        return False
+
     def _poll(self) -> None:
         q = self.running
-        if q is None or q.job is None:
+        if q is None:
             self._start_next()
             return
+        if not self._launched(q):
+            return
+        assert q.job is not None
+        if q.cancel_asked:
+            q.job.cancel()  # asked while the child was being started
         events = q.job.poll()
         for e in events:
             if e.name == "warning":
@@ -151,8 +181,10 @@ class JobQueue(QObject):
         if q.status == "queued":
             q.status, q.message = "cancelled", tr("Export", "Cancelled before it started")
             self.changed.emit(q)
-        elif q.status == "running" and q.job is not None:
-            q.job.cancel()
+        elif q.status == "running":
+            q.cancel_asked = True
+            if q.job is not None:
+                q.job.cancel()
 
     def cancel_all(self) -> None:
         for q in self.jobs:
@@ -172,10 +204,10 @@ def describe(q: QueuedJob) -> str:
     if q.status == "running" and q.job is not None:
         s = q.job.state
         return tr("Export", "{0}: {1}% ({2} left)").format(
-            name, int(s.fraction * 100), clock(s.eta_s))
+            f"{FSI}{name}{PDI}", num(str(int(s.fraction * 100))), clock(s.eta_s))
     words = {"queued": tr("Export", "waiting"), "done": tr("Export", "done"),
              "failed": tr("Export", "failed"), "cancelled": tr("Export", "cancelled")}
-    return f"{name}: {words.get(q.status, q.status)}"
+    return f"{FSI}{name}{PDI}: {words.get(q.status, q.status)}"
 
 
 class JobsPanel(QWidget):
@@ -247,7 +279,7 @@ class ExportDialog(QDialog):
         self.preset.setCurrentIndex(max(0, self.preset.findData(project.output.preset)))
         form.addRow(tr("Export", "Platform"), self.preset)
         out_row = QHBoxLayout()
-        self.output = QLineEdit(str(default_output))
+        self.output = path_field(QLineEdit(str(default_output)))
         self.output.setToolTip(tr("Export", "The MP4 file to write"))
         browse = QPushButton(tr("Export", "Browse…"))
         browse.clicked.connect(self._browse)
@@ -269,8 +301,8 @@ class ExportDialog(QDialog):
         form.addRow(tr("Export", "Encoder speed"), self.speed)
         self.fps = QComboBox()
         rates: list[tuple[float | None, str]] = [
-            (None, tr("Export", "Platform default (30)")), (24.0, "24"), (25.0, "25"),
-            (30.0, "30"), (60.0, "60")]
+            (None, num(tr("Export", "Platform default (30)"))), (24.0, num("24")),
+            (25.0, num("25")), (30.0, num("30")), (60.0, num("60"))]
         for rate, label in rates:
             self.fps.addItem(label, rate)
         self.fps.setCurrentIndex(max(0, self.fps.findData(project.output.fps)))
@@ -278,6 +310,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.progress.setFormat(percent_format())
         self.progress.setValue(0)
         layout.addWidget(self.progress)
         self.status = QLabel(tr("Export", "Ready"))
@@ -364,7 +397,7 @@ class ExportDialog(QDialog):
             s = job.job.state
             self.progress.setValue(int(s.fraction * 1000))
             self.status.setText(tr("Export", "Exporting ({0}): {1}% — {2} left").format(
-                s.stage or "…", int(s.fraction * 100), clock(s.eta_s)))
+                s.stage or "…", num(str(int(s.fraction * 100))), clock(s.eta_s)))
         else:
             self.status.setText(job.message)
             if job.status == "done":

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -50,7 +49,9 @@ from creator_kit.core.model import (
 )
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.bidi import CaptionEdit
 from creator_kit.gui.messages import user_message
+from creator_kit.gui.numbers import num, parse_number
 
 Getter = Callable[[Project, Any], Any]
 Setter = Callable[[Project, Any, Any], Project]
@@ -68,6 +69,8 @@ _VALUE_WORDS = (
     QT_TRANSLATE_NOOP("Inspector", "bottom-end"), QT_TRANSLATE_NOOP("Inspector", "clean"),
     QT_TRANSLATE_NOOP("Inspector", "bold-box"), QT_TRANSLATE_NOOP("Inspector", "outline"),
     QT_TRANSLATE_NOOP("Inspector", "karaoke"),
+    # Units after a number (seconds, pixels), translated where a spin box shows them.
+    QT_TRANSLATE_NOOP("Inspector", " s"), QT_TRANSLATE_NOOP("Inspector", " px"),
 )
 
 
@@ -137,7 +140,7 @@ class Page(QWidget):
         w.setRange(lo, hi)
         w.setSingleStep(step)
         w.setDecimals(decimals)
-        w.setSuffix(suffix)
+        w.setSuffix(tr("Inspector", suffix) if suffix else "")
         w.setToolTip(tip)
         w.setKeyboardTracking(False)
         w.valueChanged.connect(lambda v: self._push(label, set_, float(v), True))
@@ -320,7 +323,7 @@ class ProjectPage(Page):
 class CaptionPage(Page):
     def __init__(self) -> None:
         super().__init__(tr("Inspector", "Caption"))
-        self.text = QPlainTextEdit()
+        self.text = CaptionEdit()  # hashtags and mixed directions shown as the video shows them
         self.text.setPlaceholderText(tr("Inspector", "Type the caption (Arabic, English, "
                                                      "#hashtags, emoji)"))
         self.text.setToolTip(tr("Inspector", "Each paragraph takes its direction from its "
@@ -379,7 +382,7 @@ class CaptionPage(Page):
         assert self.project is not None
         text = _layer(self.project, self.selection).text
         if self.text.toPlainText() != text:
-            self.text.setPlainText(text)
+            self.text.set_caption(text)
 
     def _text_changed(self) -> None:
         self._push(tr("Inspector", "Caption text"),
@@ -391,7 +394,8 @@ class CaptionPage(Page):
         cues = _layer(self.project, self.selection).cues
         self.cues.setRowCount(len(cues))
         for i, cue in enumerate(cues[:2000]):  # a long file is edited in a subtitle editor
-            for col, value in enumerate((f"{cue.start:.2f}", f"{cue.end:.2f}", cue.text)):
+            for col, value in enumerate((num(f"{cue.start:.2f}"), num(f"{cue.end:.2f}"),
+                                         cue.text)):
                 item = self.cues.item(i, col)
                 if item is None:
                     self.cues.setItem(i, col, QTableWidgetItem(value))
@@ -404,7 +408,7 @@ class CaptionPage(Page):
         value: Any = item.text()
         if key != "text":
             try:
-                value = float(value.replace(",", "."))
+                value = parse_number(value)  # Western or Eastern Arabic digits
             except ValueError:
                 self._load_cues()
                 return

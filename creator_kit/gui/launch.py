@@ -39,22 +39,7 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
         if window.project is None:
             sys.stderr.write(f"error: {files[0]}: could not be opened\n")
             return 2
-        def faces_done() -> bool:
-            session = window.player.session()
-            return session is not None and bool(session.faces_ready)
-
-        # Face analysis runs in the background; the picture is final once it is done, so the
-        # frame at ``at`` is asked for only then.
-        settle(180.0, faces_done)
-        window.player.seek(at)
-        def shown() -> bool:
-            frame, session = window.player.current_frame(), window.player.session()
-            return (frame is not None and session is not None and not frame.approximate
-                    and frame.index == session.index_at(at))
-
-        settle(30.0, shown)
-        settle(1.0)
-        if not window.grab().save(str(Path(screenshot).absolute()), "PNG"):
+        if not take_screenshot(window, Path(screenshot), at):
             sys.stderr.write(f"error: {screenshot}: cannot write the screenshot\n")
             return 2
         window.model.document = None  # nothing to ask about on close
@@ -69,23 +54,56 @@ def main(files: Sequence[str], *, lang: str | None = None, screenshot: str | Non
     return 0  # not reached
 
 
-def _report_and_exit(window: object, what: str) -> None:
-    """For benchmarks: print when the window was shown (and its memory once settled), exit.
+def take_screenshot(window: object, path: Path, at: float) -> bool:
+    """Save a PNG of the whole window once the preview shows the exact frame at ``at``.
 
-    ``CREATOR_KIT_GUI_PROBE=shown`` prints ``shown <seconds since the process started>``
-    after the window's first paint; ``=settled`` also waits for the first frame and the face
-    analysis and prints ``rss <bytes>`` of the editor process.
+    Face analysis runs in the background and changes the picture (mask, face reframe), so
+    the frame is asked for once it is done; then the screenshot waits for that frame itself,
+    decoded and composited, shown after the seek: not the frame that was on screen before.
+    False when the PNG cannot be written.
     """
-    import psutil
-
     from creator_kit.gui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
-    me = psutil.Process()
-    settle(0.0)
+    player = window.player
+
+    def faces_done() -> bool:
+        session = player.session()
+        return session is not None and bool(session.faces_ready)
+
+    settle(180.0, faces_done)
+    shown_since: list[int] = []
+
+    def note(index: int) -> None:
+        shown_since.append(index)
+
+    player.frame_shown.connect(note)
+    player.seek(at)
+    settle(60.0, lambda: bool(shown_since) and player.showing_exact(at))
+    player.frame_shown.disconnect(note)
+    settle(0.2)  # the timeline and status line take in the position
+    return window.grab().save(str(path.absolute()), "PNG")
+
+
+def _report_and_exit(window: object, what: str) -> None:
+    """For benchmarks: print when the window was shown (and its memory once settled), exit.
+
+    ``CREATOR_KIT_GUI_PROBE=shown`` prints ``shown <CPU seconds>`` after the window's first
+    paint: the processor time the editor used to get there (all threads), which a loaded
+    machine does not inflate as it does wall time; the reader times the line's arrival for the
+    wall time (the process's own start time is only known to about a second);
+    ``=settled`` also waits for the first frame and the face analysis and prints
+    ``rss <bytes>`` of the editor process.
+    """
+    from creator_kit.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
     QCoreApplication.instance().processEvents()  # type: ignore[union-attr]
     window.repaint()
-    print(f"shown {time.time() - me.create_time():.3f}", flush=True)
+    print(f"shown {time.process_time():.3f}", flush=True)
+    import psutil
+
+    me = psutil.Process()
     if what == "settled":
         def ready() -> bool:
             session = window.player.session()

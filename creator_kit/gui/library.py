@@ -12,8 +12,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -30,6 +30,11 @@ from PySide6.QtWidgets import (
 from creator_kit.core.model import Project
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.bidi import isolate, ltr
+from creator_kit.gui.numbers import num
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIME = "application/x-creator-kit-library"
 _ROLE_KIND = Qt.ItemDataRole.UserRole
@@ -39,6 +44,8 @@ THUMB = QSize(96, 96)
 
 def rgba_to_image(rgba: np.ndarray) -> QImage:
     """A QImage (own copy) of an RGBA uint8 array."""
+    import numpy as np  # thumbnails are drawn after start-up: NumPy is not on its path
+
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     h, w = rgba.shape[:2]
     return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
@@ -61,6 +68,8 @@ def _tip_thumb(name: str, lang: str) -> QImage:
 
 def _template_thumb(name: str, clip: str | None, lang: str) -> QImage:
     """A real rendered frame of the template over ``clip`` (or a plain sample)."""
+    import numpy as np
+
     from creator_kit.render.preview import preview_frame
     from creator_kit.templates import apply_template, find_template
 
@@ -247,9 +256,14 @@ class LibraryPanel(QWidget):
         self.media_list.clear()
         if project is not None:
             for i, clip in enumerate(project.clips):
-                span = f"{clip.start:.1f}–{'…' if clip.end is None else f'{clip.end:.1f}'} s"
-                # LRM: the file name and times read left to right in an Arabic interface too.
-                item = QListWidgetItem(f"\u200e{i + 1}. {Path(clip.source).name}  ({span})")
+                # The entry reads left to right in an Arabic interface too (an LRI isolate);
+                # each number is an island of its own, so Eastern digits around a dash stay
+                # in order, and an Arabic file name keeps its own order (FSI).
+                end = "…" if clip.end is None else ltr(num(f"{clip.end:.1f}"))
+                span = tr("Library", "{0}–{1} s").format(ltr(num(f"{clip.start:.1f}")), end)
+                name = isolate(Path(clip.source).name)
+                # The LRM keeps the closing bracket after an Arabic unit from being mirrored.
+                item = QListWidgetItem(ltr(f"{ltr(num(str(i + 1)))}. {name}  ({span})\u200e"))
                 item.setToolTip(clip.source)
                 self.media_list.addItem(item)
         self.media_list.blockSignals(False)

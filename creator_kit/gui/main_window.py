@@ -14,13 +14,15 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPaintEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -53,14 +55,21 @@ from creator_kit.core.model import (
     TipCardLayer,
 )
 from creator_kit.core.relink import missing_files
-from creator_kit.gui.app import language, tr
+from creator_kit.gui.app import app_settings, language, tr
 from creator_kit.gui.export_dialog import ExportDialog, JobQueue, JobsPanel
+from creator_kit.gui.icons import icon
 from creator_kit.gui.inspector import InspectorPanel
 from creator_kit.gui.library import MIME, LibraryPanel
 from creator_kit.gui.messages import user_message
 from creator_kit.gui.model import EditorModel
 from creator_kit.gui.player import PlayerWidget
-from creator_kit.gui.timeline import ROW_H, RULER_H, TimelineWidget
+from creator_kit.gui.timeline import (
+    ROW_H,
+    RULER_H,
+    TimelineWidget,
+    durations_known,
+    source_duration,
+)
 
 VIDEO = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
@@ -70,7 +79,9 @@ MAX_RECENT = 8
 
 
 def _fmt_time(t: float) -> str:
-    return f"{int(t // 60)}:{t % 60:05.2f}"
+    from creator_kit.gui.numbers import timecode
+
+    return timecode(t)
 
 
 class Welcome(QWidget):
@@ -108,8 +119,15 @@ class Welcome(QWidget):
 class MainWindow(QMainWindow):
     """The editor window."""
 
+    _durations_probed = Signal()  # from the thread that probes clip lengths for the timeline
+
     def __init__(self, *, autosave: bool = True, recovery: bool = True) -> None:
         super().__init__()
+        # Until the window is first painted, the player's session (which loads the whole
+        # engine: NumPy, OpenCV, PyAV, ffmpeg) and probing the clips wait: they would compete
+        # with the window's own start for the CPU and the GIL.
+        self._painted = False
+        self._durations_probed.connect(self._durations_arrived)
         self.setAcceptDrops(True)
         self.model = EditorModel(self)
         self.autosaver = Autosaver() if autosave else None
@@ -185,6 +203,12 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave)
         if self.autosaver is not None:
             self.autosave_timer.start()
+        self.apply_settings(app_settings())
+        from PySide6.QtCore import QCoreApplication
+
+        notes = QCoreApplication.instance().property("ck_notes")  # type: ignore[union-attr]
+        if notes:  # a settings file moved aside, a missing translation: say it here too
+            self.show_message(" · ".join(str(n) for n in notes))
         self.recoveries = []
         if recovery:
             from creator_kit.core.autosave import recoverable
@@ -206,11 +230,17 @@ class MainWindow(QMainWindow):
     def _transport(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 2)
-        self.play_btn = QPushButton("▶")
+        self.play_btn = QPushButton(icon("play"), "")
         self.play_btn.setToolTip(tr("Main", "Play or pause (Space)"))
         self.play_btn.setFixedWidth(44)
         self.play_btn.clicked.connect(lambda: self.player.toggle_play())
-        self.time_label = QLabel("0:00.00")
+        self.back_btn = QPushButton(icon("step-back"), "")
+        self.back_btn.setToolTip(tr("Main", "Previous frame"))
+        self.back_btn.clicked.connect(lambda: self.player.step(-1))
+        self.next_btn = QPushButton(icon("step-forward"), "")
+        self.next_btn.setToolTip(tr("Main", "Next frame"))
+        self.next_btn.clicked.connect(lambda: self.player.step(1))
+        self.time_label = QLabel(_fmt_time(0.0))
         self.time_label.setToolTip(tr("Main", "Current time"))
         self.safe_btn = QPushButton(tr("Main", "Safe zone"))
         self.safe_btn.setCheckable(True)
@@ -223,12 +253,14 @@ class MainWindow(QMainWindow):
         self.grid_btn.setToolTip(tr("Main", "Show a title-safe grid"))
         for b in (self.safe_btn, self.faces_btn, self.grid_btn):
             b.toggled.connect(self._overlays_changed)
-        # Playback controls run left to right in every language.
+        # Playback controls follow the timeline: in Arabic time runs right to left, so they
+        # mirror with the window and their icons point left (gui/icons.py).
         holder = QWidget()
-        holder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         hl = QHBoxLayout(holder)
         hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(self.back_btn)
         hl.addWidget(self.play_btn)
+        hl.addWidget(self.next_btn)
         hl.addWidget(self.time_label)
         row.addWidget(holder)
         row.addStretch(1)
@@ -283,15 +315,22 @@ class MainWindow(QMainWindow):
         self.addAction(undo)
         self.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        undo.setIcon(icon("undo"))
+        redo.setIcon(icon("redo"))
         e.addSeparator()
         self._action(e, tr("Main", "Delete"), self.delete_selected,
                      QKeySequence.StandardKey.Delete, tr("Main", "Remove the selected layer"))
         self._action(e, tr("Main", "Add caption"), self.add_caption, "Ctrl+T")
+        e.addSeparator()
+        self.settings_action = self._action(e, tr("Main", "Settings…"), self.open_settings,
+                                            "Ctrl+,")
 
         pl = mb.addMenu(tr("Main", "&Playback"))
         self._action(pl, tr("Main", "Play / pause"), lambda: self.player.toggle_play(), "Space")
-        self._action(pl, tr("Main", "Next frame"), lambda: self.player.step(1), "Right")
-        self._action(pl, tr("Main", "Previous frame"), lambda: self.player.step(-1), "Left")
+        # The arrow keys step the way the timeline runs: in Arabic, Left is the next frame.
+        later, earlier = ("Left", "Right") if self.isRightToLeft() else ("Right", "Left")
+        self._action(pl, tr("Main", "Next frame"), lambda: self.player.step(1), later)
+        self._action(pl, tr("Main", "Previous frame"), lambda: self.player.step(-1), earlier)
         self._action(pl, tr("Main", "Go to start"), lambda: self.player.seek(0.0), "Home")
         self._action(pl, tr("Main", "Go to end"),
                      lambda: self.player.seek(max(0.0, self.player.duration() - 1e-3)), "End")
@@ -323,7 +362,7 @@ class MainWindow(QMainWindow):
         self.library.clip_selected.connect(lambda i: m.select(f"clip:{i}"))
         self.player.position_changed.connect(self._position_changed)
         self.player.playing_changed.connect(
-            lambda playing: self.play_btn.setText("❚❚" if playing else "▶"))
+            lambda playing: self.play_btn.setIcon(icon("pause" if playing else "play")))
         self.player.warnings_changed.connect(self._warnings_changed)
         self.player.placement_edited.connect(self._placement_edited)
         self.player.fill_offsets_edited.connect(
@@ -339,13 +378,50 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project: Project | None) -> None:
         self.stack.setCurrentIndex(0 if project is None else 1)
-        if project is not None:
+        if project is not None and self._painted:
             self.player.set_project(project)
         self.inspector.set_project(project)
-        self.timeline.set_project(project)
+        self._set_timeline(project)
         self.library.set_project(project)
         for a in (self.save_action, self.export_action):
             a.setEnabled(project is not None)
+
+    def _set_timeline(self, project: Project | None) -> None:
+        if project is None or durations_known(project):
+            self.timeline.set_project(project)
+        elif self._painted:
+            # The clips' lengths come from probing the files (PyAV, a few hundred ms for a
+            # new project): on a helper thread, the timeline fills in when they are known.
+            clips = [c.source for c in project.clips]
+
+            def probe() -> None:
+                for source in clips:
+                    source_duration(source)
+                self._durations_probed.emit()
+
+            threading.Thread(target=probe, name="ck-clip-lengths", daemon=True).start()
+
+    def _durations_arrived(self) -> None:
+        if self.project is not None and durations_known(self.project):
+            self.timeline.set_project(self.project)
+
+    def _after_first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        if self.project is not None:
+            self.player.set_project(self.project)
+            self._set_timeline(self.project)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # A platform that never paints a hidden-but-shown window still gets its preview.
+        QTimer.singleShot(1000, self._after_first_paint)
 
     def _selection_changed(self, selection: str | None) -> None:
         self.inspector.set_selection(selection)
@@ -363,13 +439,9 @@ class MainWindow(QMainWindow):
         self.status_label.setToolTip("\n".join(warnings))
 
     def _faces_progress(self, fraction: float) -> None:
-        was_running = self.faces_bar.isVisible()
+        # The player redraws its frame with the faces by itself when they arrive.
         self.faces_bar.setVisible(fraction < 1.0)
         self.faces_bar.setValue(int(fraction * 100))
-        if fraction >= 1.0 and was_running and not self.player.is_playing():
-            # Face reframe and the mask change the picture itself: ask again for the frame
-            # on screen, which was made before the faces were known.
-            self.player.seek(self.player.position())
 
     def _overlays_changed(self) -> None:
         safe = self.project.output.preset if self.project and self.safe_btn.isChecked() else None
@@ -428,15 +500,51 @@ class MainWindow(QMainWindow):
                 self.error(user_message(exc))
         return good
 
-    def new_project(self, clips: Sequence[str | Path]) -> bool:
+    def new_project(self, clips: Sequence[str | Path], *, use_default_template: bool = True
+                    ) -> bool:
         if not self.maybe_save():
             return False
         good = self._check_clips([Path(c) for c in clips])
         if not good:
             return False
         project = Project(clips=tuple(ClipRef(str(c)) for c in good))
+        # A new project starts on the platform and template chosen in the settings.
+        settings = app_settings()
+        project = edits.set_profile(project, settings.default_preset)  # type: ignore[arg-type]
         self._set_document(Document(project))
+        if use_default_template and settings.default_template:
+            self.apply_template(settings.default_template, preset=settings.default_preset)
         return True
+
+    # ----------------------------------------------------------------------------- settings
+    def open_settings(self) -> QDialog:
+        """Show the settings dialog (modeless; tests drive it)."""
+        from creator_kit.gui.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self)
+        dlg.saved.connect(self._settings_saved)
+        dlg.show()
+        self.settings_dialog = dlg
+        return dlg
+
+    def _settings_saved(self, settings: object) -> None:
+        self.apply_settings(settings)
+        dlg = getattr(self, "settings_dialog", None)
+        if dlg is not None and dlg.needs_restart(settings):
+            self.show_message(tr("Main", "Settings saved; the language and digits change "
+                                         "when creator-kit starts again"))
+        else:
+            self.show_message(tr("Main", "Settings saved"))
+
+    def apply_settings(self, settings: object) -> None:
+        """Use ``settings`` (a :class:`core.settings.Settings`) from now on: autosave interval."""
+        seconds = getattr(settings, "autosave_seconds", 60)
+        if seconds:
+            self.autosave_timer.setInterval(int(seconds * 1000))
+            if self.autosaver is not None and not self.autosave_timer.isActive():
+                self.autosave_timer.start()
+        else:
+            self.autosave_timer.stop()
 
     def open_project(self, path: str | Path) -> bool:
         if not self.maybe_save():
@@ -792,12 +900,15 @@ class MainWindow(QMainWindow):
         paths, _ = QFileDialog.getOpenFileNames(
             self, tr("Main", "Clips for the template"), "",
             tr("Main", "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"))
-        if paths and self.new_project(paths):
+        if paths and self.new_project(paths, use_default_template=False):
             self.apply_template(dlg.choice, dlg.values(), dlg.language())
 
     def apply_template(self, name: str, variables: dict[str, str] | None = None,
-                       lang: str | None = None) -> bool:
-        """Apply template ``name`` to the current clips as one undoable step."""
+                       lang: str | None = None, preset: str | None = None) -> bool:
+        """Apply template ``name`` to the current clips as one undoable step.
+
+        ``preset`` (the settings' platform for a new project) wins over the template's.
+        """
         if self.project is None:
             self.show_message(tr("Main", "Open a clip first, then pick a template"))
             return False
@@ -829,6 +940,8 @@ class MainWindow(QMainWindow):
                 text="", style=style, placement=tpl.template.caption_placement))[0]
         for la in cue_layers:
             project = edits.add_layer(project, dataclasses.replace(la, id=""))[0]
+        if preset is not None:
+            project = edits.set_profile(project, preset)  # type: ignore[arg-type]
         self.model.replace_project(tr("Main", "Apply template {0}").format(name), project)
         first_caption = next((la for la in self.project.layers
                               if isinstance(la, CaptionLayer)), None)

@@ -36,6 +36,21 @@ _MARKED: dict[str, object] = {  # QT_TRANSLATE_NOOP returns its text (typed as o
                                    "the folder is on a read-only disk; choose another folder"),
     "bad-value": QT_TRANSLATE_NOOP("Messages", "“{field}” cannot take this value: {detail}"),
     "cancelled": QT_TRANSLATE_NOOP("Messages", "cancelled; nothing was written"),
+    "unknown-template": QT_TRANSLATE_NOOP("Messages", "there is no template called “{name}”; "
+                                                      "the templates are: {available}"),
+    # Problems of a batch sheet (creator_kit.batch.jobs.Problem.key).
+    "batch-unknown-column": QT_TRANSLATE_NOOP("Messages", "this column is not one creator-kit "
+                                                          "knows; check its spelling"),
+    "batch-missing-column": QT_TRANSLATE_NOOP("Messages", "the sheet needs this column"),
+    "batch-no-input": QT_TRANSLATE_NOOP("Messages", "no source clip in this row"),
+    "batch-no-output": QT_TRANSLATE_NOOP("Messages", "no output file name in this row"),
+    "batch-no-template": QT_TRANSLATE_NOOP("Messages", "no template: fill in this column or "
+                                                       "choose a template above"),
+    "batch-duplicate-output": QT_TRANSLATE_NOOP("Messages", "“{name}” is also the output of "
+                                                            "row {row}; each row needs its "
+                                                            "own file name"),
+    "batch-no-rows": QT_TRANSLATE_NOOP("Messages", "the sheet has a header row but no rows "
+                                                   "below it"),
 }
 TEXTS: dict[str, str] = {key: str(text) for key, text in _MARKED.items()}
 
@@ -51,6 +66,34 @@ def event_message(error: Mapping[str, Any]) -> str:
                                         key=key, params=params))
 
 
+def _fill(text: str, params: Mapping[str, object]) -> str:
+    for name, value in params.items():
+        # Names, files and lists are Latin more often than not: each keeps its own order.
+        shown = f"{FSI}{value}{PDI}" if name in ("name", "available") else str(value)
+        text = text.replace("{" + name + "}", shown)
+    return text
+
+
+def problem_message(problem: object) -> str:
+    """One line for a problem of a batch sheet (``batch.jobs.Problem``), in the interface
+    language when its key is known, else its English message (as the CLI prints it)."""
+    message = str(getattr(problem, "message", problem))
+    key = getattr(problem, "key", None)
+    params = dict(getattr(problem, "params", ()) or ())
+    source = TEXTS.get(key or "")
+    text = None if source is None else QCoreApplication.translate("Messages", source)
+    if text is None or text == source:
+        return message
+    from creator_kit.gui.numbers import num
+
+    if "row" in params:
+        params["row"] = num(str(params["row"]))
+    text = _fill(text, params)
+    if "file" in params:  # an input file the row names: first, in its own direction
+        text = f"{FSI}{params['file']}{PDI}: {text}"
+    return " ".join(text.splitlines())
+
+
 def user_message(exc: BaseException) -> str:
     """One line for the user about ``exc``, in the interface language when its key is known."""
     if not isinstance(exc, CreatorKitError):
@@ -62,6 +105,7 @@ def user_message(exc: BaseException) -> str:
     detail = exc.params.get("detail")
     text = (text.replace("{field}", str(exc.params.get("field", "")))
             .replace("{detail}", str(detail if detail is not None else exc.problem)))
+    text = _fill(text, {k: v for k, v in exc.params.items() if k in ("name", "available")})
     if exc.path:
         text = f"{FSI}{exc.path}{PDI}: {text}"
     return " ".join(text.splitlines())

@@ -13,9 +13,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,7 +32,9 @@ from creator_kit.core.presets import PROFILES, SafeZone
 from creator_kit.gui.app import tr
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
-from creator_kit.render.preview_session import PreviewFrame, PreviewSession
+
+if TYPE_CHECKING:  # the engine is imported by the worker thread, off the start-up path
+    from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 _HANDLE = 7.0  # handle half-size in logical pixels
 _TICK_MS = 4
@@ -74,7 +75,7 @@ class PlayerWidget(QWidget):
         sig.session_ready.connect(self._on_session, Qt.ConnectionType.QueuedConnection)
         sig.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
         sig.warnings.connect(self._on_warnings, Qt.ConnectionType.QueuedConnection)
-        sig.faces.connect(self.faces_progress, Qt.ConnectionType.QueuedConnection)
+        sig.faces.connect(self._on_faces, Qt.ConnectionType.QueuedConnection)
         sig.sound.connect(self._on_sound, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -239,11 +240,12 @@ class PlayerWidget(QWidget):
         return to_qimage(self._frame.rgb)
 
     def showing_exact(self, t: float | None = None) -> bool:
-        """True when the exact frame (not a jump proxy) at ``t`` (default: the position) shows.
+        """True when the whole frame at ``t`` (default: the position) shows.
 
-        For a screenshot or a test that must wait for the real picture after a seek.
+        For a screenshot or a test that must wait for the picture after a seek (not one
+        still on its way, nor one with a layer lifted out for dragging).
         """
-        if self._frame is None or self._session is None or self._frame.approximate:
+        if self._frame is None or self._session is None:
             return False
         if self._frame.lifted is not None:
             return False
@@ -311,6 +313,15 @@ class PlayerWidget(QWidget):
             self.play()
         else:
             self._worker.request_still(session.index_at(self._position))
+
+    def _on_faces(self, fraction: float) -> None:
+        if (fraction >= 1.0 and self._session is not None and not self._playing
+                and self._drag is None):
+            # The faces are in the session now (1.0 comes once they are): the frame on
+            # screen was made without them (no mask, no face reframe), so it is made again.
+            # Playing, or dragging, needs nothing: the next frames carry them.
+            self._worker.request_still(self._session.index_at(self._position))
+        self.faces_progress.emit(fraction)
 
     def _on_sound(self, session: PreviewSession, pcm: bytes) -> None:
         if session is not self._session:
@@ -623,6 +634,8 @@ class PlayerWidget(QWidget):
         if lifted.layer != drag["index"]:
             return
         if self._lifted_image is None or self._lifted_image[0] != id(lifted):
+            import numpy as np
+
             h, w = lifted.rgba.shape[:2]
             data = np.ascontiguousarray(lifted.rgba)
             image = QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()

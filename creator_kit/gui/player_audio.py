@@ -9,13 +9,33 @@ audio device, no QtMultimedia or no soundtrack yet, the clock is the wall clock 
 from __future__ import annotations
 
 import time
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject
 
-try:  # PySide6-Addons; the player still works (silently, on the wall clock) without it
-    from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
-except ImportError:  # pragma: no cover - depends on the installation
-    QAudioSink = None  # type: ignore[assignment,misc]
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioSink
+
+_UNSET = object()
+_multimedia: object = _UNSET
+
+
+def _qtmultimedia() -> ModuleType | None:
+    """QtMultimedia (PySide6-Addons), imported on first use; None when it is not installed.
+
+    Not at import: loading it and asking the system for its audio output (PulseAudio or
+    PipeWire) took a tenth of a second of the editor's start, before any sound is needed.
+    """
+    global _multimedia
+    if _multimedia is _UNSET:
+        try:  # the player still works (silently, on the wall clock) without it
+            from PySide6 import QtMultimedia
+
+            _multimedia = QtMultimedia
+        except ImportError:  # pragma: no cover - depends on the installation
+            _multimedia = None
+    return _multimedia if isinstance(_multimedia, ModuleType) else None
 
 RATE = 48_000
 CHANNELS = 2
@@ -28,10 +48,11 @@ LOOP_SOUND_SECONDS = 60.0
 
 def audio_device_available() -> bool:
     """True when QtMultimedia is installed and the system has an audio output."""
-    if QAudioSink is None:
+    mm = _qtmultimedia()
+    if mm is None:
         return False
     try:
-        return not QMediaDevices.defaultAudioOutput().isNull()
+        return not mm.QMediaDevices.defaultAudioOutput().isNull()
     except Exception:  # pragma: no cover - a broken multimedia backend
         return False
 
@@ -64,12 +85,23 @@ class PlaybackClock(QObject):
         self._mono = 0.0  # monotonic time of the start (wall clock mode)
         self._running = False
         self.uses_audio = False
-        self.device = audio_device_available()
+        self._device: bool | None = None  # asked for on first use (see _qtmultimedia)
         self._volume = 1.0
         self._last_processed = -1
         self._last_progress = 0.0
         self._loop: tuple[float, float] | None = None
         self.stalled = False  # the last run's sound stopped progressing; the wall clock took over
+
+    @property
+    def device(self) -> bool:
+        """True when there is an audio output to play the sound on."""
+        if self._device is None:
+            self._device = audio_device_available()
+        return self._device
+
+    @device.setter
+    def device(self, value: bool) -> None:
+        self._device = value
 
     def set_pcm(self, pcm: bytes | None) -> None:
         """The soundtrack (16-bit stereo at 48 kHz), or None while it is being made."""
@@ -88,20 +120,21 @@ class PlaybackClock(QObject):
         self._mono = time.monotonic()
         self._running = True
         self.uses_audio = False
-        if self.device and self._pcm and QAudioSink is not None:
-            fmt = QAudioFormat()
+        mm = _qtmultimedia() if self.device and self._pcm else None
+        if mm is not None and self._pcm:
+            fmt = mm.QAudioFormat()
             fmt.setSampleRate(RATE)
             fmt.setChannelCount(CHANNELS)
-            fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-            device = QMediaDevices.defaultAudioOutput()
+            fmt.setSampleFormat(mm.QAudioFormat.SampleFormat.Int16)
+            device = mm.QMediaDevices.defaultAudioOutput()
             if device.isFormatSupported(fmt):
                 self._data = QByteArray(self._layout(self._pcm, t))
                 self._buffer = QBuffer(self._data)
                 self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-                self._sink = QAudioSink(device, fmt, self)
+                self._sink = mm.QAudioSink(device, fmt, self)
                 self._sink.setVolume(self._volume)
                 self._sink.start(self._buffer)
-                self.uses_audio = self._sink.error() == QtAudio.Error.NoError
+                self.uses_audio = self._sink.error() == mm.QtAudio.Error.NoError
                 if not self.uses_audio:
                     self._drop_sink()
                 self._mono = time.monotonic()

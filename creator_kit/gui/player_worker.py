@@ -16,20 +16,21 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QImage
 
 from creator_kit.core.errors import Cancelled, CreatorKitError
 from creator_kit.core.model import Project
 from creator_kit.gui.messages import user_message
-from creator_kit.render.preview_session import PreviewFrame, PreviewSession
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from creator_kit.render.preview_session import PreviewFrame, PreviewSession
 
 MAX_QUEUED = 3
-SCRUB_GAP = 0.15  # seconds between still requests that make them a scrub
-FOLLOW_FRAMES = 15  # a superseded scrub position is still decoded exactly if this cheap
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     ``Format_RGB32`` (0xffRRGGBB words) is what the raster engine draws without converting
     each time; converting here keeps that work on the worker, not the GUI thread.
     """
+    import cv2  # here, not at start-up: the window shows before the engine is loaded
+    import numpy as np
+
     h, w = rgb.shape[:2]
     if sys.byteorder == "little":
         words = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)  # bytes B, G, R, 255 = 0xffRRGGBB
@@ -92,8 +96,6 @@ class FrameWorker:
         self.session: PreviewSession | None = None
         self.queue: deque[Shown] = deque()
         self.skipped = 0  # frames the worker did not make because their time had passed
-        self._last_still = 0.0
-        self._scrubbing = False
         self._unseen: set[int] = set()  # still requests replaced before the GUI could show them
         # Device pixels the frame is painted on (None: the engine's size); set by the widget.
         self.display_size: tuple[int, int] | None = None
@@ -124,10 +126,6 @@ class FrameWorker:
         ``lift`` is a layer to hand over separately (being dragged).
         """
         with self._cond:
-            now = time.monotonic()
-            # Stills asked for in quick succession are a scrub: proxies keep up with it.
-            self._scrubbing = now - self._last_still < SCRUB_GAP
-            self._last_still = now
             self._generation += 1
             self._still = (index, lift)
             self._play_from = None
@@ -209,15 +207,8 @@ class FrameWorker:
                 if self.session is None:
                     continue
                 if still is not None:
-                    # A far jump shows its proxy picture at once, then the exact frame.
                     index, lift = still
-                    soon = 1 if self._scrubbing else None
-                    if self._make(gen, index, False, allow_proxy=True, lift=lift, proxy_after=soon):
-                        current = gen == self._generation
-                        # Mid-drag, a cheap exact frame is still worth making: reading on keeps
-                        # the decoder with a forward drag, so the release finds it there.
-                        if current or self.session.decode_cost(index) <= FOLLOW_FRAMES:
-                            self._make(gen, index, playing=False, lift=lift)
+                    self._make(gen, index, playing=False, lift=lift)
                 elif play_from is not None:
                     self.session.set_busy(True)
                     try:
@@ -252,6 +243,10 @@ class FrameWorker:
         if old is not None:
             old.close()
         sig = self.signals
+        # The engine (NumPy, OpenCV, PyAV) is first imported here, on this thread, once the
+        # window is up: importing it before would delay the window by seconds.
+        from creator_kit.render.preview_session import PreviewSession
+
         try:
             session = PreviewSession(
                 project, on_warnings=sig.warnings.emit, on_faces=sig.faces.emit
@@ -273,22 +268,20 @@ class FrameWorker:
         gen: int,
         index: int,
         playing: bool,
-        allow_proxy: bool = False,
         lift: int | None = None,
-        proxy_after: int | None = None,
         virtual: int = -1,
-    ) -> bool:
-        """Make and queue frame ``index``; True when it was an approximate (proxy) frame."""
+    ) -> None:
+        """Make frame ``index`` and queue it for the GUI thread."""
         session = self.session
         assert session is not None
-        if proxy_after is None:
-            frame = session.frame(index, allow_proxy=allow_proxy, lift=lift)
-        else:
-            frame = session.frame(index, allow_proxy, lift, proxy_after)
+        frame = session.frame(index, lift=lift)
         rgb = frame.rgb
         size = self.display_size
         if size is not None and size != (rgb.shape[1], rgb.shape[0]) and min(size) >= 2:
             # Scaled here to the pixels it will cover, so the GUI thread only blits it.
+            import cv2
+            import numpy as np
+
             interp = cv2.INTER_AREA if size[0] < rgb.shape[1] else cv2.INTER_LINEAR
             rgb = np.asarray(cv2.resize(rgb, size, interpolation=interp), np.uint8)
         image = to_qimage(rgb)
@@ -298,14 +291,11 @@ class FrameWorker:
                 # in one go never show it; a drag (a seek per mouse event) may, so the picture
                 # still moves when frames take longer than the mouse does.
                 if playing or gen in self._unseen or self._stop:
-                    return False
+                    return
                 self.queue.append(Shown(gen, frame, image, playing, virtual, stale=True))
             else:
                 self.queue.append(Shown(gen, frame, image, playing, virtual))
         self.signals.ready.emit()
-        return frame.approximate
-        self.signals.ready.emit()
-        return frame.approximate
 
     def _play(
         self, gen: int, start: int, until: int | None, loop_start: int | None = None

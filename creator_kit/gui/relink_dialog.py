@@ -29,8 +29,8 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.relink import MissingFile, fingerprint, missing_files, search
 from creator_kit.gui.app import tr
-
-LRM = "\u200e"
+from creator_kit.gui.bidi import isolate, ltr
+from creator_kit.gui.numbers import num
 
 
 class RelinkDialog(QDialog):
@@ -46,6 +46,7 @@ class RelinkDialog(QDialog):
         layout.addWidget(QLabel(tr("Relink", "These files of the project were moved, renamed or "
                                              "are on a drive that is not plugged in:")))
         self.table = QTableWidget(len(self.missing), 2)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here
         self.table.setHorizontalHeaderLabels([tr("Relink", "Missing file"),
                                               tr("Relink", "Found at")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -74,12 +75,12 @@ class RelinkDialog(QDialog):
 
     def _refresh(self) -> None:
         for i, m in enumerate(self.missing):
-            # LRM: a path reads left to right even in a right-to-left interface.
-            self.table.setItem(i, 0, QTableWidgetItem(LRM + m.path))
-            self.table.setItem(i, 1, QTableWidgetItem(LRM + self.found.get(m.path, "—")))
+            # A path reads left to right even in a right-to-left interface.
+            self.table.setItem(i, 0, QTableWidgetItem(ltr(m.path)))
+            self.table.setItem(i, 1, QTableWidgetItem(ltr(self.found.get(m.path, "—"))))
         left = sum(1 for m in self.missing if m.path not in self.found)
         self.note.setText(tr("Relink", "{0} file(s) still missing; the project opens anyway "
-                                       "and names them.").format(left) if left else
+                                       "and names them.").format(num(str(left))) if left else
                           tr("Relink", "Every file was found."))
 
     def search_folder(self, folder: str | Path) -> None:
@@ -103,7 +104,7 @@ class RelinkDialog(QDialog):
         if m.fingerprint is not None and fingerprint(path) != m.fingerprint:
             self.note.setText(tr("Relink", "{0} is not the same file as the one the project "
                                            "used (size or content differ); using it anyway.")
-                              .format(Path(path).name))
+                              .format(isolate(Path(path).name)))
         self.found[m.path] = path
         self._refresh()
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from creator_kit.core.errors import CreatorKitError
 from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
+from creator_kit.gui.bidi import with_isolated_tags
 from creator_kit.gui.messages import user_message
 
 
@@ -95,11 +96,13 @@ class TemplateDialog(QDialog):
             return
         lang = self.language()
         self.description.setText(tpl.description_ar if lang == "ar" else tpl.description_en)
+        ui = language()  # labels follow the interface; the template's language is `lang`
         for v in tpl.variables:
             edit = QLineEdit(v.default or "")
-            edit.setToolTip(v.description)
-            edit.setPlaceholderText(v.description)
-            self.form.addRow(v.name, edit)
+            hint = with_isolated_tags(v.help(ui))  # "(e.g. @salma)" keeps its "@" in Arabic
+            edit.setToolTip(hint)
+            edit.setPlaceholderText(hint)
+            self.form.addRow(v.label(ui), edit)
             self.fields[v.name] = edit
 
     def values(self) -> dict[str, str]:

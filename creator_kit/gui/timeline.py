@@ -1,9 +1,13 @@
 """The timeline: clips with trim handles, layers as bars, caption cues, the closing card.
 
-Drawn by hand on one widget. Time runs left to right in both languages (as playback controls
-do). Dragging a bar moves it, dragging its ends stretches it, dragging a clip's ends trims it
-and dragging a clip's middle reorders it; edges snap to clip, cue and layer edges and to the
-playhead. A drag is shown live and becomes one edit on release. Ctrl+wheel zooms.
+Drawn by hand on one widget. Time runs in the reading direction of the interface: left to
+right in English, right to left in Arabic (time 0 at the right edge, the playhead moving
+leftwards as it plays), as Arabic video editors and TikTok's Arabic interface lay out their
+timelines. Everything below speaks of a bar's *start* and *end* (its leading and trailing edge
+on screen), so the same code draws and drags both ways. Dragging a bar moves it, dragging its
+ends stretches it, dragging a clip's ends trims it and dragging a clip's middle reorders it;
+edges snap to clip, cue and layer edges and to the playhead. A drag is shown live and becomes
+one edit on release. Ctrl+wheel zooms.
 Run alone: ``python -m creator_kit.gui.timeline project.ckproj``.
 """
 
@@ -58,6 +62,18 @@ def source_duration(path: str) -> float | None:
         except Exception:  # an unreadable clip is drawn with a nominal length
             _durations[key] = None
     return _durations[key]
+
+
+def durations_known(project: Project) -> bool:
+    """True when every clip's duration is cached: :func:`layout` then probes no file."""
+    for clip in project.clips:
+        try:
+            key = (clip.source, Path(clip.source).stat().st_mtime)
+        except OSError:
+            continue  # drawn with a nominal length, nothing to probe
+        if key not in _durations:
+            return False
+    return True
 
 
 @dataclass
@@ -121,6 +137,13 @@ def text_direction(text: str) -> Qt.LayoutDirection:
     return Qt.LayoutDirection.LeftToRight
 
 
+def ruler_label(t: float) -> str:
+    """The ruler's label for ``t`` seconds (``m:ss.f``, in the interface's digits)."""
+    from creator_kit.gui.numbers import timecode
+
+    return timecode(t, 1)
+
+
 def _label(layer: object) -> str:
     if isinstance(layer, CaptionLayer):
         return layer.text.replace("\n", " ") or tr("Timeline", "Caption")
@@ -155,7 +178,8 @@ class TimelineWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # time runs left to right
+        # The layout direction is inherited (Arabic: right to left) and read at each use, so
+        # time follows the interface's direction.
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -213,7 +237,7 @@ class TimelineWidget(QWidget):
         at = self.x_to_t(at_x if at_x is not None else self.width() / 2)
         self.px_per_s = max(2.0, min(2000.0, self.px_per_s * factor))
         if at_x is not None:
-            self.offset_s = max(0.0, at - (at_x - 10) / self.px_per_s)
+            self.offset_s = max(0.0, at - self._from_origin(at_x) / self.px_per_s)
         self.update()
 
     def resizeEvent(self, event: object) -> None:
@@ -222,16 +246,30 @@ class TimelineWidget(QWidget):
         super().resizeEvent(event)  # type: ignore[arg-type]
 
     # -- geometry -----------------------------------------------------------------------------
+    def rtl(self) -> bool:
+        """True when time runs right to left (the Arabic interface)."""
+        return self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+    def _from_origin(self, x: float) -> float:
+        # Pixels from where time 0 is drawn (10 px in from the leading edge).
+        return (self.width() - 10 - x) if self.rtl() else (x - 10)
+
+    def forward(self) -> int:
+        """+1 when later times are further right on screen, -1 when they are further left."""
+        return -1 if self.rtl() else 1
+
     def t_to_x(self, t: float) -> float:
-        return 10 + (t - self.offset_s) * self.px_per_s
+        d = (t - self.offset_s) * self.px_per_s
+        return self.width() - 10 - d if self.rtl() else 10 + d
 
     def x_to_t(self, x: float) -> float:
-        return max(0.0, (x - 10) / self.px_per_s + self.offset_s)
+        return max(0.0, self._from_origin(x) / self.px_per_s + self.offset_s)
 
     def block_rect(self, b: Block, dt_start: float = 0.0, dt_end: float = 0.0) -> QRectF:
         x0 = self.t_to_x(b.start + dt_start)
         x1 = self.t_to_x(b.end + dt_end)
-        return QRectF(x0, RULER_H + b.row * ROW_H + 2, max(3.0, x1 - x0), ROW_H - 4)
+        left, right = min(x0, x1), max(x0, x1)
+        return QRectF(left, RULER_H + b.row * ROW_H + 2, max(3.0, right - left), ROW_H - 4)
 
     def block_at(self, pos: QPointF) -> tuple[Block | None, str]:
         for b in reversed(self.blocks):
@@ -239,9 +277,11 @@ class TimelineWidget(QWidget):
             if r.adjusted(-2, 0, 2, 0).contains(pos):
                 if b.kind == "card":
                     return b, "select"
-                if pos.x() - r.left() <= HANDLE_PX:
+                # The start handle is the bar's leading edge: its right end in Arabic.
+                start_x, end_x = (r.right(), r.left()) if self.rtl() else (r.left(), r.right())
+                if abs(pos.x() - start_x) <= HANDLE_PX:
                     return b, "start"
-                if r.right() - pos.x() <= HANDLE_PX:
+                if abs(end_x - pos.x()) <= HANDLE_PX:
                     return b, "end"
                 return b, "move"
         return None, ""
@@ -288,7 +328,8 @@ class TimelineWidget(QWidget):
             text = fm.elidedText(b.label, Qt.TextElideMode.ElideRight, int(r.width()) - 8)
             # Each label takes its direction from its own first letters (an Arabic caption
             # reads right to left whatever the interface language), at the bar's start.
-            option = QTextOption(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+            side = Qt.AlignmentFlag.AlignRight if self.rtl() else Qt.AlignmentFlag.AlignLeft
+            option = QTextOption(Qt.AlignmentFlag.AlignVCenter | side
                                  | Qt.AlignmentFlag.AlignAbsolute)
             option.setTextDirection(text_direction(b.label))
             option.setWrapMode(QTextOption.WrapMode.NoWrap)
@@ -303,11 +344,15 @@ class TimelineWidget(QWidget):
         p.setPen(QColor("#9aa0a6"))
         step = next(s for s in (0.5, 1, 2, 5, 10, 30, 60, 300, 600)
                     if s * self.px_per_s >= 50)
+        fm = QFontMetrics(self.font())
         t = (self.offset_s // step) * step
-        while self.t_to_x(t) < self.width():
+        while 0 <= self.t_to_x(t) <= self.width():
             x = self.t_to_x(t)
             p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
-            p.drawText(QPointF(x + 3, RULER_H - 7), f"{int(t // 60)}:{t % 60:04.1f}")
+            label = ruler_label(t)
+            # The label sits after its tick in reading order: to its left in Arabic.
+            lx = x - 3 - fm.horizontalAdvance(label) if self.rtl() else x + 3
+            p.drawText(QPointF(lx, RULER_H - 7), label)
             t += step
 
     # -- mouse --------------------------------------------------------------------------------
@@ -333,7 +378,7 @@ class TimelineWidget(QWidget):
                            else Qt.CursorShape.ArrowCursor)
             return
         d = self._drag
-        dt = (pos.x() - d.press_x) / self.px_per_s
+        dt = self.forward() * (pos.x() - d.press_x) / self.px_per_s
         b = d.block
         if d.mode in ("move", "start"):
             dt = self._snap(b.start + dt, b) - b.start

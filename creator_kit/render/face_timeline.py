@@ -55,6 +55,77 @@ def analyse_plan(
     return out
 
 
+def analyse_plan_apart(
+    plan: RenderPlan,
+    cancel: CancelToken | None = None,
+    on_fraction: Callable[[float], None] | None = None,
+) -> dict[str, FaceAnalysis]:
+    """:func:`analyse_plan` with the analysis itself in child processes.
+
+    Fresh cached analyses are read here; each other source is analysed by ``creator-kit
+    faces --progress json`` (:class:`~creator_kit.render.job.FaceJob`), which also fills the
+    face cache. The detector and tracker hold Python's GIL for long stretches: in the
+    editor's process they stalled the event loop for a third of a second at a time, and a
+    child process cannot stall it at all. ``cancel`` ends the child at once (it has nothing
+    to clean up: the cache is written atomically) and raises ``Cancelled``.
+    """
+    from creator_kit.vision.analysis import cached_analysis
+
+    if not needs_faces(plan.project):
+        return {}
+    sources = list(dict.fromkeys(seg.clip.source for seg in plan.segments))
+    out: dict[str, FaceAnalysis] = {}
+    for i, source in enumerate(sources):
+
+        def fraction(f: float, i: int = i) -> None:
+            if on_fraction is not None:
+                on_fraction((i + f) / len(sources))
+
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        hit = cached_analysis(source)
+        out[source] = hit if hit is not None else _analyse_in_child(source, cancel, fraction)
+        fraction(1.0)
+    return out
+
+
+def _analyse_in_child(
+    source: str, cancel: CancelToken | None, on_fraction: Callable[[float], None]
+) -> FaceAnalysis:
+    import time
+
+    from creator_kit.core.errors import Cancelled, CreatorKitError, InputError
+    from creator_kit.render.job import FaceJob
+
+    job = FaceJob(source, nice=10)  # below the player: the picture being played comes first
+    job.start()
+    try:
+        while not job.done:
+            for event in job.poll():
+                if event.name == "progress":
+                    on_fraction(min(float(event.data.get("fraction", 0.0)), 1.0))
+            if job.done:
+                break
+            if cancel is not None:
+                if cancel.wait(0.05):
+                    raise Cancelled()
+            else:
+                time.sleep(0.05)
+    finally:
+        if not job.done:
+            job.kill()
+    result, error = job.state.result, job.state.error or {}
+    if result is not None and isinstance(result.get("analysis"), dict):
+        return FaceAnalysis.from_data(result["analysis"])
+    if error.get("code") == "cancelled":
+        raise Cancelled()
+    problem = str(error.get("problem") or error.get("message") or "face analysis failed")
+    path = error.get("path")
+    kind = InputError if error.get("code") == "input" else CreatorKitError
+    raise kind(problem, None if path is None else str(path), key=error.get("key"),
+               params=error.get("params") or None)
+
+
 def analysis_info(info: MediaInfo) -> VideoInfo:
     """What face analysis needs to know of a source, from the render's own probe.
 

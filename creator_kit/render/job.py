@@ -18,6 +18,8 @@ resort after a grace period. The export itself guarantees that a cancel leaves n
 target and no ffmpeg running.
 
 :class:`RenderJob` is the client: plain Python, no Qt, safe to poll from a GUI timer.
+:class:`FaceJob` runs ``creator-kit faces FILE --progress json`` the same way (the editor's
+face analysis), both on :class:`ChildJob`.
 """
 
 from __future__ import annotations
@@ -133,32 +135,21 @@ def cli_command() -> list[str]:
     return [sys.executable, "-m", "creator_kit.cli.main"]
 
 
-class RenderJob:
-    """One export running in a child ``creator-kit render`` process.
+class ChildJob:
+    """A ``creator-kit`` command in a child process speaking the event protocol.
 
     ``start`` launches it; events are read on a helper thread and queued, so a GUI can call
     :meth:`poll` from a timer without ever blocking, and a script can iterate :meth:`events`.
     ``cancel`` asks the child to stop (standard input and a cancel file, then a signal after
-    a grace period); the export removes its partial output. ``state`` holds the latest
-    progress, the warnings, and the result or error.
+    a grace period). ``state`` holds the latest progress, the warnings, and the result or
+    error. Subclasses say which command runs (:attr:`command`).
     """
 
-    def __init__(
-        self,
-        project_file: str | Path,
-        output: str | Path,
-        *,
-        overwrite: bool = False,
-        check: bool = True,
-        extra_args: Sequence[str] = (),
-        env: dict[str, str] | None = None,
-    ) -> None:
-        self.project_file = Path(project_file)
-        self.output = Path(output)
-        self.overwrite = overwrite
-        self.check = check
-        self.extra_args = list(extra_args)
+    what = "job"  # named in the error of a child that died without saying why
+
+    def __init__(self, *, env: dict[str, str] | None = None, nice: int = 0) -> None:
         self.env = env
+        self.nice = nice
         self.state = JobState()
         self.returncode: int | None = None
         self._proc: subprocess.Popen[str] | None = None
@@ -168,17 +159,12 @@ class RenderJob:
         self.cancel_file = Path(self._control_dir.name) / "cancel"
         self._cancel_at: float | None = None
         self._finished = False
+        self._ended = False  # its output ended (the process may still be exiting)
 
     @property
     def command(self) -> list[str]:
         """The child's command line."""
-        cmd = [*cli_command(), "render", str(self.project_file), "-o", str(self.output),
-               "--progress", "json", "--control", "stdin", "--cancel-file", str(self.cancel_file)]
-        if self.overwrite:
-            cmd.append("--overwrite")
-        if self.check:
-            cmd.append("--check")
-        return cmd + self.extra_args
+        raise NotImplementedError
 
     def start(self) -> None:
         """Launch the child process."""
@@ -198,6 +184,9 @@ class RenderJob:
         ]
         for t in self._threads:
             t.start()
+        if self.nice:
+            # Before the child has started any ffmpeg (it is still importing): they inherit it.
+            lower_priority(self._proc.pid, self.nice)
 
     @property
     def pid(self) -> int | None:
@@ -241,10 +230,14 @@ class RenderJob:
             except queue.Empty:
                 break
             if event is None:
-                self._finish()
+                self._ended = True
                 continue
             self._apply(event)
             out.append(event)
+        # Only once the process has exited: waiting for its teardown (an interpreter and its
+        # ffmpegs ending) would block the caller, a GUI's event loop.
+        if self._ended and self._proc is not None and self._proc.poll() is not None:
+            self._finish()
         self._enforce_cancel()
         return out
 
@@ -252,6 +245,9 @@ class RenderJob:
         """Yield events as they arrive until the child's output ends (blocking)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            if self._ended and self._queue.empty():  # poll() already read the end
+                self._finish()
+                return
             wait = 0.25 if deadline is None else max(0.0, min(0.25, deadline - time.monotonic()))
             try:
                 event = self._queue.get(timeout=wait)
@@ -261,6 +257,7 @@ class RenderJob:
                     raise TimeoutError("the render job did not finish in time") from None
                 continue
             if event is None:
+                self._ended = True
                 self._finish()
                 return
             self._apply(event)
@@ -273,16 +270,18 @@ class RenderJob:
         for t in self._threads:
             t.join(timeout=5)
         self._finished = True
-        if self._proc.stdin is not None:
-            try:
-                self._proc.stdin.close()
-            except OSError:
-                pass
+        for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
         if self.state.error is None and self.state.result is None:
             # The child died without saying why (killed, crashed): report it as an error.
             tail = next((line for line in reversed(self.state.stderr) if line.strip()), "")
+            stopped = f"the {self.what} stopped (exit {self.returncode})"
             self.state.error = {"v": PROTOCOL_VERSION, "event": "error", "code": "internal",
-                                "message": tail or f"the render stopped (exit {self.returncode})"}
+                                "message": tail or stopped}
         self._control_dir.cleanup()
 
     @property
@@ -323,3 +322,91 @@ class RenderJob:
     def cancelled(self) -> bool:
         """True when the job ended because it was cancelled."""
         return self.state.error is not None and self.state.error.get("code") == "cancelled"
+
+    def kill(self) -> None:
+        """End the child now (no grace period) and collect it; for work with nothing to clean."""
+        if self._proc is None:
+            return
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        for _ in self.events():
+            pass
+
+
+def lower_priority(pid: int, niceness: int = 10) -> None:
+    """Run process ``pid`` (and what it starts from now on) ``niceness`` below this one.
+
+    For work in the background of an interactive program: the editor's event loop and
+    player come first, the export or analysis takes the rest of the machine. A no-op where
+    the OS has no ``setpriority`` (Windows) or refuses.
+    """
+    if not hasattr(os, "setpriority"):
+        return
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, own + niceness))
+    except OSError:
+        pass
+
+
+class RenderJob(ChildJob):
+    """One export running in a child ``creator-kit render`` process.
+
+    The export removes its partial output when cancelled (see :class:`ChildJob`).
+    """
+
+    what = "render"
+
+    def __init__(
+        self,
+        project_file: str | Path,
+        output: str | Path,
+        *,
+        overwrite: bool = False,
+        check: bool = True,
+        extra_args: Sequence[str] = (),
+        env: dict[str, str] | None = None,
+        nice: int = 0,
+    ) -> None:
+        super().__init__(env=env, nice=nice)
+        self.project_file = Path(project_file)
+        self.output = Path(output)
+        self.overwrite = overwrite
+        self.check = check
+        self.extra_args = list(extra_args)
+
+    @property
+    def command(self) -> list[str]:
+        """The child's command line."""
+        cmd = [*cli_command(), "render", str(self.project_file), "-o", str(self.output),
+               "--progress", "json", "--control", "stdin", "--cancel-file", str(self.cancel_file)]
+        if self.overwrite:
+            cmd.append("--overwrite")
+        if self.check:
+            cmd.append("--check")
+        return cmd + self.extra_args
+
+
+class FaceJob(ChildJob):
+    """Face analysis of one clip in a child ``creator-kit faces FILE --progress json`` process.
+
+    The child writes the analysis to the face cache and sends it in its ``result`` event
+    (``analysis``: :meth:`~creator_kit.vision.FaceAnalysis.to_data`), so a program that shows
+    frames meanwhile (the editor's preview) never shares a GIL with the detector.
+    """
+
+    what = "face analysis"
+
+    def __init__(self, source: str | Path, *, rate: float = 10.0,
+                 env: dict[str, str] | None = None, nice: int = 0) -> None:
+        super().__init__(env=env, nice=nice)
+        self.source = Path(source)
+        self.rate = rate
+
+    @property
+    def command(self) -> list[str]:
+        """The child's command line."""
+        return [*cli_command(), "faces", str(self.source), "--rate", f"{self.rate:g}",
+                "--progress", "json", "--control", "stdin", "--cancel-file",
+                str(self.cancel_file)]

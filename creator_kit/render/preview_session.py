@@ -15,8 +15,9 @@ What the session adds for a player:
   the keyframe before the target; reading on decodes everything up to it);
 * a small cache of decoded pictures (before layers), so scrubbing back over what was just
   shown costs no decoding at all;
-* face analysis on a background thread with a progress callback; until it finishes the
-  frames show the project without face effects, then the renderer is swapped;
+* face analysis in a child process (``creator-kit faces --progress json``, watched from a
+  background thread) with a progress callback; until it finishes the frames show the
+  project without face effects, then the renderer is swapped;
 * the engine's warnings as a list, reported whenever it changes;
 * the mixed soundtrack as 16-bit stereo PCM, rendered by the export's own audio graph on a
   background thread;
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import av
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +64,12 @@ from creator_kit.render.canvas_filters import fill_crop
 from creator_kit.render.compositor import Compositor, Frame
 from creator_kit.render.decode import SegmentDecoder
 from creator_kit.render.engine import Renderer
+from creator_kit.render.preview_proxy import (
+    ProxyReader,
+    build_proxy,
+    proxy_path,
+    source_version,
+)
 from creator_kit.render.timeline import RenderPlan, Segment, build_plan, needs_faces
 from creator_kit.render.yuv import KB, KG, KR
 
@@ -79,6 +87,8 @@ _READ_AHEAD = 45
 _TAIL = 8
 _CACHE_BYTES = 32 * 1024 * 1024
 _SPRITE_CACHE_BYTES = 12 * 1024 * 1024
+# Proxy files kept open at once (one per segment recently shown).
+_OPEN_PROXIES = 3
 
 Box = tuple[int, int, int, int]  # x, y, w, h in preview canvas pixels
 F64 = npt.NDArray[np.float64]
@@ -128,7 +138,6 @@ class PreviewFrame:
     rgb: npt.NDArray[np.uint8]  # (h, w, 3)
     layer_boxes: dict[int, Box]  # project layer index -> box of what it drew (clips only)
     faces: tuple[FaceBox, ...]
-    approximate: bool = False  # the picture came from a jump proxy; the exact one follows
     lifted: Lifted | None = None  # the layer left out of ``rgb`` (being dragged), if any
 
 
@@ -237,88 +246,15 @@ _SOUND_LOCK = threading.Lock()
 
 
 def clear_caches() -> None:
-    """Forget the decoded pictures, jump proxies and soundtracks every session shares."""
+    """Forget the decoded pictures and soundtracks every session shares (in memory).
+
+    Proxy files on disk stay: they are named by what they hold, and the cache limit trims
+    them (``creator-kit cache clear`` removes them).
+    """
     global _PICTURES
     _PICTURES = _PictureCache(_CACHE_BYTES)
-    _PROXIES.clear()
     with _SOUND_LOCK:
         _SOUNDTRACKS.clear()
-
-
-class _Proxies:
-    """Small JPEG copies of every decoded picture of the segments, for instant jumps.
-
-    A jump into the middle of a long group of pictures must decode everything from the
-    keyframe before it: half a second or more for phone footage with keyframes seconds
-    apart. Like an editor's proxy clips, a background pass decodes each segment once (through
-    the same graph) and keeps each picture at half the preview size as JPEG (about 10 KB);
-    a jump shows that at once and the exact picture replaces it as soon as it is decoded.
-    Kept per decode graph across sessions, so an edit that changes only layers reuses them.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self._items: OrderedDict[str, list[tuple[bytes, bytes, bytes] | None]] = OrderedDict()
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> list[tuple[bytes, bytes, bytes] | None] | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
-            return hit
-
-    def put(self, key: str, pictures: list[tuple[bytes, bytes, bytes] | None]) -> None:
-        with self._lock:
-            self._items[key] = pictures
-            self._items.move_to_end(key)
-            while len(self._items) > 1 and self._held() > self._limit:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def _held(self) -> int:
-        return sum(
-            sum(len(a) + len(b) + len(c) for a, b, c in (p for p in pics if p is not None))
-            for pics in self._items.values()
-        )
-
-
-_PROXIES = _Proxies(48 * 1024 * 1024)
-# A picture further than this many frames of decoding away is shown from its proxy first.
-_PROXY_AFTER = 10
-_JPEG = [int(cv2.IMWRITE_JPEG_QUALITY), 88]
-
-
-def _encode_proxy(frame: Frame) -> tuple[bytes, bytes, bytes]:
-    h, w = frame.height, frame.width
-
-    def jpeg(p: npt.NDArray[np.uint8], size: tuple[int, int]) -> bytes:
-        small = cv2.resize(p, size, interpolation=cv2.INTER_AREA)
-        ok, buf = cv2.imencode(".jpg", small, _JPEG)
-        return bytes(buf) if ok else b""
-
-    return (
-        jpeg(frame.y, (w // 2, h // 2)),
-        jpeg(frame.u, (w // 4, h // 4)),
-        jpeg(frame.v, (w // 4, h // 4)),
-    )
-
-
-def _decode_proxy(data: tuple[bytes, bytes, bytes], out: Frame) -> bool:
-    planes = []
-    for b in data:
-        p = cv2.imdecode(np.frombuffer(b, np.uint8), cv2.IMREAD_GRAYSCALE)
-        if p is None:
-            return False
-        planes.append(p)
-    y, u, v = planes
-    out.y[:] = cv2.resize(y, (out.width, out.height), interpolation=cv2.INTER_LINEAR)
-    out.u[:] = cv2.resize(u, (out.width // 2, out.height // 2), interpolation=cv2.INTER_LINEAR)
-    out.v[:] = cv2.resize(v, (out.width // 2, out.height // 2), interpolation=cv2.INTER_LINEAR)
-    return True
 
 
 class PreviewSession:
@@ -326,7 +262,9 @@ class PreviewSession:
 
     ``on_warnings`` receives the whole list of warnings each time it changes;
     ``on_faces`` receives the face-analysis progress 0..1 (1.0 when done, at once when the
-    project needs no faces). ``proxies`` builds the jump proxies in the background. Raises
+    project needs no faces). ``proxies`` builds the preview proxies
+    (:mod:`~creator_kit.render.preview_proxy`) in the background; a session uses any proxy
+    already on disk either way. Raises
     :class:`~creator_kit.core.errors.InputError` for an unusable project, as export would,
     before any thread starts.
     """
@@ -361,7 +299,6 @@ class PreviewSession:
         self._plan_warnings = list(self.full_plan.warnings)
         self._render_warnings: list[str] = []
         self._closed = False
-        self._approximate = False
         # Built here, on the caller's thread: bad layers fail now, like export's set-up.
         self._building = True
         self.renderer = self._make_renderer()
@@ -373,10 +310,16 @@ class PreviewSession:
             self._start(self._analyse_faces, "ck-preview-faces")
         self._start(self._index_keyframes, "ck-preview-keyframes")
         self._busy = threading.Event()  # set while playing: proxies wait, playback has the CPU
-        self._proxy_keys: dict[int, str] = {}
-        self._proxy_decoder: SegmentDecoder | None = None
-        if proxies:
-            self._start(self._build_proxies, "ck-preview-proxies")
+        self._versions: dict[int, str] = {}  # the source version each signature was made for
+        self._proxy_files: dict[int, Path] = {}  # segment -> its finished proxy
+        self._proxy_looked: set[str] = set()  # signatures whose proxy was looked for on disk
+        self._proxy_tried: set[str] = set()  # signatures a build was started for
+        self._readers: OrderedDict[int, ProxyReader] = OrderedDict()
+        self._build_proxies_enabled = proxies
+        self._proxies_dirty = False
+        self._proxy_builder: threading.Thread | None = None
+        with self._lock:
+            self._want_proxies()
 
     # ------------------------------------------------------------------ properties
 
@@ -421,10 +364,11 @@ class PreviewSession:
 
     # ------------------------------------------------------------------ background work
 
-    def _start(self, target: Callable[[], None], name: str) -> None:
+    def _start(self, target: Callable[[], None], name: str) -> threading.Thread:
         thread = threading.Thread(target=self._guard(target), name=name, daemon=True)
         self._threads.append(thread)
         thread.start()
+        return thread
 
     def _guard(self, target: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
@@ -467,12 +411,15 @@ class PreviewSession:
             self._on_warnings(self.warnings)
 
     def _analyse_faces(self) -> None:
-        from creator_kit.render.face_timeline import analyse_plan
+        from creator_kit.render.face_timeline import analyse_plan_apart
 
         self._on_faces(0.0)
         # 1.0 means "frames now carry the faces", so the analysis's own end is reported just
-        # below it: the final 1.0 comes only once the new renderer is in place.
-        faces = analyse_plan(self.full_plan, self._cancel, lambda f: self._on_faces(min(f, 0.99)))
+        # below it: the final 1.0 comes only once the new renderer is in place. The analysis
+        # runs in a child process (a player's frames must never wait for its GIL).
+        faces = analyse_plan_apart(
+            self.full_plan, self._cancel, lambda f: self._on_faces(min(f, 0.99))
+        )
         self._cancel.raise_if_cancelled()
         notices = [a.notice for a in faces.values() if a.notice]
         with self._lock:
@@ -504,73 +451,148 @@ class PreviewSession:
         else:
             self._busy.clear()
 
-    def _proxy_key(self, seg: Segment) -> str:
+    def _signature(self, seg: Segment) -> str:
         """What decides the pictures of ``seg``: source version, timing, size, decode graph."""
         key = self._signatures.get(seg.index)
         if key is None:
             from creator_kit.render.decode import segment_filters
 
-            try:
-                st = os.stat(seg.clip.source)
-                version = f"{st.st_mtime_ns}|{st.st_size}"
-            except OSError:
-                version = "missing"
+            version = source_version(seg.clip.source)
             graph = segment_filters(self.plan, seg, 0, self.renderer.face_paths.get(seg.index))
             key = (
                 f"{seg.clip.source}|{version}|{seg.src_start}|{seg.src_frames}|"
                 f"{self.plan.fps}|{self.plan.width}x{self.plan.height}|{graph}"
             )
             self._signatures[seg.index] = key
+            self._versions[seg.index] = version
         return key
 
+    # ------------------------------------------------------------------ preview proxies
+
     def _build_proxies(self) -> None:
+        """Build the proxy of every segment that has none (the proxies thread)."""
+        from creator_kit.core.settings import load_settings
+
         self.wait_for_faces()  # a face reframe decides what the pictures are
-        for seg in self.plan.segments:
-            self._cancel.raise_if_cancelled()
+        limit = load_settings(move_corrupt=False).settings.cache_limit_mb * 1024**2
+        while True:
+            for seg in self.plan.segments:
+                while self._busy.is_set():  # playing: the next build waits
+                    if self._cancel.wait(0.05):
+                        break
+                self._cancel.raise_if_cancelled()
+                with self._lock:
+                    if self._closed:
+                        return
+                    key = self._signature(seg)
+                    path = proxy_path(key)
+                    if self._versions[seg.index] == "missing" or key in self._proxy_tried:
+                        continue
+                    if path.is_file():
+                        self._proxy_files[seg.index] = path
+                        continue
+                    self._proxy_tried.add(key)
+                    face = self.renderer.face_paths.get(seg.index)
+                if build_proxy(self.plan, seg, path, face=face, cancel=self._cancel,
+                               limit_bytes=limit):
+                    with self._lock:
+                        if self._signatures.get(seg.index) == key:  # nothing changed meanwhile
+                            self._proxy_files[seg.index] = path
             with self._lock:
-                key = self._proxy_key(seg)
-            if _PROXIES.get(key) is not None:
-                self._proxy_keys[seg.index] = key
-                continue
-            pictures: list[tuple[bytes, bytes, bytes] | None] = []
-            frame = Frame(self.plan.width, self.plan.height)
-            with self._lock:
-                if self._closed:
+                # A source that changed meanwhile asked for another round (see _forget).
+                if not self._proxies_dirty:
+                    self._proxy_builder = None
                     return
-                dec = self._proxy_decoder = SegmentDecoder(
-                    self.plan, seg, face=self.renderer.face_paths.get(seg.index)
-                )
-            _lower_priority(dec)
-            try:
-                for _ in range(seg.src_frames):
-                    while self._busy.is_set():
-                        if self._cancel.wait(0.05):
-                            break
-                    self._cancel.raise_if_cancelled()
-                    dec.read_into(frame)
-                    pictures.append(_encode_proxy(frame))
-            finally:
-                dec.close()
-                self._proxy_decoder = None
-            _PROXIES.put(key, pictures)
-            self._proxy_keys[seg.index] = key
+                self._proxies_dirty = False
+
+    def _want_proxies(self) -> None:
+        """Have the proxies thread (re)check every segment; call with the lock held."""
+        if not self._build_proxies_enabled or self._closed:
+            return
+        self._proxies_dirty = True
+        if self._proxy_builder is None or not self._proxy_builder.is_alive():
+            self._proxy_builder = self._start(self._build_proxies, "ck-preview-proxies")
 
     def wait_for_proxies(self, timeout: float | None = None) -> bool:
-        """Block until the jump proxies are built; True when every segment has them."""
+        """Block until the proxies are built; True when every segment has one.
+
+        (False when a proxy could not be made: too big for the cache limit, the cache
+        folder not writable, a source missing; frames then come from the sources.)
+        """
         for thread in list(self._threads):
             if thread.name == "ck-preview-proxies":
                 thread.join(timeout)
-        return len(self._proxy_keys) == len(self.plan.segments)
+        with self._lock:
+            return all(self._find_proxy(seg) is not None for seg in self.plan.segments)
 
-    def _proxy_picture(self, seg: Segment, local: int) -> Frame | None:
-        key = self._proxy_keys.get(seg.index)
-        pictures = _PROXIES.get(key) if key is not None else None
-        if pictures is None or local >= len(pictures) or pictures[local] is None:
+    @property
+    def proxies_ready(self) -> bool:
+        """True when every segment's frames come from its preview proxy."""
+        with self._lock:
+            return all(self._find_proxy(seg) is not None for seg in self.plan.segments)
+
+    def _find_proxy(self, seg: Segment) -> Path | None:
+        """The finished proxy of ``seg``, if any (one made by an earlier session counts)."""
+        path = self._proxy_files.get(seg.index)
+        if path is not None:
+            return path
+        key = self._signature(seg)
+        if key not in self._proxy_looked:  # looked for once; the builder records its own
+            self._proxy_looked.add(key)
+            candidate = proxy_path(key)
+            if self._versions[seg.index] != "missing" and candidate.is_file():
+                self._proxy_files[seg.index] = candidate
+                return candidate
+        return None
+
+    def _reader(self, seg: Segment) -> ProxyReader | None:
+        """An open reader of ``seg``'s proxy, or None when it has none (yet)."""
+        reader = self._readers.get(seg.index)
+        if reader is not None:
+            self._readers.move_to_end(seg.index)
+            return reader
+        path = self._find_proxy(seg)
+        if path is None:
             return None
-        out = Frame(self.plan.width, self.plan.height)
-        data = pictures[local]
-        assert data is not None
-        return out if _decode_proxy(data, out) else None
+        try:
+            reader = ProxyReader(path, self.plan.fps, self.size, seg.src_frames)
+        except (av.error.FFmpegError, ValueError, OSError) as exc:
+            self._drop_proxy(seg.index, f"cannot open it ({exc})")
+            return None
+        self._readers[seg.index] = reader
+        while len(self._readers) > _OPEN_PROXIES:
+            self._readers.popitem(last=False)[1].close()
+        return reader
+
+    def _drop_proxy(self, index: int, why: str) -> None:
+        """Stop using a broken proxy and remove its file (the next session rebuilds it)."""
+        path = self._proxy_files.pop(index, None)
+        reader = self._readers.pop(index, None)
+        if reader is not None:
+            reader.close()
+        if path is not None:
+            log.warning("preview proxy %s dropped: %s", path.name, why)
+            path.unlink(missing_ok=True)
+
+    def _forget(self, index: int) -> None:
+        """Segment ``index``'s source changed on disk: nothing made from it is valid."""
+        self._signatures.pop(index, None)
+        self._versions.pop(index, None)
+        self._proxy_files.pop(index, None)
+        reader = self._readers.pop(index, None)
+        if reader is not None:
+            reader.close()
+        if self._decoded_at is not None and self._decoded_at[0] == index:
+            self._decoded_at = None
+        if self._decoder is not None and self._decoder.seg.index == index:
+            self._close_decoder()
+        self._want_proxies()
+
+    def _check_source(self, seg: Segment) -> None:
+        """Forget what was made from ``seg``'s source if the file changed since (a stat)."""
+        self._signature(seg)
+        if source_version(seg.clip.source) != self._versions[seg.index]:
+            self._forget(seg.index)
 
     def _index_keyframes(self) -> None:
         for seg in self.plan.segments:
@@ -582,6 +604,10 @@ class PreviewSession:
     def _reset_decoding(self) -> None:
         self._close_decoder()
         self._signatures.clear()
+        self._versions.clear()
+        self._proxy_files.clear()
+        while self._readers:
+            self._readers.popitem()[1].close()
         self._decoded_at = None
         self._last_plain = None
 
@@ -600,42 +626,33 @@ class PreviewSession:
         before = kf[max(i, 0)]
         return _RESTART_FRAMES + max(0, int((t - before) * self.plan.fps))
 
-    def decode_cost(self, index: int) -> int:
-        """About how many frames must be decoded to show timeline frame ``index`` exactly.
-
-        0 when its picture is decoded already (cached or the decoder's current one).
-        """
-        with self._lock:
-            index = min(max(index, 0), self.plan.total_frames - 1)
-            seg = self.plan.segment_at(index)
-            if seg is None or self._closed:
-                return 0
-            local = min(index - seg.first_frame, seg.src_frames - 1)
-            if self._decoded_at == (seg.index, local):
-                return 0
-            if _PICTURES.get((self._proxy_key(seg), local)) is not None:
-                return 0
-            restart = self._restart_cost(seg, local)
-            dec = self._decoder
-            if dec is not None and dec.seg.index == seg.index and dec.position <= local:
-                return min(restart, local - dec.position + 1)
-            return restart
-
-    def _picture(
-        self, seg: Segment, local: int, allow_proxy: bool = False, proxy_after: int = _PROXY_AFTER
-    ) -> Frame:
+    def _picture(self, seg: Segment, local: int) -> Frame:
         """The decoded picture (before layers) of ``seg`` at ``local`` frames in.
 
-        With ``allow_proxy``, a picture that is far to decode comes from the jump proxies
-        (then ``self._approximate`` is set) when they are ready.
+        From the segment's preview proxy when it has one (every frame a keyframe), else from
+        the running decoder, reading on or restarting it, whichever decodes less.
         """
         local = min(local, seg.src_frames - 1)  # a frozen tail repeats the last picture
+        self._check_source(seg)
         key = (seg.index, local)
         if self._decoded_at == key:
             return self._decoded
-        hit = _PICTURES.get((self._proxy_key(seg), local))
+        signature = self._signature(seg)
+        hit = _PICTURES.get((signature, local))
         if hit is not None:
             return hit
+        reader = self._reader(seg)
+        if reader is not None:
+            try:
+                reader.read_into(local, self._decoded)
+            except (av.error.FFmpegError, ValueError, OSError) as exc:
+                self._drop_proxy(seg.index, str(exc))
+            else:
+                # The proxy has every picture from here on: the source decoder can go.
+                self._close_decoder()
+                self._decoded_at = key
+                _PICTURES.put((signature, local), self._decoded)
+                return self._decoded
         dec = self._decoder
         restart = self._restart_cost(seg, local)
         read_on = (
@@ -643,12 +660,6 @@ class PreviewSession:
             if dec is not None and dec.seg.index == seg.index and dec.position <= local
             else None
         )
-        cost = min(restart, read_on if read_on is not None else restart)
-        if allow_proxy and cost > proxy_after:
-            proxy = self._proxy_picture(seg, local)
-            if proxy is not None:
-                self._approximate = True
-                return proxy
         if dec is None or read_on is None or read_on > restart:
             self._close_decoder()
             self._cancel.raise_if_cancelled()
@@ -660,24 +671,14 @@ class PreviewSession:
             at = dec.position
             dec.read_into(self._decoded)
             self._decoded_at = (seg.index, at)
-            _PICTURES.put((self._proxy_key(seg), at), self._decoded)
+            _PICTURES.put((signature, at), self._decoded)
         return self._decoded
 
-    def frame(
-        self,
-        index: int,
-        allow_proxy: bool = False,
-        lift: int | None = None,
-        proxy_after: int = _PROXY_AFTER,
-    ) -> PreviewFrame:
+    def frame(self, index: int, lift: int | None = None) -> PreviewFrame:
         """The composited frame at timeline ``index`` with its layer and face boxes.
 
-        ``allow_proxy`` lets a picture that would take long to decode come from the jump
-        proxies (the frame is then marked ``approximate``; ask again without it for the
-        exact one) when more than ``proxy_after`` frames would have to be decoded for it (a
-        scrubbing player asks for proxies sooner). ``lift`` leaves that layer out of the
-        picture and hands it over separately (``PreviewFrame.lifted``), so a player can move
-        it live while dragging.
+        ``lift`` leaves that layer out of the picture and hands it over separately
+        (``PreviewFrame.lifted``), so a player can move it live while dragging.
         """
         with self._lock:
             if self._closed:
@@ -685,10 +686,9 @@ class PreviewSession:
             plan = self.plan
             index = min(max(index, 0), plan.total_frames - 1)
             seg = plan.segment_at(index)
-            self._approximate = False
             if seg is not None:
                 local = index - seg.first_frame
-                out = self._picture(seg, local, allow_proxy, proxy_after).copy()
+                out = self._picture(seg, local).copy()
             else:
                 last = None
                 card = plan.project.card
@@ -698,10 +698,7 @@ class PreviewSession:
                 out = self.renderer.card_background(last).copy()
             boxes, lifted = self._compose(out, index, lift)
             faces = self._face_boxes(seg, index) if seg is not None else ()
-            approximate = self._approximate
-        return PreviewFrame(
-            index, index / plan.fps, rgb_of(out), boxes, faces, approximate, lifted
-        )
+        return PreviewFrame(index, index / plan.fps, rgb_of(out), boxes, faces, lifted)
 
     def rgb(self, t: float) -> npt.NDArray[np.uint8]:
         """The RGB preview frame at ``t`` seconds."""
@@ -871,12 +868,13 @@ class PreviewSession:
     def close(self) -> None:
         """Cancel background work, stop every ffmpeg and wait for the threads (idempotent)."""
         self._cancel.cancel()
-        for dec in (self._decoder, self._proxy_decoder):
-            if dec is not None:
-                dec.close()  # unblocks a thread reading its pipe
+        if self._decoder is not None:
+            self._decoder.close()  # unblocks a thread reading its pipe
         with self._lock:
             self._closed = True
             self._close_decoder()
+            while self._readers:
+                self._readers.popitem()[1].close()
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join()
@@ -886,17 +884,6 @@ class PreviewSession:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-def _lower_priority(dec: SegmentDecoder) -> None:
-    """Run a background decoder at a lower CPU priority than playback (where the OS allows)."""
-    pid = dec.pid
-    if pid is None or not hasattr(os, "setpriority"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, 10)
-    except OSError:
-        pass
 
 
 def _flatten(sprites: Sequence[Sprite], box: Box) -> npt.NDArray[np.uint8]:

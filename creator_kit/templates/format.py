@@ -87,11 +87,26 @@ class TemplateVariable:
     default: str | None = field(default=None, metadata={"max_len": MAX_VALUE_CHARS})
     ar: str | None = field(default=None, metadata={"max_len": MAX_VALUE_CHARS})
     en: str | None = field(default=None, metadata={"max_len": MAX_VALUE_CHARS})
+    # What a form shows for the variable, per interface language (optional: the name and the
+    # English description are used without them).
+    label_ar: str | None = field(default=None, metadata={"max_len": 80})
+    label_en: str | None = field(default=None, metadata={"max_len": 80})
+    description_ar: str | None = field(default=None, metadata={"max_len": 500})
 
     def __post_init__(self) -> None:
         if not VARIABLE_PATTERN.match(self.name):
             raise ValueError(f"variable name {self.name!r:.60} must be letters, digits and _ "
                              "(not starting with a digit)")
+
+    def label(self, language: str) -> str:
+        """The form label in ``language`` (``ar`` or ``en``): its own label, else the name."""
+        own = self.label_ar if language == "ar" else self.label_en
+        return own or self.label_en or self.name
+
+    def help(self, language: str) -> str:
+        """The description in ``language``: ``description_ar`` in Arabic when given."""
+        return (self.description_ar if language == "ar" and self.description_ar
+                else self.description)
 
     def default_for(self, language: Language) -> str | None:
         """The value used when the user gives none: the language's default, then ``default``."""

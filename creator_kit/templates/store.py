@@ -93,7 +93,8 @@ def unknown_template(name: str) -> InputError:
     """The error for a template name that does not exist, listing the ones that do."""
     names = available_names()
     listed = ", ".join(names) if names else "none installed"
-    return InputError(f"unknown template {name[:60]!r}; available templates: {listed}")
+    return InputError(f"unknown template {name[:60]!r}; available templates: {listed}",
+                      key="unknown-template", params={"name": name[:60], "available": listed})
 
 
 def load_entry(entry: TemplateEntry) -> LoadedTemplate:

@@ -36,8 +36,13 @@ _BIDI_CONTROLS = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 # Separators that mean "new line" in Unicode text become plain newlines.
 _NEWLINE_RE = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _WORD_RE = re.compile(r"\S+")
-# A hashtag or mention: the sign and everything up to the next space or the next sign.
-_TAG_RE = re.compile(r"[#@＃][^\s#@＃]+")
+# A hashtag or mention: the sign, then letters, digits, underscores, Arabic marks and
+# joiners, and dots between them (``@user.name``). Punctuation after it (``)``, ``!``, the
+# Arabic comma) belongs to the sentence, not the tag: inside the tag's left-to-right
+# isolate a closing bracket would not mirror and a comma would land on the wrong side.
+_TAG_RE = re.compile(
+    r"[#@＃](?:[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u200C\u200D]"
+    r"|\.(?=\w))+")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _WESTERN_TO_EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

@@ -301,6 +301,28 @@ def analyse(
     return result
 
 
+def cached_analysis(
+    path: str | Path, *, rate: float = 10.0, max_side: int = 640
+) -> FaceAnalysis | None:
+    """The fresh cached analysis of ``path`` made with these settings, or None.
+
+    Nothing is analysed: a program that runs the analysis elsewhere (the editor starts
+    ``creator-kit faces`` in a child process) asks here first. Unreadable files give None;
+    :func:`analyse` reports them.
+    """
+    p = Path(path)
+    try:
+        check_file(path, "file")
+        key = _cache_key(p, rate, max_side)
+    except (InputError, OSError):
+        return None
+    cache_file = cache_dir() / f"{key.name}.json"
+    cached = _load_cache(cache_file, key.identity)
+    if cached is not None:
+        touch(cache_file)  # recently used: trimmed last
+    return cached
+
+
 def _run(
     p: Path,
     info: VideoInfo,
