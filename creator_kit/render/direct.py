@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.frames import Sprite
+from creator_kit.core.memory import release_free_memory
 from creator_kit.core.rates import fps_fraction
 from creator_kit.media import ffmpeg
 from creator_kit.render.audio import build_audio
@@ -45,7 +46,7 @@ U8 = npt.NDArray[np.uint8]
 # transparent pixels right and below keep every drawn pixel away from them.
 _MARGIN = 2
 # Frames each layer stream may have queued ahead of ffmpeg (Python draws ahead this far).
-_AHEAD = 4
+_AHEAD = 2
 
 
 def usable(plan: RenderPlan) -> bool:
@@ -111,8 +112,10 @@ def plan_slots(renderer: Renderer, cancel: CancelToken | None = None) -> list[Sl
     w, h = plan.width, plan.height
     slots: dict[tuple[int, int, int], Slot] = {}
     for index in range(plan.total_frames):
-        if cancel is not None and index % 32 == 0:
-            cancel.raise_if_cancelled()
+        if index % 32 == 31:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            release_free_memory()  # the layers' temporaries (core.memory)
         for key, sprite in _sprites(renderer, index):
             x0, y0, x1, y1 = _placed(sprite)
             x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
@@ -330,8 +333,9 @@ class DirectRender:
             for pix_fmt, (w, h) in streams:
                 r, wfd = os.pipe()
                 pipes.append((r, wfd))
-                args += ["-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{w}x{h}",
-                         "-framerate", rate, "-i", f"pipe:{r}"]
+                # A short queue: ffmpeg would otherwise hold eight frames of each stream.
+                args += ["-thread_queue_size", "2", "-f", "rawvideo", "-pix_fmt", pix_fmt,
+                         "-s", f"{w}x{h}", "-framerate", rate, "-i", f"pipe:{r}"]
             first_slot = 2 if card_picture is not None else 1
             graph = _video_graph(plan, renderer, self.slots, first_slot)
             audio = build_audio(plan, first_slot + len(self.slots), gain)
