@@ -12,7 +12,7 @@ and a 3 s closing card per output frame, the peak memory of the whole process tr
 Runs alternate baseline and render (best of two) so machine noise hits both; the machine's
 load is printed with each ratio, since other work on the same cores stretches both sides.
 
-    python benchmarks/bench_render.py [--quick] [--wall-only]
+    python benchmarks/bench_render.py [--quick] [--wall-only [--only detailed|flat|selfie...]]
 """
 
 from __future__ import annotations
@@ -168,9 +168,13 @@ def make_detailed(path: Path, seconds: float) -> Path:
 
 
 def bare_ffmpeg(clip: Path, out: Path, codec: list[str]) -> list[str]:
-    """Bare ffmpeg: decode, crop the centre to 9:16, scale to 1080x1920, encode with ``codec``."""
+    """Bare ffmpeg: decode, crop the centre to 9:16, scale to 1080x1920, encode with ``codec``.
+
+    The decoder gets the engine's two threads too, so both sides run the same thread counts.
+    """
     return [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", str(clip),
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-threads", "2", "-i", str(clip),
         "-vf", "crop='min(iw,trunc(ih*9/32)*2)':'min(ih,trunc(iw*16/18)*2)',scale=1080:1920",
         *codec, "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart",
         str(out),
@@ -196,7 +200,10 @@ def wall_figures(work: Path, seconds: float, runs: int, results: dict[str, float
         "detailed": make_detailed(work / "detailed.mp4", seconds),
         "flat": make_clip(work / "flat.mp4", duration=seconds, crf=18),
     }
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     for name, clip in inputs.items():
+        if only and name != only:
+            continue
         base = bare_ffmpeg(clip, work / f"bare-{name}.mp4", codec)
         ours = [sys.executable, "-m", "creator_kit.cli", "render", "-i", str(clip),
                 "--reframe", "fill", "--sticker", str(sticker), "-o", str(work / f"{name}.mp4"),
@@ -208,6 +215,8 @@ def wall_figures(work: Path, seconds: float, runs: int, results: dict[str, float
         print(f"{name} 1920x1080 {seconds:.0f} s, fill + sticker, no card: {to:.1f} s against "
               f"bare ffmpeg {tb:.1f} s = {to / tb:.2f}x wall (target <= 1.25, goal 1.10; "
               f"load {load:.1f} on {os.cpu_count()} cores)", flush=True)
+    if only and not only.startswith("selfie"):
+        return
     if not REAL_SELFIE.exists():
         print(f"note: {REAL_SELFIE} is absent; the real-selfie template figures are skipped")
         return
@@ -222,6 +231,8 @@ def wall_figures(work: Path, seconds: float, runs: int, results: dict[str, float
     }
     src_frames = frame_total(REAL_SELFIE)
     for name, flags in variants.items():
+        if only and name != only:
+            continue
         out = work / f"{name}.mp4"
         ours = [sys.executable, "-m", "creator_kit.cli", "render", "-i", str(REAL_SELFIE),
                 *flags, "-o", str(out), "--overwrite", "--progress", "none"]
