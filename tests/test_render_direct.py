@@ -144,3 +144,24 @@ def test_cancel_stops_the_one_ffmpeg_export(tmp_path):
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
     assert max(r.fraction for r in reports if r.stage == "render") < 0.9
+
+
+def test_more_layers_than_streams_export_frame_by_frame(tmp_path):
+    src = make_clip(tmp_path / "src.mp4", size="320x240", duration=0.5)
+    disc = _disc(tmp_path / "disc.png", (20, 230, 40, 255), size=60)
+    count = direct.MAX_SLOTS + 6
+    layers = tuple(
+        ImageLayer(path=disc, placement=Placement(0.1 + 0.8 * (i % 6) / 5, 0.1 + 0.8 * (i // 6) / 5,
+                                                  "center", 0.05))
+        for i in range(count)
+    )
+    project = Project(clips=(ClipRef(str(src)),), layers=layers, output=FAST)
+    assert len(direct.plan_slots(Renderer(build_plan(project)))) == count
+    out = tmp_path / "many.mp4"
+    export(project, out)
+    assert frame_count(out) == 15
+    frame = frames_rgb(out, [7])[0].astype(int)
+    for i in (0, count - 1):
+        x = round((0.1 + 0.8 * (i % 6) / 5) * 1080)
+        y = round((0.1 + 0.8 * (i // 6) / 5) * 1920)
+        assert np.abs(frame[y, x] - (20, 230, 40)).max() < 30, f"layer {i} is missing"

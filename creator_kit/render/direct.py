@@ -49,8 +49,16 @@ _MARGIN = 2
 _AHEAD = 2
 
 
+# Beyond this many layer streams (pipes, writer threads and ffmpeg inputs, each with its
+# queued frames) the frame-by-frame path costs less memory than one stream per sprite.
+MAX_SLOTS = 24
+
+
 def usable(plan: RenderPlan) -> bool:
-    """True when ``plan`` can be exported in one ffmpeg (one clip, a POSIX system)."""
+    """True when ``plan`` can be exported in one ffmpeg (one clip, a POSIX system).
+
+    The layers must also fit in :data:`MAX_SLOTS` streams (see :func:`plan_slots`).
+    """
     return os.name == "posix" and len(plan.segments) == 1
 
 

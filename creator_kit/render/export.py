@@ -285,9 +285,9 @@ def _export(
                 eta = (now - started) / done * (1 - done) if i >= 12 else None
                 progress(Progress("render", base + span * (_W_AUDIO + _W_RENDER * done), eta))
 
-        if direct.usable(plan):
+        slots = direct.plan_slots(renderer, cancel) if direct.usable(plan) else None
+        if slots is not None and len(slots) <= direct.MAX_SLOTS:
             # One ffmpeg decodes, blends the layers Python sends and encodes (render.direct).
-            slots = direct.plan_slots(renderer, cancel)
             encoder = direct.DirectRender(
                 renderer, slots, gain, output_args(plan, tmp), target=tmp
             )
