@@ -1,7 +1,8 @@
 """Build the one-folder app ``dist/creator-kit/`` and slim it down (``make package`` runs this).
 
-Steps: PyInstaller with ``packaging/creator-kit.spec``; then, on Linux, what PyInstaller cannot
-do by itself:
+Steps: the app's own ffmpeg (``packaging/ffmpeg_build.py``, cached in ``build/ffmpeg``; the
+default on Linux, ``--ffmpeg imageio`` ships imageio-ffmpeg's instead); PyInstaller with
+``packaging/creator-kit.spec``; then, on Linux, what PyInstaller cannot do by itself:
 
 1. **One FFmpeg library set.** OpenCV's wheel carries its own FFmpeg libraries (libavcodec,
    libavformat, ...) next to PyAV's. creator_kit never decodes video through OpenCV, yet
@@ -22,7 +23,8 @@ do by itself:
 Then it records ``BUILD-INFO.json`` in the bundle: size on disk, the glibc floor (the highest
 ``GLIBC_x.y`` symbol version any bundled file needs) and which FFmpeg copies remain.
 
-Usage: ``python packaging/build.py [--dist DIR] [--work DIR]``; prints the bundle's folder.
+Usage: ``python packaging/build.py [--dist DIR] [--work DIR] [--ffmpeg build|imageio|PATH]``;
+prints the bundle's folder.
 """
 
 from __future__ import annotations

@@ -16,12 +16,13 @@ HDR tone-mapping of iPhone and Android HDR clips), with:
 * the filters the engine's graphs name (``FILTERS``: kept in step with creator_kit/media and
   creator_kit/render by ``tests/test_package_rules.py``) and those ffmpeg inserts itself
   (autorotation, format and sample-rate conversion);
-* the ``file`` and ``pipe`` protocols only: no network, no devices, no hardware.
+* the ``file`` and ``pipe`` protocols only: no network, no devices, no hardware;
+* x264, zimg and the C++ runtime linked in statically (the executable needs glibc and zlib).
 
 AV1 is left out for now: FFmpeg's own AV1 decoder needs a GPU, and reading AV1 would need
 libdav1d (PyAV reads it; a render of an AV1 clip says ffmpeg cannot decode it).
 
-The result (about 10 MB) is cached in ``build/ffmpeg/`` keyed by the source version and this
+The result (about 12 MB) is cached in ``build/ffmpeg/`` keyed by the source version and this
 configuration. Needs ``gcc``, ``make``, ``nasm``, ``pkg-config``, ``dpkg-source`` and
 ``libx264-dev``/``libzimg-dev`` (``make sysdeps`` installs them) and Debian's source archive.
 
@@ -82,13 +83,38 @@ MUXERS = ("mp4", "mov", "null", "rawvideo", "pcm_s16le", "pcm_f32le", "wav", "ma
 BSFS = ("aac_adtstoasc", "h264_mp4toannexb", "hevc_mp4toannexb", "vp9_superframe_split")
 
 
-def configure_args(prefix: Path) -> list[str]:
-    """The ``./configure`` arguments of the app's ffmpeg."""
+# Linked in statically (from a folder holding only their archives, searched before the
+# system's), so the executable needs nothing but glibc and zlib: no libx264.so.164 of the
+# build machine's Debian to carry along, and it can be built on one system and bundled on
+# another (see README.md, release builds).
+STATIC_LIBS = ("libx264.a", "libzimg.a", "libstdc++.a")
+
+
+def static_folder(work: Path) -> Path:
+    """A folder with links to STATIC_LIBS (found by the C compiler); RuntimeError if one lacks."""
+    folder = work / "static-libs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in STATIC_LIBS:
+        found = subprocess.run(["gcc", f"-print-file-name={name}"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+        if not Path(found).is_file():
+            raise RuntimeError(f"{name} not found (install libx264-dev, libzimg-dev)")
+        link = folder / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(Path(found).resolve())
+    return folder
+
+
+def configure_args(prefix: Path, static: Path | None = None) -> list[str]:
+    """The ``./configure`` arguments of the app's ffmpeg (``static``: see static_folder)."""
     def enable(kind: str, names: tuple[str, ...]) -> str:
         return f"--enable-{kind}={','.join(names)}"
 
     return [
         f"--prefix={prefix}",
+        # (-lm last: the static zimg and C++ runtime need it after them)
+        *([f"--extra-ldflags=-L{static}", "--extra-libs=-lm"] if static else []),
         "--disable-everything", "--disable-autodetect", "--disable-doc", "--disable-debug",
         "--disable-ffplay", "--disable-ffprobe", "--disable-network", "--disable-shared",
         "--enable-static", "--enable-gpl", "--enable-version3", "--enable-pthreads",
@@ -135,12 +161,12 @@ def fetch_source(work: Path) -> Path:
 def build(work: Path) -> Path:
     """Build (or reuse) the app's ffmpeg under ``work``; returns the executable's path."""
     tree = fetch_source(work)
-    args = configure_args(work / "prefix")
+    args = configure_args(work / "prefix", static_folder(work))
     key = hashlib.sha256("\n".join([tree.name, *args]).encode()).hexdigest()[:12]
     out = work / f"{tree.name}-{key}" / "ffmpeg"
     if out.is_file():
         return out
-    subprocess.run(["make", "distclean"], cwd=tree, check=False, capture_output=True)
+    # No distclean: make's own dependencies rebuild what a new configuration changes.
     done = subprocess.run(["./configure", *args], cwd=tree, capture_output=True, text=True,
                           check=False)
     if done.returncode != 0:
