@@ -12,7 +12,7 @@ cluster path's overhead per row ((cluster - pool) / rows); the cluster's start-u
 second or two, once per batch) is printed apart.
 
     .venv/bin/python benchmarks/bench_batch.py [--clips 8] [--seconds 10] [--jobs 1,2]
-        [--no-cluster]
+        [--no-cluster | --cluster-only]
 
 Clips are made on the fly with ffmpeg (640x360 testsrc2 + tone, like a phone clip
 downscaled); nothing is kept. The template is a copy of ``maskup`` without the face mask,
@@ -104,6 +104,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--jobs", default="", help="extra fixed job counts to try, e.g. 1,2")
     ap.add_argument("--no-cluster", action="store_true", help="skip the local:2 Dask run")
+    ap.add_argument("--cluster-only", action="store_true",
+                    help="only the local pool of 2 against the local:2 Dask cluster")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="ck-bench-batch-"))
@@ -121,6 +123,9 @@ def main() -> int:
 
         plan = plan_batch(sheet, work / "seq", default_template=name)
         assert plan.ok, plan.report()
+        if args.cluster_only:
+            print(json.dumps(bench_cluster(sheet, work, name, len(plan.jobs))))
+            return 0
         (work / "seq").mkdir()
 
         def sequential() -> None:

@@ -52,7 +52,8 @@ FILTERS = (
     # Named in the engine's graphs (creator_kit/media/ingest.py, creator_kit/render/).
     "afade", "aformat", "alimiter", "amix", "anullsrc", "apad", "aresample", "asetpts",
     "atrim", "boxblur", "colorspace", "concat", "crop", "fade", "format", "fps", "lutyuv",
-    "loudnorm", "overlay", "pad", "rotate", "scale", "sendcmd", "setparams", "setsar",
+    "loop", "settb", "tpad",
+    "ebur128", "overlay", "pad", "rotate", "scale", "sendcmd", "setparams", "setsar",
     "split", "tonemap", "transpose", "volume", "zscale",
     # Inserted by ffmpeg itself: graph ends, autorotation, conversions, -t/-ss trims.
     "buffer", "buffersink", "abuffer", "abuffersink", "null", "anull", "hflip", "vflip",

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QImage, QKeyEvent
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 
 
 def editor_app(lang: str = "en") -> QApplication:
@@ -96,6 +96,16 @@ def wait_frame(qtbot: Any, w: Any, check: Callable[[QImage], bool],
     return frame_of(w)
 
 
+def shown_at(qtbot: Any, w: Any, t: float) -> QImage:
+    """The preview at ``t`` drawn from the current project (not an earlier edit's frame)."""
+    qtbot.waitUntil(lambda: w.player.session() is not None
+                    and w.player.session().project == w.project, timeout=60_000)
+    with qtbot.waitSignal(w.player.frame_shown, timeout=60_000):
+        w.player.seek(t)
+    qtbot.waitUntil(lambda: w.player.showing_exact(t), timeout=60_000)
+    return wait_frame(qtbot, w, lambda _f: True)
+
+
 def open_clip(qtbot: Any, w: Any, clip: Path) -> QImage:
     """Open ``clip`` in the window and return the preview at 1 s."""
     w.open_paths([str(clip)])
@@ -104,7 +114,7 @@ def open_clip(qtbot: Any, w: Any, clip: Path) -> QImage:
     return wait_frame(qtbot, w, lambda _f: True)
 
 
-def caption_editor(w: Any) -> QPlainTextEdit:
+def caption_editor(w: Any) -> QTextEdit:
     """The caption page's text box (the caption must be selected)."""
     page = w.inspector.current_page()
     assert page is w.inspector.pages["caption"]

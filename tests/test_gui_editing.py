@@ -29,21 +29,12 @@ from tests.guiapp import (
     open_clip,
     pixels,
     same,
+    shown_at,
     type_text,
     wait_frame,
 )
 
 editor_app("en")
-
-
-def shown_at(qtbot, w, t: float) -> QImage:
-    """The preview at ``t`` drawn from the current project (not an earlier edit's frame)."""
-    qtbot.waitUntil(lambda: w.player.session() is not None
-                    and w.player.session().project == w.project, timeout=60_000)
-    with qtbot.waitSignal(w.player.frame_shown, timeout=60_000):
-        w.player.seek(t)
-    qtbot.waitUntil(lambda: w.player.showing_exact(t), timeout=60_000)
-    return wait_frame(qtbot, w, lambda _f: True)
 
 
 def centre_x(frame: QImage, plain: QImage) -> float:

@@ -122,12 +122,12 @@ def test_the_apps_ffmpeg_has_every_filter_the_engine_names() -> None:
                              text=True, check=True).stdout
     known = {line.split()[1] for line in listing.splitlines()
              if re.match(r"^ [.TSC|]{2,3} \w", line)}
-    assert {"zscale", "loudnorm", "sendcmd"} <= known
+    assert {"zscale", "ebur128", "sendcmd"} <= known
     text = "\n".join(p.read_text(encoding="utf-8") for room in ("media", "render")
                      for p in (ROOT / "creator_kit" / room).glob("*.py"))
     named = {m.group(1) for m in re.finditer(r"""(?<=["',;\]}])([a-z0-9_]+)(?=[=,;\["'])""",
                                              text) if m.group(1) in known}
-    assert {"zscale", "tonemap", "loudnorm", "amix", "sendcmd", "crop"} <= named
+    assert {"zscale", "tonemap", "ebur128", "amix", "sendcmd", "crop"} <= named
     # Option values that happen to share a filter's name (utvideo's ``-pred median``).
     named -= {"median"}
     assert named <= set(ffmpeg_build.FILTERS), sorted(named - set(ffmpeg_build.FILTERS))

@@ -207,3 +207,53 @@ def test_a_face_reframe_proxy_has_the_frames_of_the_face_following_crop(
     for got, want in zip(proxied, expected, strict=True):
         assert np.array_equal(got, want)
     assert not np.array_equal(proxied[0], proxied[1])  # the crop moved with the face
+
+
+def test_proxies_wait_for_faces_only_when_the_crop_follows_them(landscape_clip, monkeypatch):
+    from creator_kit.core.face_settings import FaceMaskSettings
+    from creator_kit.core.model import FaceMaskLayer
+    from creator_kit.render import face_timeline
+
+    gate = threading.Event()
+    real = face_timeline.analyse_plan_apart
+
+    def held(plan, cancel=None, *args, **kwargs):
+        while not gate.is_set():
+            if cancel is not None and cancel.wait(0.05):
+                raise Cancelled()
+        return real(plan, cancel, *args, **kwargs)
+
+    monkeypatch.setattr(face_timeline, "analyse_plan_apart", held)
+    mask = FaceMaskLayer(settings=FaceMaskSettings(style="surgical"))
+    masked = Project(clips=(ClipRef(str(landscape_clip)),), layers=(mask,))
+    with PreviewSession(masked) as session:
+        # A face mask is a layer: the pictures do not depend on the faces.
+        assert session.wait_for_proxies(60)
+        assert not session.faces_ready
+    following = masked.replace(reframe=Reframe(mode="face"))
+    with PreviewSession(following) as session:
+        assert not session.wait_for_proxies(1.0)  # the crop is not known yet
+        gate.set()
+        assert session.wait_for_faces(120)
+        assert session.wait_for_proxies(60)
+
+
+def test_the_clip_being_looked_at_gets_its_proxy_first(tmp_path, monkeypatch):
+    clips = [make_clip(tmp_path / f"clip{i}.mp4", size="320x240", duration=1.0)
+             for i in range(3)]
+    project = Project(clips=tuple(ClipRef(str(c)) for c in clips))
+    built: list[str] = []
+    real = preview_session.build_proxy
+
+    def noted(plan, seg, *args, **kwargs):
+        built.append(seg.clip.source)
+        return real(plan, seg, *args, **kwargs)
+
+    monkeypatch.setattr(preview_session, "build_proxy", noted)
+    with PreviewSession(project, proxies=False) as session:
+        session.frame(session.index_at(1.5))  # the second clip is on screen
+        session._build_proxies_enabled = True  # and now the proxies are asked for
+        with session._lock:
+            session._want_proxies()
+        assert session.wait_for_proxies(60)
+    assert built == [str(clips[1]), str(clips[2]), str(clips[0])]

@@ -382,6 +382,14 @@
         <translation>اختر لونًا</translation>
     </message>
     <message>
+        <source>Custom position</source>
+        <translation>موضع مخصّص</translation>
+    </message>
+    <message>
+        <source>Placed by hand (dragged on the preview or typed in Position X and Y); pick a slot to put it back in one</source>
+        <translation>وُضع يدويًا (بالسحب على المعاينة أو بكتابة الموضع الأفقي والرأسي)؛ اختر مكانًا لإعادته إليه</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>البداية</translation>
     </message>
@@ -574,6 +582,14 @@
         <translation>النمط</translation>
     </message>
     <message>
+        <source>Template style</source>
+        <translation>نمط القالب</translation>
+    </message>
+    <message>
+        <source>The caption&apos;s own style, from its template or project file; pick a style to replace it</source>
+        <translation>النمط الخاص بهذا النص، من قالبه أو من ملف المشروع؛ اختر نمطًا ليحلّ محلّه</translation>
+    </message>
+    <message>
         <source>Font</source>
         <translation>الخط</translation>
     </message>
@@ -750,12 +766,12 @@
         <translation>اللون الثاني</translation>
     </message>
     <message>
-        <source>Hashtags and call to action on the card</source>
-        <translation>الوسوم والدعوة إلى التفاعل على البطاقة</translation>
+        <source>Your handle</source>
+        <translation>حسابك</translation>
     </message>
     <message>
-        <source>Card text</source>
-        <translation>نص البطاقة</translation>
+        <source>Your account name, shown small at the bottom of the card</source>
+        <translation>اسم حسابك، يظهر صغيرًا أسفل البطاقة</translation>
     </message>
     <message>
         <source>The logos on the card, from left to right</source>
@@ -768,6 +784,30 @@
     <message>
         <source>Logos</source>
         <translation>الشعارات</translation>
+    </message>
+    <message>
+        <source>Headline</source>
+        <translation>العنوان الرئيسي</translation>
+    </message>
+    <message>
+        <source>The big line on the card (the campaign&apos;s slogan)</source>
+        <translation>السطر الكبير على البطاقة (شعار الحملة)</translation>
+    </message>
+    <message>
+        <source>Hashtags</source>
+        <translation>الهاشتاجات</translation>
+    </message>
+    <message>
+        <source>The campaign hashtags on the card</source>
+        <translation>هاشتاجات الحملة على البطاقة</translation>
+    </message>
+    <message>
+        <source>Call to action</source>
+        <translation>الدعوة إلى التفاعل</translation>
+    </message>
+    <message>
+        <source>What the viewer should do, on a box like a button</source>
+        <translation>ما ندعو المشاهد إلى فعله، داخل مربع كالزر</translation>
     </message>
     <message>
         <source>Remove</source>

@@ -139,6 +139,14 @@ class CaptionSource:
         x, y = self._position(i, img)
         cx, cy, cw, ch = img.content
         rect = Rect(x + cx, y + cy, cw, ch)
+        if self.layer.placement is not None and self._avoid is not None:
+            # Placed by the user: layers placed by slot keep clear of it.
+            box = (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
+
+            def where(t: float, box: Box = box, cue: Cue = cue) -> Box | None:
+                return box if cue.start <= t < cue.end else None
+
+            self._taken.append(where)
         zone = zone_for(self.profile, img.direction == "rtl")
         bands = covered_bands(rect, zone, self.size)
         if bands:

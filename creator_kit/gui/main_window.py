@@ -10,6 +10,7 @@ missing media, and drag and drop of clips, images, subtitles, projects and templ
 from __future__ import annotations
 
 import dataclasses
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -183,6 +184,11 @@ class MainWindow(QMainWindow):
         # with the window's own start for the CPU and the GIL.
         self._painted = False
         self._durations_probed.connect(self._durations_arrived)
+        # Clip lengths for the timeline are probed on a thread of the window's own, started
+        # now: starting a thread waits until it runs, which takes long once the player's
+        # thread is loading the engine.
+        self._probe_queue: queue.Queue[list[str] | None] = queue.Queue()
+        threading.Thread(target=self._probe_clips, name="ck-clip-lengths", daemon=True).start()
         self.setAcceptDrops(True)
         self.model = EditorModel(self)
         self.autosaver = Autosaver() if autosave else None
@@ -435,11 +441,13 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project: Project | None) -> None:
         self.stack.setCurrentIndex(0 if project is None else 1)
-        if project is not None and self._painted:
-            self.player.set_project(project)
         self.inspector.set_project(project)
         self._set_timeline(project)
         self.library.set_project(project)
+        if project is not None and self._painted:
+            # Last: its worker thread starts on the project at once (loading the engine the
+            # first time), and this thread has the panels to fill first.
+            self.player.set_project(project)
         for a in (self.save_action, self.export_action):
             a.setEnabled(project is not None)
 
@@ -448,15 +456,20 @@ class MainWindow(QMainWindow):
             self.timeline.set_project(project)
         elif self._painted:
             # The clips' lengths come from probing the files (PyAV, a few hundred ms for a
-            # new project): on a helper thread, the timeline fills in when they are known.
-            clips = [c.source for c in project.clips]
+            # new project): on the window's prober thread; the timeline fills in after.
+            self._probe_queue.put([c.source for c in project.clips])
 
-            def probe() -> None:
-                for source in clips:
-                    source_duration(source)
+    def _probe_clips(self) -> None:
+        while True:
+            clips = self._probe_queue.get()
+            if clips is None:
+                return
+            for source in clips:
+                source_duration(source)
+            try:
                 self._durations_probed.emit()
-
-            threading.Thread(target=probe, name="ck-clip-lengths", daemon=True).start()
+            except RuntimeError:  # the window is gone
+                return
 
     def _durations_arrived(self) -> None:
         if self.project is not None and durations_known(self.project):
@@ -467,8 +480,8 @@ class MainWindow(QMainWindow):
             return
         self._painted = True
         if self.project is not None:
-            self.player.set_project(self.project)
             self._set_timeline(self.project)
+            self.player.set_project(self.project)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
@@ -1110,6 +1123,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.player.shutdown()
         self.library.shutdown()
+        self._probe_queue.put(None)
         event.accept()
 
 

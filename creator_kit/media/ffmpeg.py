@@ -59,10 +59,12 @@ def spawn(
     stdout: int | IO[bytes] | None = None,
     stderr: int | IO[bytes] | None = subprocess.PIPE,
     loglevel: str = "error",
+    pass_fds: Sequence[int] = (),
 ) -> subprocess.Popen[bytes]:
     """Start ``ffmpeg <args>`` safely (see module docstring).
 
-    ``-nostdin`` is added when stdin is unused.
+    ``-nostdin`` is added when stdin is unused. ``pass_fds`` are inherited by ffmpeg (POSIX),
+    which reads them as ``pipe:N`` inputs.
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", loglevel]
     if stdin is None:
@@ -71,6 +73,8 @@ def spawn(
     cmd += _graphs_to_files(args, graph_files)
     kwargs: dict[str, object] = {}
     argv = cmd
+    if pass_fds:
+        kwargs["pass_fds"] = tuple(pass_fds)
     if sys.platform.startswith("linux"):
         setpriv = _setpriv()
         if setpriv is not None and os.access(cmd[0], os.X_OK):

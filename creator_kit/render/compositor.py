@@ -3,6 +3,12 @@
 Frames never leave yuv420p between the decoder and the encoder: converting a 1080x1920 frame
 to RGB and back costs more than everything else we do to it. A sprite is converted to YUV
 once (cached by its key) and blended only over its own rectangle, with integer arithmetic.
+
+The arithmetic is exactly that of ffmpeg's ``overlay`` filter (``format=yuv420``, straight
+alpha) given a yuva420p overlay: luma ``(d*(255-a) + s*a)/255`` rounded, chroma the same with
+the floor average of the 2x2 luma alphas. Export lets the encoding ffmpeg blend layers that
+way (:mod:`creator_kit.render.direct`) while the preview blends here, and both give the same
+pixels.
 """
 
 from __future__ import annotations
@@ -90,7 +96,7 @@ class _YuvSprite:
     u: U16
     v: U16
     a: U16  # alpha at full resolution, 0..255
-    a2: U16  # alpha averaged over 2x2 blocks, 0..255
+    a2: U16  # alpha averaged over 2x2 blocks (floor, as ffmpeg's overlay does), 0..255
     dx: int  # 0 or 1: the left/top padding added to reach an even position
     dy: int
 
@@ -127,7 +133,26 @@ def _convert(rgba: U8, dx: int, dy: int) -> _YuvSprite:
         out: U16 = np.clip(p + 0.5, 0, 255).astype(np.uint16)
         return out
 
-    return _YuvSprite(r(y), r(u2), r(v2), a.astype(np.uint16), r(wsum), dx, dy)
+    a16 = a.astype(np.uint16)
+    return _YuvSprite(r(y), r(u2), r(v2), a16, chroma_alpha(a16), dx, dy)
+
+
+def chroma_alpha(a: U16) -> U16:
+    """Alpha for the 4:2:0 chroma planes: the floor average of each 2x2 block (ffmpeg's rule)."""
+    out: U16 = a[0::2, 0::2] + a[1::2, 0::2]
+    out += a[0::2, 1::2]
+    out += a[1::2, 1::2]
+    out >>= 2
+    return out
+
+
+def scaled_alpha(ys: _YuvSprite, opacity: float) -> tuple[U16, U16]:
+    """The sprite's (luma, chroma) alphas at ``opacity``: alpha*opacity in 1/256 steps."""
+    op = int(round(min(1.0, opacity) * 256))
+    if op >= 256:
+        return ys.a, ys.a2
+    a: U16 = ((ys.a * op) >> 8).astype(np.uint16)
+    return a, chroma_alpha(a)
 
 
 class Compositor:
@@ -140,7 +165,8 @@ class Compositor:
         self._cache_bytes = cache_bytes
         self._held = 0
 
-    def _prepared(self, sprite: Sprite) -> _YuvSprite:
+    def prepared(self, sprite: Sprite) -> _YuvSprite:
+        """The sprite converted for blending (cached by its key)."""
         dx, dy = sprite.x & 1, sprite.y & 1
         if sprite.key is None:
             return _convert(sprite.rgba, dx, dy)
@@ -161,16 +187,16 @@ class Compositor:
         for sprite in sprites:
             if sprite.opacity <= 0.0 or sprite.rgba.size == 0:
                 continue
-            ys = self._prepared(sprite)
+            ys = self.prepared(sprite)
             x0, y0 = sprite.x - ys.dx, sprite.y - ys.dy  # both even now
-            op = int(round(min(1.0, sprite.opacity) * 256))
-            _blend_plane(frame.y, ys.y, ys.a, x0, y0, op)
-            _blend_plane(frame.u, ys.u, ys.a2, x0 // 2, y0 // 2, op)
-            _blend_plane(frame.v, ys.v, ys.a2, x0 // 2, y0 // 2, op)
+            a, a2 = scaled_alpha(ys, sprite.opacity)
+            _blend_plane(frame.y, ys.y, a, x0, y0)
+            _blend_plane(frame.u, ys.u, a2, x0 // 2, y0 // 2)
+            _blend_plane(frame.v, ys.v, a2, x0 // 2, y0 // 2)
 
 
-def _blend_plane(dst: U8, src: U16, alpha: U16, x: int, y: int, op: int) -> None:
-    """dst = dst*(1-a) + src*a over the overlapping rectangle; ``op`` is opacity in 1/256."""
+def _blend_plane(dst: U8, src: U16, alpha: U16, x: int, y: int) -> None:
+    """dst = dst*(1-a) + src*a over the overlapping rectangle."""
     h, w = src.shape
     H, W = dst.shape
     x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
@@ -179,8 +205,6 @@ def _blend_plane(dst: U8, src: U16, alpha: U16, x: int, y: int, op: int) -> None
     sx, sy = x0 - x, y0 - y
     s = src[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
     a = alpha[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
-    if op < 256:
-        a = ((a * op) >> 8).astype(np.uint16)
     d = dst[y0:y1, x0:x1]
     # (d*(255-a) + s*a + 127) // 255 in uint32 to stay exact without overflow.
     out = (d.astype(np.uint32) * (255 - a) + s.astype(np.uint32) * a + 127) // 255

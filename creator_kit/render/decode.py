@@ -56,6 +56,24 @@ def segment_filters(
     return ",".join([*parts, reframe]) + ",setsar=1,format=yuv420p"
 
 
+def segment_input_args(plan: RenderPlan, seg: Segment, skip: int, count: int) -> list[str]:
+    """ffmpeg input arguments decoding ``count`` frames of ``seg`` from ``skip`` frames in.
+
+    Two frames more are asked for than needed, so a source a rounding short still yields them.
+    """
+    start = seg.src_start + skip / plan.fps
+    duration = (count + 2) / plan.fps
+    path = seg.clip.source
+    # Clips are probed up front but decoded one after another: a source moved or deleted
+    # meanwhile gets a message the app can offer to relink, not ffmpeg's stderr.
+    if not os.path.lexists(path):
+        raise InputError("source file is missing (moved or deleted?)", path)
+    check_file(path, "source file")  # swapped for a FIFO or device meanwhile: refused
+    # Two decoder threads: more only queue extra full-size frames (memory) without speeding
+    # up a render whose pace the encoder sets.
+    return ["-threads", "2", *decode_args(path, seg.info, plan.fps, start, duration)]
+
+
 def _widen_pipe(proc: subprocess.Popen[bytes], frame_bytes: int) -> None:
     """Let the decoder's pipe hold a whole frame where the OS allows (Linux, up to 1 MB).
 
@@ -95,18 +113,7 @@ class SegmentDecoder:
         self.count = seg.src_frames - skip if count is None else count
         self.position = skip
         self._first = skip
-        start = seg.src_start + skip / plan.fps
-        duration = (self.count + 2) / plan.fps
-        path = seg.clip.source
-        # Clips are probed up front but decoded one after another: a source moved or deleted
-        # meanwhile gets a message the app can offer to relink, not ffmpeg's stderr.
-        if not os.path.lexists(path):
-            raise InputError("source file is missing (moved or deleted?)", path)
-        check_file(path, "source file")  # swapped for a FIFO or device meanwhile: refused
-        args = decode_args(path, seg.info, plan.fps, start, duration)
-        # Two decoder threads: more only queue extra full-size frames behind the pipe (memory)
-        # without speeding up a render whose pace the encoder sets.
-        args = ["-threads", "2", *args]
+        args = segment_input_args(plan, seg, skip, self.count)
         args += [
             "-vf",
             segment_filters(plan, seg, skip, face),

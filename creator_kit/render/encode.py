@@ -77,6 +77,47 @@ def video_codec_args(plan: RenderPlan) -> list[str]:
     ]
 
 
+# Tag the frames themselves: ffmpeg 7+ takes colour properties from the frames and would
+# write "unspecified" for raw input whatever the encoder options say.
+COLOUR_TAGS = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+
+
+def output_args(plan: RenderPlan, target: Path) -> list[str]:
+    """What follows the inputs and the graph: streams ``[vout]`` and ``[aout]`` to ``target``."""
+    return [
+        "-map",
+        "[vout]",
+        "-map",
+        "[aout]",
+        *video_codec_args(plan),
+        "-c:a",
+        "aac",
+        "-b:a",
+        f"{plan.profile.audio_bitrate_kbps}k",
+        "-ar",
+        str(RATE),
+        "-ac",
+        "2",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        "-y",
+        ffmpeg.tool_path_for_output(target),
+    ]
+
+
+def encode_failure(detail: str, failure: BaseException | None, target: Path) -> Exception:
+    """The error for an encoding ffmpeg that failed: disk full, file too large, or its words."""
+    if "No space left" in detail or (
+        isinstance(failure, OSError) and failure.errno == errno.ENOSPC
+    ):
+        return OutputError("disk full while writing the video", target.parent, key="disk-full")
+    if "File too large" in detail:
+        return OutputError("file too large for this disk or limit", target.parent)
+    return RenderError(f"encoding failed: {detail or 'ffmpeg exited with an error'}")
+
+
 class RawFrame:
     """A picture in a raw layout other than the engine's yuv420p (``rgb24`` from another library).
 
@@ -129,30 +170,9 @@ class Encoder:
             "-i",
             "pipe:0",
             *audio.inputs,
-            # Tag the frames themselves: ffmpeg 7+ takes colour properties from the frames and
-            # would write "unspecified" for raw input whatever the encoder options say.
             "-filter_complex",
-            f"[0:v]{convert}setparams=color_primaries=bt709:color_trc=bt709:"
-            "colorspace=bt709:range=tv[vout];" + audio.graph,
-            "-map",
-            "[vout]",
-            "-map",
-            "[aout]",
-            *video_codec_args(plan),
-            "-c:a",
-            "aac",
-            "-b:a",
-            f"{plan.profile.audio_bitrate_kbps}k",
-            "-ar",
-            str(RATE),
-            "-ac",
-            "2",
-            "-movflags",
-            "+faststart",
-            "-f",
-            "mp4",
-            "-y",
-            ffmpeg.tool_path_for_output(target),
+            f"[0:v]{convert}{COLOUR_TAGS}[vout];" + audio.graph,
+            *output_args(plan, target),
         ]
         self._proc = ffmpeg.spawn(args, stdin=subprocess.PIPE)
         self._err = ffmpeg.StderrCollector(self._proc)
@@ -222,12 +242,4 @@ class Encoder:
 
     def _raise_failure(self) -> None:
         ffmpeg.kill(self._proc)
-        detail = self._err.text()
-        if "No space left" in detail or (
-            isinstance(self._failure, OSError) and self._failure.errno == errno.ENOSPC
-        ):
-            raise OutputError("disk full while writing the video", self.target.parent,
-                                  key="disk-full")
-        if "File too large" in detail:
-            raise OutputError("file too large for this disk or limit", self.target.parent)
-        raise RenderError(f"encoding failed: {detail or 'ffmpeg exited with an error'}")
+        raise encode_failure(self._err.text(), self._failure, self.target)

@@ -88,12 +88,15 @@ class Renderer:
         self.compositor = Compositor()
         self._card_bg: Frame | None = None
 
+    def sources_at(self, index: int) -> list[FrameSource]:
+        """The layer sources drawn on timeline frame ``index`` (the clips' or the card's)."""
+        return self.clip_sources if index < self.plan.clip_frames else self.card_sources
+
     def compose(self, frame: Frame, index: int) -> None:
         """Blend the layers visible at timeline frame ``index`` onto ``frame``."""
         t = index / self.plan.fps
         size = (self.plan.width, self.plan.height)
-        sources = self.clip_sources if index < self.plan.clip_frames else self.card_sources
-        for source in sources:
+        for source in self.sources_at(index):
             self.compositor.blend(frame, source.sprites_at(t, size))
 
     def card_background(self, last_clip_frame: Frame | None) -> Frame:

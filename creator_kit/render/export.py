@@ -37,6 +37,7 @@ from creator_kit.core.files import describe_mode, os_key, os_problem
 from creator_kit.core.memory import release_free_memory
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
+from creator_kit.render import direct
 from creator_kit.render.audio import (
     RATE,
     build_audio,
@@ -45,7 +46,7 @@ from creator_kit.render.audio import (
     raw_audio_graph,
 )
 from creator_kit.render.compositor import Frame
-from creator_kit.render.encode import Encoder, RawFrame
+from creator_kit.render.encode import Encoder, RawFrame, output_args
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.timeline import RenderPlan, build_plan, needs_faces
 
@@ -257,7 +258,7 @@ def _export(
     # Loads every image and draws every caption: bad layers fail here, before any encoding.
     renderer = Renderer(plan, on_warning, faces, cancel)
     tmp = _reserve_temp(out)
-    encoder: Encoder | None = None
+    encoder: Encoder | direct.DirectRender | None = None
     frames: Iterator[Frame] | None = None
     try:
         progress(Progress("audio", base, None))
@@ -268,14 +269,12 @@ def _export(
             )
         if cancel is not None:
             cancel.raise_if_cancelled()
-        pool = FramePool(plan.width, plan.height)
-        encoder = Encoder(plan, tmp, build_audio(plan, 1, gain), pool)
         total = plan.total_frames
         started = time.monotonic()
         last_report = 0.0
-        frames = renderer.frames(pool, cancel)
-        for i, frame in enumerate(frames):
-            encoder.write(frame)
+
+        def report(i: int) -> None:
+            nonlocal last_report
             if i % 8 == 7:
                 release_free_memory()  # keeps the process near its live data (core.memory)
             now = time.monotonic()
@@ -285,6 +284,21 @@ def _export(
                 # A rate from the first dozen frames is rough but beats no estimate on a long job.
                 eta = (now - started) / done * (1 - done) if i >= 12 else None
                 progress(Progress("render", base + span * (_W_AUDIO + _W_RENDER * done), eta))
+
+        slots = direct.plan_slots(renderer, cancel) if direct.usable(plan) else None
+        if slots is not None and len(slots) <= direct.MAX_SLOTS:
+            # One ffmpeg decodes, blends the layers Python sends and encodes (render.direct).
+            encoder = direct.DirectRender(
+                renderer, slots, gain, output_args(plan, tmp), target=tmp
+            )
+            encoder.run(cancel, report)
+        else:
+            pool = FramePool(plan.width, plan.height)
+            encoder = Encoder(plan, tmp, build_audio(plan, 1, gain), pool)
+            frames = renderer.frames(pool, cancel)
+            for i, frame in enumerate(frames):
+                encoder.write(frame)
+                report(i)
         encoder.finish()
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -371,10 +385,8 @@ def export_frames(
             src = str(sound_tmp)
             gain = None
             if audio.normalise:
-                target = f"I={audio.loudness_lufs:.1f}:TP={audio.true_peak_db:.1f}:LRA=11"
                 gain = normalise_graph_gain(
-                    lambda g: raw_audio_graph(src, 0, total_samples, g, target=target,
-                                              measure=True),
+                    lambda g: raw_audio_graph(src, 0, total_samples, g, measure=True),
                     count / fps,
                     audio.loudness_lufs,
                     audio.true_peak_db,

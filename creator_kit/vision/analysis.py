@@ -33,7 +33,7 @@ from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file, open_file, read_file
 from creator_kit.core.settings import load_settings
-from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
+from creator_kit.vision.decode import VideoInfo, analysis_size, iter_lazy_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
 
@@ -336,7 +336,9 @@ def _run(
 ) -> FaceAnalysis:
     aw, ah = analysis_size(info, max_side)
     fine, every = fine_rate(rate, info.fps)
-    stream = _prefetch(iter_frames(p, rate=fine, max_side=max_side, cancel=cancel, info=info))
+    stream = _prefetch(
+        iter_lazy_frames(p, rate=fine, max_side=max_side, every=every, cancel=cancel, info=info)
+    )
     return _analyse_stream(
         stream, str(p), info.width, info.height, (aw, ah), info.duration, rate, max_side,
         cancel, on_progress, every=every,
@@ -439,11 +441,13 @@ def _analyse_stream(
     for t, rgb, between in _samples(stream, every):
         if cancel is not None:
             cancel.raise_if_cancelled()
+        rgb = _picture(rgb)
         sig = _signature(rgb)
         dets = detector.detect(rgb)
         if prev_sig is not None:
             if between and (_is_cut(prev_sig, sig) or _unsettled(prev_dets, dets)):
-                for bt, brgb in between:
+                for bt, picture in between:
+                    brgb = _picture(picture)
                     bsig = _signature(brgb)
                     if _is_cut(prev_sig, bsig):
                         cuts.append(len(frames))
@@ -491,6 +495,11 @@ def _analyse_stream(
     )
 
 
+def _picture(picture: Any) -> Any:
+    """The RGB array of a frame that may still be waiting to be converted (decode.LazyPicture)."""
+    return picture() if callable(picture) else picture
+
+
 def _samples(
     stream: Iterator[tuple[float, Any]], every: int
 ) -> Iterator[tuple[float, Any, list[tuple[float, Any]]]]:
@@ -511,28 +520,35 @@ def _samples(
 
 
 # How far (face widths) and how much (size ratio) a face may change between two samples and
-# still be interpolated between them; beyond, the frames in between are analysed too.
-_SETTLED_MOVE = 0.12
-_SETTLED_GROWTH = 1.2
+# still be interpolated between them; beyond, the frames in between are analysed too. Two
+# widths a second is a brisk move; linear interpolation is off by a fraction of that only.
+_SETTLED_MOVE = 0.2
+_SETTLED_GROWTH = 1.25
 _SURE = 0.5
 
 
 def _unsettled(before: list[Detection], after: list[Detection]) -> bool:
-    """True when the confident faces of two successive samples do not simply continue."""
-    a = [d for d in before if d.score >= _SURE]
-    b = [d for d in after if d.score >= _SURE]
-    if len(a) != len(b):
-        return True
-    for d in b:
+    """True when the sure faces of two successive samples do not simply continue.
+
+    A sure face (score >= 0.5) in either sample must have a counterpart of any score in the
+    other, close by and of about its size; a face hovering around the threshold does not
+    count as coming and going.
+    """
+    return _unmatched(after, before) or _unmatched(before, after)
+
+
+def _unmatched(sure_in: list[Detection], others: list[Detection]) -> bool:
+    for d in sure_in:
+        if d.score < _SURE:
+            continue
         cx, cy = (d.box[0] + d.box[2]) / 2, (d.box[1] + d.box[3]) / 2
         best = math.inf
-        for e in a:
-            ex, ey = (e.box[0] + e.box[2]) / 2, (e.box[1] + e.box[3]) / 2
-            size = max(d.width, e.width, 1.0)
+        for e in others:
             ratio = max(d.width, 1.0) / max(e.width, 1.0)
             if max(ratio, 1 / ratio) > _SETTLED_GROWTH:
                 continue
-            best = min(best, math.hypot(cx - ex, cy - ey) / size)
+            ex, ey = (e.box[0] + e.box[2]) / 2, (e.box[1] + e.box[3]) / 2
+            best = min(best, math.hypot(cx - ex, cy - ey) / max(d.width, e.width, 1.0))
         if best > _SETTLED_MOVE:
             return True
     return False

@@ -20,7 +20,12 @@ How the window moves, in order:
    (the centre by default). At a scene cut found by the analysis the window cuts too, instead
    of panning across to the new shot's subject.
 5. The subject's face is never allowed out of the window: if the spring is too slow for a
-   fast move, the window is pushed along.
+   fast move, the window is pushed along, keeping headroom above a face when it moves up
+   and down.
+6. When the face with its headroom would leave even the largest window inside the picture
+   (a speaker whose face reaches the top edge), the window is widened once for the clip, up
+   to :data:`MAX_ZOOM`, and may reach past the picture's edges; the render fills that part
+   with the picture's blurred copy, as ``fit-blur`` does (``ReframePath.margins``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,167 @@
+"""Export in one ffmpeg (render.direct) against the frame-by-frame render the preview uses."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from creator_kit.core.cancel import CancelToken, Progress
+from creator_kit.core.errors import Cancelled
+from creator_kit.core.model import (
+    Animation,
+    Background,
+    ClipRef,
+    ClosingCard,
+    ImageLayer,
+    OutputSettings,
+    Placement,
+    Project,
+    Reframe,
+)
+from creator_kit.render import direct
+from creator_kit.render.engine import FramePool, Renderer
+from creator_kit.render.export import export
+from creator_kit.render.preview import Previewer
+from creator_kit.render.timeline import build_plan
+from tests.mediagen import make_clip
+from tests.videoread import frame_count, frames_rgb
+
+pytestmark = pytest.mark.slow
+
+FAST = OutputSettings(x264_preset="ultrafast")
+
+
+def _disc(path: Path, colour: tuple[int, int, int, int], size: int = 101) -> str:
+    """An odd-sized disc with soft edges: odd positions, partial alpha, transparent corners."""
+    yy, xx = np.mgrid[:size, :size]
+    r = np.hypot(yy - size / 2, xx - size / 2)
+    rgba = np.zeros((size, size, 4), np.uint8)
+    rgba[..., :3] = colour[:3]
+    rgba[..., 3] = np.clip((size / 2 - r) * 40, 0, colour[3]).astype(np.uint8)
+    Image.fromarray(rgba).save(path)
+    return str(path)
+
+
+def _project(tmp_path: Path, mode: str) -> Project:
+    src = make_clip(tmp_path / "src.mp4", size="320x240", duration=1.0)
+    disc = _disc(tmp_path / "disc.png", (250, 40, 90, 230))
+    layers = (
+        # Half off the right edge, at 70 % opacity, popping in.
+        ImageLayer(path=disc, placement=Placement(0.99, 0.5, "center", 0.3), opacity=0.7,
+                   enter=Animation("pop")),
+        # Sliding in and fading out mid-clip, at an odd pixel position.
+        ImageLayer(path=disc, start=0.2, end=0.8, placement=Placement(0.3333, 0.2001, "center",
+                   0.21), enter=Animation("slide"), exit=Animation("fade")),
+    )
+    card = ClosingCard(
+        duration=0.5,
+        background=Background(kind="last-frame"),
+        layers=(ImageLayer(path=disc, enter=Animation("pop")),),
+    )
+    return Project(clips=(ClipRef(str(src)),), layers=layers, card=card,
+                   reframe=Reframe(mode=mode), output=FAST)
+
+
+@pytest.mark.parametrize("mode", ["fill", "fit-blur"])
+def test_one_ffmpeg_blends_exactly_like_the_preview_compositor(tmp_path, mode):
+    plan = build_plan(_project(tmp_path, mode))
+    slots = direct.plan_slots(Renderer(plan))
+    assert [(s.section, s.source) for s in slots] == [(0, 0), (0, 1), (1, 0)]
+    # The same graph as export, writing raw frames instead of encoding them.
+    raw_out = ["-map", "[vout]", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
+               "-map", "[aout]", "-f", "null", "-"]
+    job = direct.DirectRender(Renderer(plan), slots, None, raw_out, target=tmp_path / "x",
+                              stdout=subprocess.PIPE)
+    size = plan.width * plan.height * 3 // 2
+    frames: queue.Queue[bytes] = queue.Queue()
+
+    def read() -> None:
+        assert job.proc.stdout is not None
+        while chunk := job.proc.stdout.read(size):
+            frames.put(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    runner = threading.Thread(target=job.run, daemon=True)
+    runner.start()
+    reference = Renderer(plan)
+    pool = FramePool(plan.width, plan.height, 2)
+    compared = 0
+    for i, frame in enumerate(reference.frames(pool)):
+        got = np.frombuffer(frames.get(timeout=120), np.uint8)
+        differ = int(np.count_nonzero(got != frame.buf))
+        assert differ == 0, f"frame {i}: {differ} bytes differ from the frame-by-frame render"
+        pool.give(frame)
+        compared += 1
+    runner.join(60)
+    job.finish()
+    reader.join(10)
+    assert compared == plan.total_frames == 45
+    assert frames.empty()
+
+
+def test_export_in_one_ffmpeg_shows_the_preview_frames(tmp_path):
+    project = _project(tmp_path, "fill")
+    out = tmp_path / "out.mp4"
+    reports: list[Progress] = []
+    export(project, out, on_progress=reports.append)
+    assert frame_count(out) == 45
+    render = [r.fraction for r in reports if r.stage == "render"]
+    assert render == sorted(render) and len(render) >= 2
+    pv = Previewer(project)
+    try:
+        for i in (3, 15, 29, 40):
+            want = pv.frame(i / 30).to_rgb().astype(int)
+            got = frames_rgb(out, [i])[0].astype(int)
+            # Only x264's loss (ultrafast, CRF) between the two.
+            assert np.abs(got - want).mean() < 3, f"frame {i}"
+    finally:
+        pv.close()
+
+
+def test_cancel_stops_the_one_ffmpeg_export(tmp_path):
+    src = make_clip(tmp_path / "src.mp4", size="640x360", duration=20.0)
+    disc = _disc(tmp_path / "disc.png", (250, 40, 90, 255))
+    project = Project(clips=(ClipRef(str(src)),), output=FAST,
+                      layers=(ImageLayer(path=disc, enter=Animation("pop")),))
+    token = CancelToken()
+    reports: list[Progress] = []
+
+    def on_progress(p: Progress) -> None:
+        reports.append(p)
+        if p.stage == "render" and p.fraction > 0.1:
+            token.cancel()
+
+    out = tmp_path / "out.mp4"
+    with pytest.raises(Cancelled):
+        export(project, out, on_progress=on_progress, cancel=token)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert max(r.fraction for r in reports if r.stage == "render") < 0.9
+
+
+def test_more_layers_than_streams_export_frame_by_frame(tmp_path):
+    src = make_clip(tmp_path / "src.mp4", size="320x240", duration=0.5)
+    disc = _disc(tmp_path / "disc.png", (20, 230, 40, 255), size=60)
+    count = direct.MAX_SLOTS + 6
+    layers = tuple(
+        ImageLayer(path=disc, placement=Placement(0.1 + 0.8 * (i % 6) / 5, 0.1 + 0.8 * (i // 6) / 5,
+                                                  "center", 0.05))
+        for i in range(count)
+    )
+    project = Project(clips=(ClipRef(str(src)),), layers=layers, output=FAST)
+    assert len(direct.plan_slots(Renderer(build_plan(project)))) == count
+    out = tmp_path / "many.mp4"
+    export(project, out)
+    assert frame_count(out) == 15
+    frame = frames_rgb(out, [7])[0].astype(int)
+    for i in (0, count - 1):
+        x = round((0.1 + 0.8 * (i % 6) / 5) * 1080)
+        y = round((0.1 + 0.8 * (i // 6) / 5) * 1920)
+        assert np.abs(frame[y, x] - (20, 230, 40)).max() < 30, f"layer {i} is missing"
