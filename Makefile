@@ -39,7 +39,9 @@ moviepy: | $(PY)
 	$(PY) -m pip install --quiet $(MOVIEPY_DEPS)
 	$(PY) -m pip install --quiet --no-deps moviepy==2.2.1
 
-# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor.
+# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor,
+# and what `make package` needs: binutils, the desktop-file checkers, and the compiler, nasm and
+# Debian's x264/zimg static libraries that build the app's own ffmpeg (packaging/ffmpeg_build.py).
 # Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -47,8 +49,12 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ara >/dev/null) \
 	      || echo "note: could not install tesseract-ocr-ara; OCR tests will skip"; \
 	  fi; \
-	  for tool in readelf:binutils appstreamcli:appstream desktop-file-validate:desktop-file-utils update-mime-database:shared-mime-info; do \
+	  for tool in readelf:binutils appstreamcli:appstream desktop-file-validate:desktop-file-utils update-mime-database:shared-mime-info \
+	      gcc:gcc make:make nasm:nasm pkg-config:pkg-config dpkg-source:dpkg-dev; do \
 	    command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool#*:}"; \
+	  done; \
+	  for lib in libx264-dev libzimg-dev; do \
+	    dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; \
 	  done; \
 	  if [ -n "$$missing" ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
@@ -77,7 +83,8 @@ test: $(STAMP) $(QM) sysdeps
 	$(VENV)/bin/mypy
 
 # The one-folder app in dist/creator-kit/ (see packaging/README.md); Linux here, recipes for
-# Windows and macOS in packaging/.
+# Windows and macOS in packaging/. The app's ffmpeg is built once from Debian's FFmpeg source
+# into build/ffmpeg/ (minutes on two cores) and reused by later builds.
 package: $(STAMP) $(QM) sysdeps
 	$(PY) packaging/build.py --dist dist --work build/pyinstaller
 

@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 FOLDER = Path(tempfile.gettempdir()) / "creator-kit-bench-player"
 os.environ["CREATOR_KIT_CACHE_DIR"] = str(FOLDER / "cache")  # not the user's cache
 
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from creator_kit.core.face_settings import FaceMaskSettings  # noqa: E402
@@ -81,14 +82,23 @@ def sample_project(folder: Path) -> Project:
 
 
 def wait(app: QApplication, until, timeout: float) -> bool:
-    """Process events until ``until()`` or the timeout; returns whether it came true."""
-    end = time.perf_counter() + timeout
-    while time.perf_counter() < end:
-        app.processEvents()
-        if until():
-            return True
-        time.sleep(0.001)
-    return False
+    """Run the event loop until ``until()`` (checked every 2 ms) or the timeout.
+
+    Returns whether it came true. The GUI thread sleeps in Qt's event loop meanwhile, as in
+    the editor (a Python loop polling ``processEvents`` would take the CPU and the GIL from
+    the player's worker a thousand times a second).
+    """
+    if until():
+        return True
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setTimerType(Qt.TimerType.PreciseTimer)
+    poll.timeout.connect(lambda: until() and loop.quit())
+    poll.start(2)
+    QTimer.singleShot(int(timeout * 1000), loop.quit)
+    loop.exec()
+    poll.stop()
+    return bool(until())
 
 
 def bare_ffmpeg_fps(session: PreviewSession, seconds: float = 6.0) -> float:
@@ -183,6 +193,9 @@ def main() -> int:
     wait(app, lambda: player.current_frame() is not None and 1.0 in progress, 60)
     fps = player.session().fps
     player.session().wait_for_proxies(120)  # found on disk: built above
+    # The soundtrack is mixed (loudness measured) in the background after opening: playback
+    # is timed once that is done, as when a user presses play a few seconds after opening.
+    wait(app, lambda: player._clock._pcm is not None, 60)
 
     # Playback: 10 s from the start, on the wall clock (no audio device offscreen).
     shown: list[tuple[int, float]] = []

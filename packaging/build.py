@@ -1,7 +1,8 @@
 """Build the one-folder app ``dist/creator-kit/`` and slim it down (``make package`` runs this).
 
-Steps: PyInstaller with ``packaging/creator-kit.spec``; then, on Linux, what PyInstaller cannot
-do by itself:
+Steps: the app's own ffmpeg (``packaging/ffmpeg_build.py``, cached in ``build/ffmpeg``; the
+default on Linux, ``--ffmpeg imageio`` ships imageio-ffmpeg's instead); PyInstaller with
+``packaging/creator-kit.spec``; then, on Linux, what PyInstaller cannot do by itself:
 
 1. **One FFmpeg library set.** OpenCV's wheel carries its own FFmpeg libraries (libavcodec,
    libavformat, ...) next to PyAV's. creator_kit never decodes video through OpenCV, yet
@@ -9,15 +10,21 @@ do by itself:
    (same soname major, and every symbol cv2 takes from it is exported by PyAV's copy, checked
    with ``nm``), OpenCV's copy is replaced by a link to PyAV's, and what only OpenCV's copy
    needed (its libvpx, OpenSSL) goes with it.
-2. **Identical files once.** Libraries that several wheels bundle byte for byte (libdrm,
+2. **One copy of other libraries several wheels vendor** (libavif, libpng, libgfortran...)
+   where the copies are ABI-compatible, the cheapest to keep winning (see :func:`share_twins`).
+3. **Stubs for encoders PyAV links but never runs here** (x265, SVT-AV1; see
+   :data:`UNUSED_ENCODERS`).
+4. **Qt's ICU data without what Qt never reads** (see :func:`trim_icu_data`).
+5. **Identical files once.** Libraries that several wheels bundle byte for byte (libdrm,
    libxcb, ...) become links to one copy.
-3. **No debug symbols.** The interpreter's own libraries (libpython, built with symbols) are
+6. **No debug symbols.** The interpreter's own libraries (libpython, built with symbols) are
    stripped; wheels' libraries are not touched (see :func:`strip_symbols`).
 
 Then it records ``BUILD-INFO.json`` in the bundle: size on disk, the glibc floor (the highest
 ``GLIBC_x.y`` symbol version any bundled file needs) and which FFmpeg copies remain.
 
-Usage: ``python packaging/build.py [--dist DIR] [--work DIR]``; prints the bundle's folder.
+Usage: ``python packaging/build.py [--dist DIR] [--work DIR] [--ffmpeg build|imageio|PATH]``;
+prints the bundle's folder.
 """
 
 from __future__ import annotations
@@ -36,22 +43,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "creator-kit.spec"
 NAME = "creator-kit"
 _ELF = b"\x7fELF"
-_SONAME = re.compile(r"^lib(?P<name>[A-Za-z0-9_+]+?)(?:-[0-9a-f]{8})?\.so\.(?P<major>\d+)")
+# auditwheel renames a vendored library lib<name>-<hash>.so.<major>...; some wheels carry
+# libraries vendored twice over (lib<name>-<hash>-<hash>.so...).
+_SONAME = re.compile(r"^lib(?P<name>[A-Za-z0-9_+]+?(?:-(?![0-9a-f]{8}[.-])[A-Za-z][A-Za-z0-9_+]*)*)"
+                     r"(?:-[0-9a-f]{8})*\.so\.(?P<major>\d+)")
 _GLIBC = re.compile(rb"GLIBC_(\d+)\.(\d+)(?:\.(\d+))?")
 
 
-def run_pyinstaller(dist: Path, work: Path, *, reuse: bool = False) -> Path:
+def run_pyinstaller(dist: Path, work: Path, *, reuse: bool = False,
+                    ffmpeg: Path | None = None) -> Path:
     """Run PyInstaller on the spec and copy its output to ``dist``; returns the bundle folder.
 
-    PyInstaller's own output stays in ``work/collect`` untouched, so ``reuse`` can slim a fresh
-    copy again without a new PyInstaller run (for work on these steps).
+    ``ffmpeg`` is the executable the app ships instead of imageio-ffmpeg's (see
+    ``ffmpeg_build.py``). PyInstaller's own output stays in ``work/collect`` untouched, so
+    ``reuse`` can slim a fresh copy again without a new PyInstaller run (for work on these
+    steps).
     """
     collected = work / "collect" / NAME
     if not (reuse and collected.is_dir()):
+        env = {**os.environ, "CK_BUNDLE_FFMPEG": str(ffmpeg) if ffmpeg else ""}
         subprocess.run(
             [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
              "--distpath", str(work / "collect"), "--workpath", str(work), str(SPEC)],
-            check=True, cwd=ROOT,
+            check=True, cwd=ROOT, env=env,
         )
     bundle = dist / NAME
     if bundle.exists():
@@ -153,6 +167,200 @@ def share_ffmpeg(internal: Path) -> list[str]:
         _relink(twin, lib)
         shared.append(f"{lib.name} -> {twin.name}")
     return shared
+
+
+def _wanted_from(lib: Path, users: list[Path]) -> set[str]:
+    """The dynamic symbols ``users`` take from ``lib`` (those ``lib`` defines)."""
+    wanted: set[str] = set()
+    for u in users:
+        wanted |= _symbols(u, defined=False)
+    return wanted & _symbols(lib, defined=True)
+
+
+def share_twins(internal: Path) -> list[str]:
+    """Point wheel-vendored libraries at an ABI-compatible copy another wheel vendors.
+
+    Pillow, OpenCV, PyAV and NumPy each vendor their own builds of some libraries (libavif,
+    libXau, libpng, libgfortran...). Within a group of the same library at the same soname
+    major, the copy that costs least to keep (its size plus the vendored libraries only it
+    needs: OpenCV's libavif brings libaom, Pillow's has its codecs built in) is kept, and each
+    other copy becomes a link to it when every symbol that copy's users take from it is
+    exported by the keeper (checked with ``nm``). The keeper's own vendored dependencies are
+    linked beside each replaced copy, since ``$ORIGIN`` is the folder a library is reached
+    through. What nothing needs any more goes in :func:`drop_unused_libs`. FFmpeg's libraries
+    are left to :func:`share_ffmpeg` (PyAV's copy must win: it is the one built with the
+    decoders creator_kit reads with). Returns what was shared.
+    """
+    vendored = [p for p in internal.glob("*.libs/*") if is_elf(p)]
+    everything = [p for p in internal.rglob("*") if is_elf(p)]
+    needs = {p: needed(p) for p in everything}
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for p in vendored:
+        m = _SONAME.match(p.name)
+        if m and m["name"] not in ("avcodec", "avformat", "avutil", "swscale", "swresample",
+                                   "avfilter", "avdevice"):
+            groups.setdefault((m["name"], m["major"]), []).append(p)
+
+    def cost(p: Path) -> int:
+        # Its size, plus each library of its own folder that nothing else in the bundle needs.
+        own = [p.parent / n for n in needs.get(p, []) if (p.parent / n).exists()]
+        alone = [d for d in own if not any(d.name in ns for q, ns in needs.items() if q != p)]
+        return p.stat().st_size + sum(d.stat().st_size for d in alone if is_elf(d))
+
+    shared: list[str] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        keeper = min(members, key=lambda p: (cost(p), str(p)))
+        keeper_defines = _symbols(keeper, defined=True)
+        for lib in members:
+            if lib == keeper:
+                continue
+            users = [q for q, ns in needs.items() if lib.name in ns and q != lib]
+            missing = _wanted_from(lib, users) - keeper_defines
+            if missing:
+                print(f"keeping {lib.relative_to(internal)}: "
+                      f"{keeper.name} lacks {sorted(missing)[:3]}")
+                continue
+            for dep in needs.get(keeper, []):
+                src, dst = keeper.parent / dep, lib.parent / dep
+                if src.exists() and not dst.exists():
+                    dst.symlink_to(os.path.relpath(src, dst.parent))
+            _relink(keeper, lib)
+            shared.append(f"{lib.relative_to(internal)} -> {keeper.relative_to(internal)}")
+    return shared
+
+
+# Encoder libraries PyAV's libavcodec is linked against although creator_kit never encodes
+# through PyAV (PyAV only reads; every file is written by the ffmpeg executable, and
+# tests/test_package_rules.py keeps it so): HEVC (x265, 21 MB) and AV1 (SVT-AV1, 7 MB). Each is
+# replaced by a stub library exporting the same functions, every one returning the value here:
+# x265_api_get() gives NULL (libavcodec then lists no x265 pixel formats), SVT-AV1's calls an
+# error code (EB_ErrorInsufficientResources: "Error initializing encoder handle"). Decoding is
+# not touched: neither library decodes. (Opening libavcodec's libx265 encoder itself would
+# dereference the NULL; nothing in the app can ask for it.)
+UNUSED_ENCODERS = {"x265": 0, "SvtAv1Enc": 0x80001000}
+
+
+def _function_symbols(path: Path) -> set[str]:
+    out = subprocess.run(["nm", "-D", "--defined-only", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    return {f[-1] for f in (line.split() for line in out.splitlines())
+            if len(f) >= 3 and f[-2] in ("T", "W", "i")}
+
+
+def stub_unused_encoders(internal: Path) -> list[str]:
+    """Replace the UNUSED_ENCODERS libraries in PyAV's folder by stubs; returns what was done.
+
+    A library is left alone when something takes a variable from it (only functions can be
+    stubbed) or versioned symbols, or when no C compiler is there.
+    """
+    av_libs = internal / "av.libs"
+    if not av_libs.is_dir() or shutil.which("gcc") is None:
+        return []
+    elves = [p for p in internal.rglob("*") if is_elf(p)]
+    done: list[str] = []
+    for lib in sorted(av_libs.iterdir()):
+        m = _SONAME.match(lib.name)
+        if not m or m["name"] not in UNUSED_ENCODERS or not is_elf(lib):
+            continue
+        users = [p for p in elves if p != lib and lib.name in needed(p)]
+        wanted = _wanted_from(lib, users)
+        if not wanted or "@" in "".join(wanted) or not wanted <= _function_symbols(lib):
+            print(f"keeping {lib.name}: its users take more than plain functions from it")
+            continue
+        value = UNUSED_ENCODERS[m["name"]]
+        source = lib.with_name(lib.name + ".stub.c")
+        source.write_text("".join(f"long {name}(void) {{ return {value}L; }}\n"
+                                  for name in sorted(wanted)), encoding="utf-8")
+        stub = lib.with_name(lib.name + ".stub")
+        subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-nostdlib", f"-Wl,-soname,{lib.name}",
+                        "-o", str(stub), str(source)], check=True)
+        source.unlink()
+        before = lib.stat().st_size
+        stub.replace(lib)
+        done.append(f"{lib.name}: {len(wanted)} functions, {before - lib.stat().st_size} bytes")
+    return done
+
+
+# ICU's data (libicudata, 32 MB) is the largest part of Qt. Qt uses ICU for collation
+# (QCollator), legacy text codecs (QStringConverter), IDNA, locale-aware case mapping and time
+# zone names, and its own CLDR tables for everything else a QLocale says. Left out: the trees
+# Qt never opens (unit, currency, language and region display names, transliteration, number
+# spell-out) and the collation and time-zone names of languages the app does not ship (a
+# collator for another language falls back to the root order, as ICU does for any locale it
+# lacks). Kept: the root and main locale data, codecs, normalisation, break rules and their
+# dictionaries (icupkg refuses to drop those: the root break rules name them).
+ICU_DROPPED_TREES = ("unit", "curr", "lang", "region", "translit", "rbnf")
+ICU_TRIMMED_TREES = ("coll", "zone")
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]*)*$")
+
+
+def icu_item_dropped(item: str, languages: tuple[str, ...]) -> bool:
+    """Whether the ICU data item ``item`` (``tree/name.res``) is left out of the app."""
+    if "/" not in item:
+        return False
+    tree, name = item.split("/", 1)
+    stem = name.rsplit(".", 1)[0]
+    if tree in ICU_DROPPED_TREES:
+        return True
+    if tree in ICU_TRIMMED_TREES and _LOCALE.match(stem) and stem not in ("root", "res_index"):
+        return stem.split("_")[0] not in languages
+    return False
+
+
+def trim_icu_data(internal: Path, languages: tuple[str, ...] = ("ar", "en")) -> int:
+    """Rebuild Qt's libicudata without the items :func:`icu_item_dropped` names.
+
+    The data is one symbol (``icudt<N>_dat``) in the library's read-only data: it is cut out,
+    thinned with ICU's own ``icupkg`` (which refuses to drop an item that a kept one needs)
+    and linked back into a library of the same name and soname. Returns bytes saved (0 when
+    ``icupkg`` or ``gcc`` is missing: the library stays as it is).
+    """
+    found = [p for p in internal.rglob("libicudata.so.*") if is_elf(p)]
+    if len(found) != 1 or shutil.which("icupkg") is None or shutil.which("gcc") is None:
+        return 0
+    (lib,) = found
+    symbols = subprocess.run(["nm", "-D", "-S", "--defined-only", str(lib)], capture_output=True,
+                             text=True, check=True).stdout.split()
+    i = next(n for n, word in enumerate(symbols) if re.fullmatch(r"icudt\d+_dat", word))
+    name, address, size = symbols[i], int(symbols[i - 3], 16), int(symbols[i - 2], 16)
+    sections = subprocess.run(["readelf", "-S", "-W", str(lib)], capture_output=True, text=True,
+                              check=True).stdout
+    offset = None
+    for m in re.finditer(r"\]\s+\S+\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)", sections):
+        start, file_offset, length = (int(g, 16) for g in m.groups())
+        if start <= address < start + length:
+            offset = address - start + file_offset
+    if offset is None:
+        return 0
+    work = lib.parent / ".icu-trim"
+    work.mkdir()
+    try:
+        dat = work / f"{name.removesuffix('_dat')}l.dat"
+        with lib.open("rb") as fh:
+            fh.seek(offset)
+            dat.write_bytes(fh.read(size))
+        items = subprocess.run(["icupkg", "-l", str(dat)], capture_output=True, text=True,
+                               check=True).stdout.split()
+        (work / "drop.txt").write_text(
+            "".join(f"{item}\n" for item in items if icu_item_dropped(item, languages)),
+            encoding="utf-8")
+        thin = work / "thin.dat"
+        subprocess.run(["icupkg", "-r", str(work / "drop.txt"), str(dat), str(thin)],
+                       check=True, capture_output=True)
+        (work / "data.S").write_text(
+            f'.section .rodata\n.globl {name}\n.type {name}, @object\n.balign 16\n'
+            f'{name}:\n.incbin "{thin}"\n.size {name}, . - {name}\n'
+            '.section .note.GNU-stack,"",@progbits\n', encoding="utf-8")
+        out = work / lib.name
+        subprocess.run(["gcc", "-shared", "-nostdlib", f"-Wl,-soname,{lib.name}", "-o", str(out),
+                        str(work / "data.S")], check=True)
+        before = lib.stat().st_size
+        out.replace(lib)
+        return before - lib.stat().st_size
+    finally:
+        shutil.rmtree(work)
 
 
 def share_identical(internal: Path, min_size: int = 64 * 1024) -> int:
@@ -257,6 +465,18 @@ def ffmpeg_copies(internal: Path) -> list[str]:
     return sorted(str(p.relative_to(internal)) for p in found)
 
 
+def ffmpeg_version(bundle: Path) -> str:
+    """The first line of ``ffmpeg -version`` of the ffmpeg the bundle runs."""
+    own = bundle / "_internal" / "ffmpeg" / "ffmpeg"
+    found = [own] if own.is_file() else sorted(
+        bundle.glob("_internal/imageio_ffmpeg/binaries/ffmpeg*"))
+    if not found:
+        return "none"
+    out = subprocess.run([str(found[0]), "-hide_banner", "-version"], capture_output=True,
+                         text=True, check=False).stdout
+    return out.splitlines()[0] if out else "unknown"
+
+
 def add_desktop_files(bundle: Path) -> None:
     """Lay out the menu entry, icons, AppStream metadata and file types under ``bundle/share``.
 
@@ -288,6 +508,9 @@ def slim(bundle: Path) -> dict[str, object]:
     info: dict[str, object] = {"size_before_slimming": before}
     if sys.platform.startswith("linux"):
         info["shared_ffmpeg_libraries"] = share_ffmpeg(internal)
+        info["shared_libraries"] = share_twins(internal)
+        info["stubbed_libraries"] = stub_unused_encoders(internal)
+        info["icu_data_bytes_saved"] = trim_icu_data(internal)
         info["dropped_libraries"] = drop_unused_libs(internal)
         info["identical_bytes_linked"] = share_identical(internal)
         info["stripped_bytes"] = strip_symbols(internal)
@@ -305,15 +528,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     ap.add_argument("--reuse", action="store_true",
                     help="slim the last PyInstaller output again instead of running it")
+    ap.add_argument("--ffmpeg", default="build" if sys.platform.startswith("linux") else "imageio",
+                    help="'build': build the app's own ffmpeg (packaging/ffmpeg_build.py, "
+                         "cached in build/ffmpeg; the default on Linux); 'imageio': ship "
+                         "imageio-ffmpeg's; or the path of an ffmpeg executable to ship")
     args = ap.parse_args(argv)
     for tool in ("readelf", "nm", "strip") if sys.platform.startswith("linux") else ():
         if shutil.which(tool) is None:
             sys.stderr.write(f"error: {tool} not found; install binutils\n")
             return 2
-    bundle = run_pyinstaller(args.dist.resolve(), args.work.resolve(), reuse=args.reuse)
+    ffmpeg: Path | None = None
+    if args.ffmpeg == "build":
+        sys.path.insert(0, str(ROOT / "packaging"))
+        import ffmpeg_build
+
+        try:
+            ffmpeg = ffmpeg_build.build(ROOT / "build" / "ffmpeg")
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            sys.stderr.write(f"error: building the app's ffmpeg failed ({exc}); run "
+                             "'make sysdeps' for its tools, or pass --ffmpeg imageio to ship "
+                             "imageio-ffmpeg's (173 MB more)\n")
+            return 2
+    elif args.ffmpeg != "imageio":
+        ffmpeg = Path(args.ffmpeg).resolve()
+    bundle = run_pyinstaller(args.dist.resolve(), args.work.resolve(), reuse=args.reuse,
+                             ffmpeg=ffmpeg)
     if sys.platform.startswith("linux"):
         add_desktop_files(bundle)
     info = slim(bundle)
+    info["ffmpeg"] = ffmpeg_version(bundle)
+    (bundle / "BUILD-INFO.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     mib = 1024**2
     print(f"{bundle}: {int(info['size']) / mib:.0f} MiB "  # type: ignore[call-overload]
           f"(before slimming {int(info['size_before_slimming']) / mib:.0f} MiB), "  # type: ignore[call-overload]

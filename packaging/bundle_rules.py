@@ -22,6 +22,15 @@ EXCLUDED_MODULES = [
     "pandas",
     "pytest",
     "setuptools",
+    # OpenSSL (5.4 MB with the build machine's libssl and libcrypto, a security burden of its
+    # own): the app never opens a network connection, and hashlib falls back to Python's own
+    # SHA-2, SHA-3, BLAKE2 and MD5 without it.
+    "ssl",
+    "_ssl",
+    "_hashlib",
+    # numpy.__config__ prints its build configuration as YAML when PyYAML is there (a 2.7 MB
+    # C extension); nothing in the app asks for that.
+    "yaml",
     # The cluster extra: a cluster runs creator_kit from a Python install on its workers; the
     # app's own batches use local worker processes.
     "dask",
@@ -83,8 +92,20 @@ def keep_binary(dest: str) -> bool:
     return "qml" not in parts
 
 
-def keep_data(dest: str) -> bool:
-    """Whether a data file (its path inside the bundle) stays in the bundle."""
+def is_imageio_ffmpeg(dest: str) -> bool:
+    """Whether ``dest`` is imageio-ffmpeg's ffmpeg executable."""
+    parts = _parts(dest)
+    return parts[0] == "imageio_ffmpeg" and "binaries" in parts and parts[-1].startswith("ffmpeg")
+
+
+def keep_data(dest: str, *, own_ffmpeg: bool = False) -> bool:
+    """Whether a data file (its path inside the bundle) stays in the bundle.
+
+    With ``own_ffmpeg`` (the app ships the ffmpeg packaging/ffmpeg_build.py makes),
+    imageio-ffmpeg's executable is left out.
+    """
+    if own_ffmpeg and is_imageio_ffmpeg(dest):
+        return False
     parts = _parts(dest)
     if parts[0] == "PySide6" and "translations" in parts and parts[-1].endswith(".qm"):
         # qtbase_ar.qm and friends; keep only the shipped languages.

@@ -122,3 +122,25 @@ def shared_media() -> Path:
     if not SHARED_MEDIA.is_dir():
         pytest.skip(f"real media folder {SHARED_MEDIA} is absent")
     return SHARED_MEDIA
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The editor's data folder and settings inside ``tmp_path``, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot: object, isolated: Path) -> Iterator[object]:
+    """An editor window (no autosave, no recovery offer), closed without a prompt after."""
+    from tests.guiapp import make_window
+
+    w = make_window(qtbot, autosave=False, recovery=False)
+    yield w
+    w.model.document = None
+    w.close()

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import psutil
@@ -518,3 +519,29 @@ def test_cancel_during_the_loudness_pass_is_prompt(tmp_path):
     assert "render" not in stages  # the loudness pass stopped: no frame was rendered
     assert not out.exists() and leftovers(tmp_path) == []
     assert ffmpeg_children(tmp_path) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="the parent-death signal is Linux's")
+def test_ffmpeg_with_no_pipe_to_us_dies_with_the_process_that_started_it(tmp_path):
+    """No pipe ties this ffmpeg to its parent: only the parent-death signal ends it."""
+    script = (
+        "import subprocess, sys, time\n"
+        "from creator_kit.media import ffmpeg\n"
+        "p = ffmpeg.spawn(['-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=5', '-f', 'null', '-'],\n"
+        "                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    assert parent.stdout is not None
+    child = psutil.Process(int(parent.stdout.readline()))
+    deadline = time.monotonic() + 10
+    while "ffmpeg" not in child.name():  # a launcher (setpriv) may be about to exec it
+        assert time.monotonic() < deadline, child.name()
+        time.sleep(0.02)
+    parent.kill()
+    parent.wait()
+    _gone, alive = psutil.wait_procs([child], timeout=10)
+    assert alive == [], "ffmpeg outlived the process that started it"

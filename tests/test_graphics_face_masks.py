@@ -25,7 +25,7 @@ from creator_kit.vision.analysis import FaceAnalysis, FaceTrack, analyse
 from creator_kit.vision.decode import iter_frames
 from creator_kit.vision.face_follow import reframe_path
 from creator_kit.vision.synthetic import draw_face
-from tests.helpers import linear, make_face_clip, still
+from tests.helpers import PathFn, linear, make_face_clip, still
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "masks"
 
@@ -140,7 +140,7 @@ def test_mask_scales_with_the_face() -> None:
     assert sizes[1] / sizes[0] == pytest.approx(3.0, rel=0.1)
 
 
-def test_mask_fades_in_and_out_with_the_face() -> None:
+def test_mask_fades_in_with_the_face_and_leaves_with_it() -> None:
     a = analysis_of(one_track(1.0, 2.0, LMS, BOX))
     src = FaceMaskSource(a, FaceMaskSettings(fade=0.4), affine_mapping(1, 0, 0), identity_time)
 
@@ -148,12 +148,15 @@ def test_mask_fades_in_and_out_with_the_face() -> None:
         sprites = src.sprites_at(t, (480, 270))
         return sprites[0].opacity if sprites else 0.0
 
-    assert opacity(0.7) == 0.0
-    assert opacity(0.8) == pytest.approx(0.0, abs=0.02)
+    # Never over the background before the face is there: from half opacity at its first
+    # analysed frame to full at half the fade time.
+    assert opacity(0.9) == 0.0
     assert opacity(1.0) == pytest.approx(0.5, abs=0.02)
+    assert opacity(1.1) == pytest.approx(0.75, abs=0.02)
     assert opacity(1.5) == 1.0
-    assert opacity(2.0) == pytest.approx(0.5, abs=0.02)
-    assert opacity(2.3) == 0.0
+    # Gone with the face: full on its last analysed frame, nothing one frame later.
+    assert opacity(2.0) == 1.0
+    assert opacity(2.1) == 0.0
 
 
 def test_only_chosen_tracks_get_a_mask_and_small_faces_are_drawn_first() -> None:
@@ -275,3 +278,90 @@ def test_shipped_mask_masters_match_the_drawing_code() -> None:
         assert np.abs(shipped - drawn).max() <= 1, (
             f"{style}: run 'python -m creator_kit.graphics masks' to refresh the masters"
         )
+
+
+# ------------------------------------------------ handheld footage: quick moves, cuts, exits
+
+
+def _step_path(moves: list[tuple[float, tuple[float, float]]], speed: float) -> PathFn:
+    """Still between ``moves`` (time, place); each move travels at ``speed`` px/s, or jumps."""
+
+    def where(t: float) -> tuple[float, float]:
+        x, y = moves[0][1]
+        for t0, (nx, ny) in moves[1:]:
+            if t < t0:
+                break
+            dist = math.hypot(nx - x, ny - y)
+            took = dist / speed if speed > 0 else 0.0
+            if t < t0 + took:
+                f = (t - t0) / took
+                return x + (nx - x) * f, y + (ny - y) * f
+            x, y = nx, ny
+        return x, y
+
+    return where
+
+
+def _mask_frames(clip: Path, truth_fps: float = 30.0) -> tuple[FaceMaskSource, float]:
+    a = analyse(clip)
+    src = FaceMaskSource(a, FaceMaskSettings(style="surgical"), affine_mapping(1, 0, 0),
+                         identity_time)
+    return src, truth_fps
+
+
+def _covers(src: FaceMaskSource, t: float, lms: np.ndarray) -> tuple[float, float]:
+    """Mask coverage (0..1) at the mouth and at the darker eye of ``lms`` at ``t``."""
+    alpha = alpha_canvas(list(src.sprites_at(t, (480, 270))), (480, 270))
+    mouth = (lms[3] + lms[4]) / 2
+    mouth_a = float(alpha[int(mouth[1]), int(mouth[0])])
+    eye_a = max(float(alpha[int(e[1]), int(e[0])]) for e in lms[:2])
+    return mouth_a, eye_a
+
+
+@pytest.mark.slow
+def test_mask_follows_a_quick_move_without_lag(tmp_path: Path) -> None:
+    # Still, then a whip across the frame at 1500 px/s (over 3 face widths in 0.16 s) that
+    # starts and stops between two analysis samples, then still again.
+    clip = tmp_path / "whip.mp4"
+    path = _step_path([(0.0, (30.0, 70.0)), (0.83, (300.0, 90.0)), (1.43, (60.0, 60.0))],
+                      1500.0)
+    truth = make_face_clip(clip, [(draw_face(90), path)], duration=2.2)
+    src, fps = _mask_frames(clip)
+    lagging = []
+    for k in range(3, int(2.2 * fps) - 1):
+        t = k / fps
+        _box, lms = truth.at(t)
+        mouth, eye = _covers(src, t, lms)
+        if mouth < 0.9 or eye > 0.05:
+            lagging.append((k, round(mouth, 2), round(eye, 2)))
+    assert not lagging, f"frames (index, mouth, eye coverage) where the mask is off: {lagging}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gone", [0.5, 0.0], ids=["leaves-and-returns", "cut-to-new-place"])
+def test_mask_drops_at_once_and_returns_within_frames(tmp_path: Path, gone: float) -> None:
+    clip = tmp_path / "away.mp4"
+    away = (-1000.0, 60.0)  # pasted outside the picture: no face at all
+    moves = [(0.0, (60.0, 80.0)), (1.0, away), (1.0 + gone, (320.0, 100.0))]
+    if gone == 0.0:
+        moves = [moves[0], moves[2]]
+    truth = make_face_clip(clip, [(draw_face(90), _step_path(moves, 0.0))], duration=2.5)
+    src, fps = _mask_frames(clip)
+    back = 1.0 + gone
+    for k in range(int(2.5 * fps)):
+        t = k / fps
+        sprites = src.sprites_at(t, (480, 270))
+        box, lms = truth.at(t)
+        if 1.0 - 1e-9 < t < back - 0.5 / fps:
+            assert not sprites, f"frame {k}: a mask stays over the background after the face left"
+            continue
+        if back <= t < back + 2.5 / fps:
+            continue  # the frames of re-acquisition: two at most
+        mouth, eye = _covers(src, t, lms)
+        # A face that comes into view mid-shot has its mask faded in (from half opacity).
+        fading = back <= t < back + FaceMaskSettings().fade / 2 + 2.5 / fps
+        least = 0.45 if fading else 0.9
+        assert mouth > least and eye < 0.05, f"frame {k}: mouth {mouth:.2f}, eye {eye:.2f}"
+        if t > back:
+            # Nothing is left where the face was before.
+            assert all(s.x > 200 for s in sprites), f"frame {k}: a mask is left behind"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from creator_kit.core.captions import STYLES
 from creator_kit.core.model import (
@@ -23,7 +23,16 @@ from creator_kit.core.model import (
     StickerLayer,
 )
 from creator_kit.core.project_io import load_project, save_project
-from tests.guiapp import differ, editor_app, same, type_text
+from tests.guiapp import (
+    caption_editor,
+    differ,
+    editor_app,
+    open_clip,
+    same,
+    type_text,
+    wait_frame,
+)
+from tests.guiapp import make_window as _window
 from tests.mediagen import make_clip
 
 editor_app("en")
@@ -31,57 +40,6 @@ editor_app("en")
 from creator_kit.gui.main_window import MainWindow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("CREATOR_KIT_DATA_DIR", str(tmp_path / "data"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
-    return tmp_path
-
-
-def _window(qtbot, **kw) -> MainWindow:
-    w = MainWindow(**kw)
-    qtbot.addWidget(w)
-    w.errors = []
-    w.error = lambda text, title=None: w.errors.append(text)  # no modal boxes in tests
-    w.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
-    w.resize(1200, 800)
-    w.show()
-    return w
-
-
-@pytest.fixture
-def window(qtbot, isolated):
-    w = _window(qtbot, autosave=False, recovery=False)
-    yield w
-    w.model.document = None
-    w.close()
-
-
-def frame_of(w: MainWindow) -> QImage:
-    return w.player.current_image().copy()
-
-
-def wait_frame(qtbot, w: MainWindow, check, timeout: int = 60_000) -> QImage:
-    """Wait until the preview shows a frame for which ``check(frame)`` holds; return it."""
-    qtbot.waitUntil(lambda: not w.player.current_image().isNull()
-                    and check(w.player.current_image()), timeout=timeout)
-    return frame_of(w)
-
-
-def open_clip(qtbot, w: MainWindow, clip: Path) -> QImage:
-    w.open_paths([str(clip)])
-    assert w.project is not None and w.project.clips[0].source == str(clip)
-    w.player.seek(1.0)
-    return wait_frame(qtbot, w, lambda _f: True)
-
-
-def caption_editor(w: MainWindow) -> QPlainTextEdit:
-    page = w.inspector.current_page()
-    assert page is w.inspector.pages["caption"]
-    return page.text  # type: ignore[attr-defined]
 
 
 # -- panels on their own ----------------------------------------------------------------------

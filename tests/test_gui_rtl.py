@@ -235,7 +235,11 @@ def _shown_columns(edit, block, *indexes: int) -> list[np.ndarray]:
         fmt = QTextCharFormat()
         fmt.setForeground(QColor(colour))
         cursor.mergeCharFormat(fmt)
-    geometry = edit.blockBoundingGeometry(block).translated(edit.contentOffset())
+    if isinstance(edit, QPlainTextEdit):
+        geometry = edit.blockBoundingGeometry(block).translated(edit.contentOffset())
+    else:  # a QTextEdit: the document layout's box, less the scrolled distance
+        geometry = edit.document().documentLayout().blockBoundingRect(block).translated(
+            -edit.horizontalScrollBar().value(), -edit.verticalScrollBar().value())
     shot = pixels(edit.viewport().grab().toImage()).astype(np.int16)
     px = shot[int(geometry.top()): int(geometry.bottom())]
     out = []
@@ -282,6 +286,19 @@ def test_caption_field_keeps_hashtags_whole_in_arabic(qtbot, arabic):
     plain.setPlainText("البسوا #MaskUp الكمامة")
     hash_x, m_x, _ = _shown_columns(plain, plain.document().firstBlock(), 7, 8, 0)
     assert hash_x.min() > m_x.max()
+    # Each paragraph starts at the side it is read from: Arabic at the right edge, Latin at
+    # the left (a QPlainTextEdit put every paragraph against the left edge).
+    for direction in (Qt.LayoutDirection.RightToLeft, Qt.LayoutDirection.LeftToRight):
+        edit.setLayoutDirection(direction)
+        edit.set_caption("البسوا الكمامة\nWear a mask")
+        starts = []
+        for number in range(2):
+            cursor = QTextCursor(edit.document().findBlockByNumber(number))
+            edit.setTextCursor(cursor)
+            starts.append(edit.cursorRect().x())
+        width = edit.viewport().width()
+        assert starts[0] > width * 0.8 and starts[1] < width * 0.2, (direction, starts, width)
+    edit.set_caption("#MaskUp البسوا الكمامة\nالبسوا #MaskUp الكمامة\nWear a mask #MaskUp")
     # Typing after the tag keeps the cursor where the letters go.
     cursor = edit.textCursor()
     cursor.movePosition(cursor.MoveOperation.End)

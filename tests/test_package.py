@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 from creator_kit.vision.synthetic import draw_face
-from tests.helpers import Truth, make_face_clip, still
+from tests.helpers import Truth, linear, make_face_clip, make_hdr_patches, still
+from tests.mediagen import ffmpeg
 from tests.videoread import frames_rgb
 
 pytestmark = pytest.mark.slow
@@ -189,12 +190,20 @@ def test_bundle_runs_from_a_clean_account(
     assert_mask_and_caption(work / "plain.mp4", work / "dressed.mp4", truth)
     # The face analysis was cached in the (empty) HOME, not next to the app.
     assert list((tmp_path / "home" / ".cache" / "creator-kit" / "faces").glob("*.json"))
-    # The bundled editor (Qt Widgets, the player's QtMultimedia without Qt's FFmpeg backend)
-    # opens on the clip and draws its window, the preview showing the clip's frame.
-    run([exe, "gui", clip, "--screenshot", work / "editor.png", "--size", "1280x800"], env, work)
-    (shot,) = frames_png([work / "editor.png"])
+    # The bundled editor (Qt Widgets, the player's QtMultimedia without Qt's FFmpeg backend,
+    # Qt's thinned ICU data) opens on the clip in Arabic and draws the same window, pixel for
+    # pixel, as the installed editor does: translations, fonts, mirroring, digits, the preview.
+    shot_args = ["gui", clip, "--lang", "ar", "--screenshot", "editor.png", "--size", "1280x800"]
+    run([exe, *shot_args], env, work)
+    installed = tmp_path / "installed"
+    installed.mkdir()
+    run([sys.executable, "-m", "creator_kit.cli", *shot_args], clean_env(tmp_path / "home2"),
+        installed)
+    shot, reference = frames_png([work / "editor.png", installed / "editor.png"])
     assert shot.shape[:2] == (800, 1280)
     assert shot.std() > 10  # a drawn window, not a blank image
+    diff = np.abs(shot.astype(int) - reference.astype(int)).max(axis=2)
+    assert (diff > 40).mean() < 0.01, "the bundled editor draws differently"
 
 
 def test_bundle_batch_workers_start(bundle: Path, face_clip: tuple[Path, Truth],
@@ -216,6 +225,44 @@ def test_bundle_batch_workers_start(bundle: Path, face_clip: tuple[Path, Truth],
         assert frame.shape == (1920, 1080, 3)
 
 
+def test_bundle_runs_its_own_ffmpeg_for_hdr_rotation_face_reframe_and_music(
+    bundle: Path, tmp_path: Path
+) -> None:
+    # The app ships the ffmpeg packaging/ffmpeg_build.py makes (only what the engine asks
+    # for), not imageio-ffmpeg's; these renders take the paths the plain smoke test does not:
+    # HDR tone-mapping (zscale, tonemap), a phone's rotation flag (autorotation), the moving
+    # face window (sendcmd) and an MP3 music bed (its decoder, amix). A filter, decoder or
+    # demuxer missing from the build fails the render.
+    info = json.loads((bundle / "BUILD-INFO.json").read_text(encoding="utf-8"))
+    internal = bundle / "_internal"
+    assert (internal / "ffmpeg" / "ffmpeg").is_file()
+    assert not list(internal.glob("imageio_ffmpeg/binaries/ffmpeg*"))
+    assert info["ffmpeg"].startswith("ffmpeg version 7."), info["ffmpeg"]
+    env = clean_env(tmp_path / "home")
+    hdr = make_hdr_patches(tmp_path / "hlg.mp4", "hlg")
+    music = tmp_path / "music.mp3"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "libmp3lame",
+           str(music))
+    phone = tmp_path / "phone.mp4"
+    make_face_clip(phone, [(draw_face(60), linear(90, 60, 120, 0))], size=(480, 270),
+                   duration=2.0, rotate=90)
+    exe = bundle / "creator-kit"
+    work = tmp_path / "work"
+    work.mkdir()
+    run([exe, "render", "-i", hdr, "-o", "hdr.mp4", "--x264-preset", "ultrafast"], env, work)
+    run([exe, "render", "-i", phone, "-o", "phone.mp4", "--x264-preset", "ultrafast",
+         "--reframe", "face", "--music", music], env, work)
+    report = json.loads(run([exe, "check", "phone.mp4", "--json"], env, work).stdout)
+    assert report["ok"], report["violations"]  # (the HDR clip is too short for a platform)
+    for name in ("hdr.mp4", "phone.mp4"):
+        (frame,) = frames_rgb(work / name, [0])
+        assert frame.shape == (1920, 1080, 3) and frame.std() > 5
+    # The HDR patches came through tone-mapped: the red one is still clearly red.
+    (frame,) = frames_rgb(work / "hdr.mp4", [0])
+    red = (frame[..., 0].astype(int) - frame[..., 1]) > 100
+    assert red.mean() > 0.01
+
+
 def test_bundle_has_one_ffmpeg_library_set_and_records_its_glibc_floor(bundle: Path) -> None:
     info = json.loads((bundle / "BUILD-INFO.json").read_text(encoding="utf-8"))
     internal = bundle / "_internal"
@@ -223,8 +270,8 @@ def test_bundle_has_one_ffmpeg_library_set_and_records_its_glibc_floor(bundle: P
     assert len(codecs) == 1, codecs  # PyAV's; OpenCV's copy is a link to it
     assert info["ffmpeg_copies"] == sorted(
         [str(codecs[0].relative_to(internal)),
-         *(str(p.relative_to(internal)) for p in internal.rglob("ffmpeg-*")
-           if not p.is_symlink())])
+         *(str(p.relative_to(internal)) for p in internal.rglob("ffmpeg*")
+           if p.is_file() and not p.is_symlink())])
     floor = tuple(int(x) for x in info["glibc_floor"].split("."))
     assert (2, 17) <= floor < (3, 0)
     assert info["size"] < info["size_before_slimming"]

@@ -98,3 +98,85 @@ def test_elf_helpers_read_real_libraries() -> None:
     assert any(p.name == "libQt6Core.so.6" for p in found)
     floor, setters = build.glibc_floor(core.parent / "Qt" / "lib")
     assert tuple(int(x) for x in floor.split(".")) >= (2, 17) and setters
+
+
+def test_imageio_ffmpeg_is_left_out_only_when_the_app_ships_its_own() -> None:
+    exe = "imageio_ffmpeg/binaries/ffmpeg-linux-x86_64-v9.0.2"
+    assert rules.is_imageio_ffmpeg(exe)
+    assert keep_data(exe) and not keep_data(exe, own_ffmpeg=True)
+    assert keep_data("imageio_ffmpeg/binaries/README.md", own_ffmpeg=True)
+    assert not rules.is_imageio_ffmpeg("ffmpeg/ffmpeg")
+
+
+def test_the_apps_ffmpeg_has_every_filter_the_engine_names() -> None:
+    # Every ffmpeg filter named in the engine's graph strings (a name that starts a filter:
+    # after a quote, comma, semicolon or pad label, followed by '=' or the end of the filter)
+    # must be in the app's ffmpeg, or renders fail in the app alone.
+    import re
+    import subprocess
+
+    from creator_kit.media.ffmpeg import ffmpeg_exe
+
+    ffmpeg_build = _load("ffmpeg_build")
+    listing = subprocess.run([ffmpeg_exe(), "-hide_banner", "-filters"], capture_output=True,
+                             text=True, check=True).stdout
+    known = {line.split()[1] for line in listing.splitlines()
+             if re.match(r"^ [.TSC|]{2,3} \w", line)}
+    assert {"zscale", "ebur128", "sendcmd"} <= known
+    text = "\n".join(p.read_text(encoding="utf-8") for room in ("media", "render")
+                     for p in (ROOT / "creator_kit" / room).glob("*.py"))
+    named = {m.group(1) for m in re.finditer(r"""(?<=["',;\]}])([a-z0-9_]+)(?=[=,;\["'])""",
+                                             text) if m.group(1) in known}
+    assert {"zscale", "tonemap", "ebur128", "amix", "sendcmd", "crop"} <= named
+    # Option values that happen to share a filter's name (utvideo's ``-pred median``).
+    named -= {"median"}
+    assert named <= set(ffmpeg_build.FILTERS), sorted(named - set(ffmpeg_build.FILTERS))
+
+
+def test_the_apps_ffmpeg_has_every_encoder_and_muxer_the_engine_names() -> None:
+    # ``"-c:v", "NAME"`` / ``"-c:a", "NAME"`` and ``"-f", "NAME"`` literals in the engine:
+    # an encoder or output format missing from the app's ffmpeg fails only in the app.
+    import re
+
+    ffmpeg_build = _load("ffmpeg_build")
+    text = "\n".join(p.read_text(encoding="utf-8") for room in ("media", "render")
+                     for p in (ROOT / "creator_kit" / room).glob("*.py"))
+    codecs = set(re.findall(r'"-(?:c:[av]|[av]codec)",\s*"([a-z0-9_]+)"', text))
+    formats = set(re.findall(r'"-f",\s*"([a-z0-9_]+)"', text))
+    assert {"libx264", "aac", "utvideo"} <= codecs
+    assert codecs <= set(ffmpeg_build.ENCODERS), sorted(codecs - set(ffmpeg_build.ENCODERS))
+    # Muxer names on the command line are the short ones (s16le is configure's pcm_s16le).
+    muxers = {m.removeprefix("pcm_") for m in ffmpeg_build.MUXERS} | set(ffmpeg_build.MUXERS)
+    assert "matroska" in formats
+    assert formats <= muxers, sorted(formats - muxers)
+    args = ffmpeg_build.configure_args(Path("/tmp/prefix"))
+    assert "--disable-network" in args and "--enable-libx264" in args
+    assert any(a.startswith("--enable-filter=") and "zscale" in a for a in args)
+
+
+def test_creator_kit_never_encodes_through_pyav() -> None:
+    # The app bundle replaces the HEVC and AV1 encoder libraries PyAV links with stubs
+    # (packaging/build.py, UNUSED_ENCODERS): that holds only while PyAV is used to read.
+    import re
+
+    # (a str's .encode("utf-8") or .encode() is no stream's encode(frame))
+    writes = re.compile(r"""add_stream|\.encode\((?!\s*["')])|av\.open\([^)]*["']w["']"""
+                        r"""|mode\s*=\s*["']w["']""")
+    for path in (ROOT / "creator_kit").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^\s*(import av\b|from av\b)", text, re.M):
+            assert not writes.search(text), f"{path}: writes through PyAV"
+
+
+def test_icu_items_left_out_of_the_app() -> None:
+    dropped = build.icu_item_dropped
+    langs = ("ar", "en")
+    for gone in ("unit/fr.res", "curr/ar.res", "lang/en.res", "region/root.res",
+                 "translit/root.res", "rbnf/ar.res", "coll/zh.res", "coll/de_.res",
+                 "zone/fr_CA.res"):
+        assert dropped(gone, langs), gone
+    for kept in ("coll/ar.res", "coll/ar_SA.res", "coll/en_US_POSIX.res", "coll/root.res",
+                 "coll/ucadata.icu", "coll/res_index.res", "zone/en_GB.res", "zone/root.res",
+                 "zone/tzdbNames.res", "zone/pool.res", "brkitr/cjdict.dict", "brkitr/root.res",
+                 "fr.res", "ibm-1256_P110-1997.cnv", "uts46.nrm", "res_index.res"):
+        assert not dropped(kept, langs), kept

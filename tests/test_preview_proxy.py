@@ -41,6 +41,7 @@ def _from_source(project: Project, indices: list[int], monkeypatch, tmp_path) ->
     with monkeypatch.context() as patch:
         patch.setenv("CREATOR_KIT_CACHE_DIR", str(tmp_path / "no-proxies"))
         with PreviewSession(project, proxies=False) as session:
+            assert session.wait_for_faces(120)
             out = [session.frame(i).rgb for i in indices]
             assert not session.proxies_ready
     clear_caches()
@@ -125,8 +126,10 @@ def test_a_broken_proxy_falls_back_to_the_source(landscape_clip, monkeypatch, tm
     assert np.array_equal(got, _from_source(project, [55], monkeypatch, tmp_path)[0])
 
 
-def test_a_cancelled_build_leaves_nothing(landscape_clip):
-    with PreviewSession(_project(landscape_clip), proxies=False) as session:
+def test_a_cancelled_or_failed_build_leaves_nothing(landscape_clip, tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(landscape_clip.read_bytes())
+    with PreviewSession(_project(clip), proxies=False) as session:
         seg = session.plan.segments[0]
         path = proxy_folder() / "cancelled.mkv"
         cancel = CancelToken()
@@ -136,6 +139,10 @@ def test_a_cancelled_build_leaves_nothing(landscape_clip):
         assert list(proxy_folder().iterdir()) == []
         # A limit too small for the proxy: given up, nothing left either.
         assert not build_proxy(session.plan, seg, path, limit_bytes=64 * 1024)
+        assert list(proxy_folder().iterdir()) == []
+        # A source gone meanwhile: no proxy, no exception (the frames report it).
+        clip.unlink()
+        assert not build_proxy(session.plan, seg, path)
         assert list(proxy_folder().iterdir()) == []
         assert not ffmpeg_children()
 
@@ -176,3 +183,77 @@ def test_reader_reads_on_and_jumps(landscape_clip, monkeypatch, tmp_path):
             again.read_into(0 if local else 59, out)  # move away before the next one
     finally:
         again.close()
+
+
+@pytest.mark.slow
+def test_a_face_reframe_proxy_has_the_frames_of_the_face_following_crop(
+    tmp_path, monkeypatch
+):
+    # The crop follows the face by commands timed from the decoder's start: the proxy is
+    # decoded from the segment's start, a jump's decoder from the jump, and they must agree.
+    from creator_kit.vision.synthetic import draw_face
+    from tests.helpers import linear, make_face_clip
+
+    clip = tmp_path / "face.mp4"
+    make_face_clip(clip, [(draw_face(110), linear(60, 60, 160, 20))], duration=1.5)
+    project = Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="face"))
+    indices = [40, 12, 44, 0, 25]
+    with PreviewSession(project) as session:
+        assert session.wait_for_faces(120) and session.renderer.face_paths
+        assert session.wait_for_proxies(60)
+        proxied = [session.frame(i).rgb for i in indices]
+        assert session._decoder is None
+    expected = _from_source(project, indices, monkeypatch, tmp_path)
+    for got, want in zip(proxied, expected, strict=True):
+        assert np.array_equal(got, want)
+    assert not np.array_equal(proxied[0], proxied[1])  # the crop moved with the face
+
+
+def test_proxies_wait_for_faces_only_when_the_crop_follows_them(landscape_clip, monkeypatch):
+    from creator_kit.core.face_settings import FaceMaskSettings
+    from creator_kit.core.model import FaceMaskLayer
+    from creator_kit.render import face_timeline
+
+    gate = threading.Event()
+    real = face_timeline.analyse_plan_apart
+
+    def held(plan, cancel=None, *args, **kwargs):
+        while not gate.is_set():
+            if cancel is not None and cancel.wait(0.05):
+                raise Cancelled()
+        return real(plan, cancel, *args, **kwargs)
+
+    monkeypatch.setattr(face_timeline, "analyse_plan_apart", held)
+    mask = FaceMaskLayer(settings=FaceMaskSettings(style="surgical"))
+    masked = Project(clips=(ClipRef(str(landscape_clip)),), layers=(mask,))
+    with PreviewSession(masked) as session:
+        # A face mask is a layer: the pictures do not depend on the faces.
+        assert session.wait_for_proxies(60)
+        assert not session.faces_ready
+    following = masked.replace(reframe=Reframe(mode="face"))
+    with PreviewSession(following) as session:
+        assert not session.wait_for_proxies(1.0)  # the crop is not known yet
+        gate.set()
+        assert session.wait_for_faces(120)
+        assert session.wait_for_proxies(60)
+
+
+def test_the_clip_being_looked_at_gets_its_proxy_first(tmp_path, monkeypatch):
+    clips = [make_clip(tmp_path / f"clip{i}.mp4", size="320x240", duration=1.0)
+             for i in range(3)]
+    project = Project(clips=tuple(ClipRef(str(c)) for c in clips))
+    built: list[str] = []
+    real = preview_session.build_proxy
+
+    def noted(plan, seg, *args, **kwargs):
+        built.append(seg.clip.source)
+        return real(plan, seg, *args, **kwargs)
+
+    monkeypatch.setattr(preview_session, "build_proxy", noted)
+    with PreviewSession(project, proxies=False) as session:
+        session.frame(session.index_at(1.5))  # the second clip is on screen
+        session._build_proxies_enabled = True  # and now the proxies are asked for
+        with session._lock:
+            session._want_proxies()
+        assert session.wait_for_proxies(60)
+    assert built == [str(clips[1]), str(clips[2]), str(clips[0])]

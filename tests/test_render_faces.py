@@ -188,3 +188,73 @@ def test_a_face_render_probes_each_source_once(tmp_path, monkeypatch):
     faces = face_timeline.analyse_plan(plan)
     assert calls == [str(clip)]  # one probe per source, none after the plan
     assert faces[str(clip)].tracks  # and the analysis still found the face
+
+
+def _top_then_bottom(t: float) -> tuple[float, float]:
+    """A face near the top until 1.2 s, then (in 0.3 s) near the bottom of a 270x480 clip."""
+    top, bottom = 50.0, 330.0
+    p = min(1.0, max(0.0, (t - 1.2) / 0.3))
+    return 105.0, top + (bottom - top) * p
+
+
+def test_card_sticker_and_caption_move_off_a_face(tmp_path):
+    from creator_kit.core.captions import Cue
+    from creator_kit.core.model import CaptionLayer, StickerLayer, TipCardLayer
+
+    clip = tmp_path / "portrait.mp4"
+    truth = make_face_clip(clip, [(draw_face(60), _top_then_bottom)], size=(270, 480),
+                           duration=3.0)
+    # Both renders analyse the faces (the mask needs them); only the second has overlays
+    # placed by slot: the tip card (top), a sticker (top-end) and captions (bottom).
+    base = Project(
+        clips=(ClipRef(str(clip)),),
+        reframe=Reframe(mode="fill"),
+        layers=(FaceMaskLayer(FaceMaskSettings(style="surgical", fade=0.0)),),
+        output=FAST,
+    )
+    overlays = (
+        TipCardLayer(tip="wear-mask", language="en", width=0.6),
+        StickerLayer(name="mask-up", language="en", width=0.3),
+        CaptionLayer(cues=(Cue(0.0, 1.2, "Mask up"), Cue(1.6, 3.0, "Keep it on"))),
+    )
+    plain, busy = tmp_path / "plain.mp4", tmp_path / "busy.mp4"
+    export(base, plain)
+    export(base.replace(layers=base.layers + overlays), busy)
+    frames = list(range(0, 90, 3))
+    covered = []
+    for i, a, b in zip(frames, frames_rgb(plain, frames), frames_rgb(busy, frames), strict=True):
+        diff = np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 40
+        if 0.5 < i / 30 < 2.8:  # between the enter and exit fades
+            assert diff.sum() > 5000, f"frame {i}: the overlays are missing"
+        box, _lms = truth.at(i / 30)
+        # 270x480 fills 1080x1920 exactly: four canvas pixels per source pixel.
+        x1, y1, x2, y2 = (round(v * 4) for v in box)
+        inside = int(diff[y1:y2, x1:x2].sum())
+        if inside > 0.01 * (x2 - x1) * (y2 - y1):
+            covered.append((i, inside))
+    assert not covered, f"(frame, overlay pixels on the face) {covered}"
+
+
+def test_face_reframe_widens_to_keep_headroom_over_a_face_at_the_top(tmp_path):
+    clip = tmp_path / "rise.mp4"
+    # A landscape shot whose speaker rises until the face touches the top of the picture.
+    truth = make_face_clip(
+        clip, [(draw_face(110), lambda t: (260.0, max(-30.0, 120.0 - 100.0 * t)))],
+        size=(640, 360), duration=2.0,
+    )
+    out = tmp_path / "face.mp4"
+    args = ["render", "-i", str(clip), "--reframe", "face", "-o", str(out), "--progress",
+            "none", "--x264-preset", "ultrafast"]
+    assert main(args) == 0
+    box, _lms = truth.at(1.8)
+    assert box[1] < 5  # the face's top is at the picture's edge
+    (frame,) = frames_rgb(out, [54])
+    small = np.asarray(Image.fromarray(frame).resize((270, 480)))
+    found = [d for d in FaceDetector().detect(small) if d.score >= 0.5]
+    assert found, "face reframe lost the face"
+    x1, y1, x2, y2 = found[0].box
+    assert y1 >= 0.15 * (y2 - y1), f"no headroom: the face starts {y1:.0f} px from the top"
+    assert x1 > 0 and x2 < 270
+    # Above the picture is its blurred copy, not black bars or a stretched edge.
+    band = frame[: int(y1 * 4 * 0.5)].astype(float)
+    assert band.mean() > 30 and band.std() < 40

@@ -96,3 +96,23 @@ def test_closing_stdin_cancels_a_controlled_render(tmp_path):
     assert proc.wait(timeout=60) == 130
     assert rest[-1]["event"] == "error" and rest[-1]["code"] == "cancelled"
     assert not out.exists()
+
+
+def test_cli_command_in_the_app_bundle_is_its_console_executable(tmp_path, monkeypatch):
+    import sys
+
+    from creator_kit.render.job import cli_command
+
+    assert cli_command()[:2] == [sys.executable, "-m"]
+    suffix = ".exe" if sys.platform == "win32" else ""
+    console = tmp_path / f"creator-kit{suffix}"
+    windowed = tmp_path / f"creator-kit-gui{suffix}"
+    for exe in (console, windowed):
+        exe.write_bytes(b"")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    # The windowed editor starts its renders and analyses with the console CLI beside it...
+    monkeypatch.setattr(sys, "executable", str(windowed))
+    assert cli_command() == [str(console)]
+    # ...and the console app starts itself, without "-m" (a frozen app takes no module).
+    monkeypatch.setattr(sys, "executable", str(console))
+    assert cli_command() == [str(console)]

@@ -63,6 +63,14 @@ def test_first_strong_direction() -> None:
     assert base_direction("Hello", "rtl") == "rtl"
 
 
+def test_a_paragraph_opening_with_a_tag_takes_the_direction_of_its_words() -> None:
+    assert base_direction("#MaskUp لا تنسوا الكمامة") == "rtl"
+    assert base_direction("@salma #MaskUp wear it") == "ltr"
+    assert base_direction("#لا_تنسوا Wear your mask") == "ltr"
+    assert base_direction("#MaskUp #البسوا_الكمامة") == "ltr"  # tags alone: the first tag's
+    assert base_direction("#البسوا_الكمامة #MaskUp") == "rtl"
+
+
 def test_hashtags_are_isolated_and_offsets_mapped() -> None:
     text = "لا تنسوا #لاتنسواالكمامة #MaskUp"
     out, mapping = isolate_tags(text)

@@ -41,7 +41,10 @@ def test_still_face_is_one_steady_track(tmp_path: Path) -> None:
     tr = a.tracks[0]
     assert tr.start == pytest.approx(0.0, abs=0.01)
     assert tr.end >= 1.85
-    assert tr.frame_count == len(a.sample_times) == 20
+    # A still face needs no frames between samples: 10 a second, plus the clip's last
+    # frame (so the analysis knows what the end shows).
+    assert tr.frame_count == len(a.sample_times) == 21
+    assert a.sample_times[-1] == pytest.approx(59 / 30)
     box, lms = truth.at(1.0)
     width = box[2] - box[0]
     face = tr.at(1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,8 @@ def test_faces_json_lists_tracks_with_boxes_and_landmarks(
     assert data["landmark_names"] == ["left_eye", "right_eye", "nose", "mouth_left",
                                       "mouth_right"]
     (tr,) = data["tracks"]
-    assert tr["id"] == 1 and tr["frames"] == 10 and tr["first"] == 0.0
+    # Ten a second, and the clip's last frame (0.97 s).
+    assert tr["id"] == 1 and tr["frames"] == 11 and tr["first"] == 0.0
     assert 0.85 <= tr["last"] <= 1.0 and 0.5 < tr["score"] <= 1.0
     sample = tr["samples"][5]
     assert len(sample["box"]) == 4 and len(sample["landmarks"]) == 5
@@ -49,7 +51,10 @@ def test_faces_json_lists_tracks_with_boxes_and_landmarks(
 def test_faces_text_summary_and_rate(face_clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["faces", str(face_clip), "--rate", "5"]) == 0
     out = capsys.readouterr().out
-    assert "5 frames analysed at 5/s" in out
+    # Five a second, the last frame, and the frames between samples where the face moved
+    # more than a fifth of its width (it moves 1.4 widths a second).
+    found = re.search(r"(\d+) frames analysed at 5/s", out)
+    assert found is not None and 6 <= int(found.group(1)) <= 30
     assert "track 1:" in out
 
 
@@ -103,8 +108,8 @@ def test_faces_job_runs_apart_and_fills_the_cache(face_clip: Path) -> None:
     # The child wrote the cache: this process reads the same analysis without running it.
     cached = cached_analysis(face_clip)
     assert cached is not None and cached.to_data() == shipped.to_data()
-    (track,) = shipped.tracks
-    assert track.frame_count == 10
+    (track,) = shipped.tracks  # the one face of the clip, tracked through it
+    assert track.frame_count >= 10 and track.end > 0.8
     assert analyse(face_clip).to_data() == shipped.to_data()
 
 

@@ -171,3 +171,32 @@ def test_reframe_on_generated_footage_keeps_the_face(tmp_path: Path,
         x, _, w, _ = path(t)
         x1, _, x2, _ = boxes[0]
         assert x - 2 <= x1 and x2 <= x + w + 2, t
+
+
+def test_window_widens_for_headroom_when_the_face_reaches_the_top() -> None:
+    # The speaker rises until the face touches the top of the picture: a full-height window
+    # cannot give headroom, so it widens past the top (shown blurred) and keeps the face
+    # whole with room above it; while the face is low, it still keeps the face whole.
+    def rising(t: float) -> tuple[float, float]:
+        return 640.0, max(90.0, 360.0 - 120.0 * t)
+
+    tr = track(1, 0.0, 5.9, rising, width=150.0)
+    path = reframe_path(analysis(tr))
+    assert 1.0 < path.zoom <= 1.35
+    assert path.h > H and path.w > WW
+    assert path.w * 16 == pytest.approx(path.h * 9, rel=0.02)  # still the output's shape
+    for t in np.arange(0.0, 5.9, 0.25):
+        x, y, w, h = path(float(t))
+        face = tr.at(float(t))
+        assert face is not None
+        x1, y1, x2, y2 = face.box
+        fh = y2 - y1
+        assert x <= x1 and x2 <= x + w, f"{t:.2f} s: face cut at a side"
+        assert y2 <= y + h, f"{t:.2f} s: chin cut"
+        assert y1 - y >= 0.2 * fh, f"{t:.2f} s: {y1 - y:.0f} px above the face, no headroom"
+
+
+def test_window_stays_inside_the_picture_when_faces_have_room() -> None:
+    tr = track(1, 0.0, 5.9, lambda t: (640.0, 360.0), width=150.0)
+    path = reframe_path(analysis(tr))
+    assert path.zoom == 1.0 and (path.w, path.h) == (WW, H) and path.margins == (0, 0)

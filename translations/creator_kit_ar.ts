@@ -271,12 +271,32 @@
         <translation>في انتظار انتهاء التصدير السابق</translation>
     </message>
     <message>
+        <source>Starting the export…</source>
+        <translation>جارٍ بدء التصدير…</translation>
+    </message>
+    <message>
         <source>Exporting ({0}): {1}% — {2} left</source>
         <translation>جارٍ التصدير ({0}): ‏{1}% — متبقٍّ {2}</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>إغلاق</translation>
+    </message>
+    <message>
+        <source>finding faces</source>
+        <translation>البحث عن الوجوه</translation>
+    </message>
+    <message>
+        <source>mixing the sound</source>
+        <translation>مزج الصوت</translation>
+    </message>
+    <message>
+        <source>rendering</source>
+        <translation>التصيير</translation>
+    </message>
+    <message>
+        <source>checking the file</source>
+        <translation>فحص الملف</translation>
     </message>
     <message>
         <source>The file breaks the platform&apos;s upload rules:</source>
@@ -362,6 +382,14 @@
         <translation>اختر لونًا</translation>
     </message>
     <message>
+        <source>Custom position</source>
+        <translation>موضع مخصّص</translation>
+    </message>
+    <message>
+        <source>Placed by hand (dragged on the preview or typed in Position X and Y); pick a slot to put it back in one</source>
+        <translation>وُضع يدويًا (بالسحب على المعاينة أو بكتابة الموضع الأفقي والرأسي)؛ اختر مكانًا لإعادته إليه</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>البداية</translation>
     </message>
@@ -390,8 +418,60 @@
         <translation>الظهور</translation>
     </message>
     <message>
+        <source>Entrance length</source>
+        <translation>مدة الظهور</translation>
+    </message>
+    <message>
+        <source>Slides in</source>
+        <translation>ينزلق داخلًا</translation>
+    </message>
+    <message>
         <source>Exit</source>
         <translation>الاختفاء</translation>
+    </message>
+    <message>
+        <source>Exit length</source>
+        <translation>مدة الاختفاء</translation>
+    </message>
+    <message>
+        <source>Slides out</source>
+        <translation>ينزلق خارجًا</translation>
+    </message>
+    <message>
+        <source>How long the animation takes</source>
+        <translation>كم تستغرق الحركة</translation>
+    </message>
+    <message>
+        <source>from below</source>
+        <translation>من الأسفل</translation>
+    </message>
+    <message>
+        <source>from above</source>
+        <translation>من الأعلى</translation>
+    </message>
+    <message>
+        <source>from the left</source>
+        <translation>من اليسار</translation>
+    </message>
+    <message>
+        <source>from the right</source>
+        <translation>من اليمين</translation>
+    </message>
+    <message>
+        <source>upwards</source>
+        <translation>إلى الأعلى</translation>
+    </message>
+    <message>
+        <source>downwards</source>
+        <translation>إلى الأسفل</translation>
+    </message>
+    <message>
+        <source>to the left</source>
+        <translation>إلى اليسار</translation>
+    </message>
+    <message>
+        <source>to the right</source>
+        <translation>إلى اليمين</translation>
     </message>
     <message>
         <source>Project</source>
@@ -500,6 +580,14 @@
     <message>
         <source>Style</source>
         <translation>النمط</translation>
+    </message>
+    <message>
+        <source>Template style</source>
+        <translation>نمط القالب</translation>
+    </message>
+    <message>
+        <source>The caption&apos;s own style, from its template or project file; pick a style to replace it</source>
+        <translation>النمط الخاص بهذا النص، من قالبه أو من ملف المشروع؛ اختر نمطًا ليحلّ محلّه</translation>
     </message>
     <message>
         <source>Font</source>
@@ -678,12 +766,16 @@
         <translation>اللون الثاني</translation>
     </message>
     <message>
-        <source>Hashtags and call to action on the card</source>
-        <translation>الوسوم والدعوة إلى التفاعل على البطاقة</translation>
+        <source>Your handle</source>
+        <translation>حسابك</translation>
     </message>
     <message>
-        <source>Card text</source>
-        <translation>نص البطاقة</translation>
+        <source>Your account name, shown small at the bottom of the card</source>
+        <translation>اسم حسابك، يظهر صغيرًا أسفل البطاقة</translation>
+    </message>
+    <message>
+        <source>The logos on the card, from left to right</source>
+        <translation>الشعارات على البطاقة، من اليسار إلى اليمين</translation>
     </message>
     <message>
         <source>Add logo…</source>
@@ -692,6 +784,54 @@
     <message>
         <source>Logos</source>
         <translation>الشعارات</translation>
+    </message>
+    <message>
+        <source>Headline</source>
+        <translation>العنوان الرئيسي</translation>
+    </message>
+    <message>
+        <source>The big line on the card (the campaign&apos;s slogan)</source>
+        <translation>السطر الكبير على البطاقة (شعار الحملة)</translation>
+    </message>
+    <message>
+        <source>Hashtags</source>
+        <translation>الهاشتاجات</translation>
+    </message>
+    <message>
+        <source>The campaign hashtags on the card</source>
+        <translation>هاشتاجات الحملة على البطاقة</translation>
+    </message>
+    <message>
+        <source>Call to action</source>
+        <translation>الدعوة إلى التفاعل</translation>
+    </message>
+    <message>
+        <source>What the viewer should do, on a box like a button</source>
+        <translation>ما ندعو المشاهد إلى فعله، داخل مربع كالزر</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>إزالة</translation>
+    </message>
+    <message>
+        <source>Take the selected logo off the card</source>
+        <translation>إزالة الشعار المحدد من البطاقة</translation>
+    </message>
+    <message>
+        <source>Move left</source>
+        <translation>نقل إلى اليسار</translation>
+    </message>
+    <message>
+        <source>Move right</source>
+        <translation>نقل إلى اليمين</translation>
+    </message>
+    <message>
+        <source>Remove logo</source>
+        <translation>إزالة شعار</translation>
+    </message>
+    <message>
+        <source>Move logo</source>
+        <translation>نقل شعار</translation>
     </message>
     <message>
         <source>Logo</source>
@@ -998,6 +1138,14 @@
     <message>
         <source>Music</source>
         <translation>الموسيقى</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>النص</translation>
+    </message>
+    <message>
+        <source>Clips</source>
+        <translation>المقاطع</translation>
     </message>
     <message>
         <source>{0}: not a clip, image, subtitle, audio, project or template pack file</source>

@@ -58,8 +58,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The ``creator-kit`` parser.
 
     Only the module of the command named in ``argv`` is imported (a render should not pay
-    for OpenCV, Qt and the face model at start-up); without a known command, as for
-    ``--help``, every command module is imported so the help lists them all.
+    for OpenCV, Qt and the face model at start-up). Without a known command every module is
+    imported only when help is asked for, so the help lists each command with its summary;
+    ``--version``, a missing or an unknown command need only the names (the usage line and
+    argparse's choices), which matters in the app bundle, where each import costs more.
     """
     parser = _Parser(
         prog="creator-kit", description="Vertical awareness-challenge videos, offline."
@@ -70,8 +72,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     names = {_command_name(m): m for m in COMMAND_MODULES}
     words = [a for a in (argv or ()) if not a.startswith("-")]
     wanted = words[0] if words and words[0] in names else None
+    help_asked = wanted is None and any(a in ("-h", "--help") for a in (argv or ()))
     for name, module_name in names.items():
-        if wanted is None or name == wanted:
+        if help_asked or name == wanted:
             module: _Command = importlib.import_module(module_name)
             module.register(sub)
         else:

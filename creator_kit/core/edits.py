@@ -11,11 +11,12 @@ is never changed (it cannot be: it is frozen).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from creator_kit.core.captions import CaptionStyle, Cue
+from creator_kit.core.captions import STYLES, CaptionStyle, Cue
 from creator_kit.core.model import (
+    Animation,
     CaptionLayer,
     CardLayer,
     ClipRef,
@@ -164,6 +165,22 @@ def set_layer_time(project: Project, layer_id: str, start: float, end: float | N
     if end is not None and end <= start:
         raise EditError(f"a layer must end after it starts ({start:.2f} s)")
     return update_layer(project, layer_id, start=max(0.0, start), end=end)
+
+
+def set_animation(project: Project, layer_id: str, which: Literal["enter", "exit"],
+                  **changes: Any) -> Project:
+    """Change the layer's entrance (``which="enter"``) or exit animation.
+
+    ``changes`` are fields of :class:`~creator_kit.core.model.Animation`: ``kind`` (``none``,
+    ``fade``, ``slide``, ``pop``), ``duration`` (seconds, 0-10) and ``direction`` (``up``,
+    ``down``, ``left``, ``right``: where a slide comes from or goes to).
+    """
+    if which not in ("enter", "exit"):
+        raise EditError(f"{which!r} is not an animation; use 'enter' or 'exit'")
+    layer = find_layer(project, layer_id)
+    if isinstance(layer, FaceMaskLayer):
+        raise EditError("a face mask fades in and out; it has no entrance or exit animation")
+    return update_layer(project, layer_id, **{which: _replace(getattr(layer, which), **changes)})
 
 
 def set_placement(project: Project, layer_id: str, placement: Placement | None) -> Project:
@@ -315,6 +332,114 @@ def update_card_background(project: Project, **changes: Any) -> Project:
     """Change the closing card's background (``kind="gradient", colour="#112233"``...)."""
     card = project.card or ClosingCard()
     return project.replace(card=_replace(card, background=_replace(card.background, **changes)))
+
+
+# The texts a closing card holds, by what they are. A card made from a template has its
+# headline (the template's slogan), the campaign hashtags, a call to action and the creator's
+# handle as plain caption layers; the project format has no field naming them, so they are
+# told apart by how templates make them: the hashtags line is made of hashtags, the call to
+# action is drawn on a box (a button), the headline is the biggest of the other texts, the
+# handle an ``@name`` (or the template's handle line left empty). A text added through
+# ``set_card_text`` gets the id ``card-<role>``, which says it outright.
+CardRole = Literal["headline", "hashtags", "cta", "handle"]
+CARD_ROLES: tuple[CardRole, ...] = ("headline", "hashtags", "cta", "handle")
+
+# Where a text added to the card goes, and how it looks: the layout of the bundled templates'
+# cards (headline above the hashtags, the call to action on a box below them).
+_CARD_TEXT_LOOKS: dict[str, tuple[CaptionStyle, Placement]] = {
+    "headline": (STYLES["clean"].replace(size_px=66.0),
+                 Placement(x=0.5, y=0.36, anchor="bottom", width=0.8)),
+    "hashtags": (STYLES["clean"].replace(size_px=50.0, fill="#ffd84d"),
+                 Placement(x=0.5, y=0.38, anchor="top", width=0.8)),
+    "cta": (STYLES["bold-box"].replace(size_px=46.0),
+            Placement(x=0.5, y=0.47, anchor="top", width=0.8)),
+    "handle": (STYLES["clean"].replace(size_px=38.0, fill="#ffffffcc"),
+               Placement(x=0.5, y=0.645)),
+}
+
+
+def _is_tag_line(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(w.startswith("#") for w in words)
+
+
+def _has_box(layer: CaptionLayer) -> bool:
+    box = layer.style.box
+    return box is not None and box.opacity > 0
+
+
+def card_texts(project: Project, keep: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Which caption of the closing card is its ``headline``, ``hashtags``, ``cta``, ``handle``.
+
+    Returns role -> layer id for the roles the card has (an empty dict without a card).
+    ``keep`` (role -> id, an earlier answer) holds its roles while those captions are still on
+    the card, so a line being retyped (the hashtags cleared to type new ones) keeps its role.
+    Otherwise a caption with the id ``card-<role>`` has that role; the first caption made only
+    of hashtags is the hashtags line, the first one on a box the call to action, the
+    biggest of the rest the headline, and the first ``@name`` (or empty one) left the handle.
+    """
+    if project.card is None:
+        return {}
+    captions = [la for la in project.card.layers if isinstance(la, CaptionLayer)]
+    ids = {la.id for la in captions}
+    roles: dict[str, str] = {}
+    for role, layer_id in (keep or {}).items():
+        if role in CARD_ROLES and layer_id in ids and layer_id not in roles.values():
+            roles[role] = layer_id
+    for layer in captions:
+        role = layer.id.removeprefix("card-")
+        if layer.id.startswith("card-") and role in CARD_ROLES and role not in roles \
+                and layer.id not in roles.values():
+            roles[role] = layer.id
+    free = [la for la in captions if la.id not in roles.values()]
+    if "hashtags" not in roles:
+        tags = next((la for la in free if _is_tag_line(la.text)), None)
+        if tags is not None:
+            roles["hashtags"] = tags.id
+            free.remove(tags)
+    if "cta" not in roles:
+        button = next((la for la in free if _has_box(la)), None)
+        if button is not None:
+            roles["cta"] = button.id
+            free.remove(button)
+    if "headline" not in roles:
+        # A handle (``@name``, or the template's handle line left empty) is not a headline.
+        words = [la for la in free if la.text.strip() and not la.text.lstrip().startswith("@")]
+        if words:
+            roles["headline"] = max(words, key=lambda la: la.style.size_px).id
+            free = [la for la in free if la.id != roles["headline"]]
+    if "handle" not in roles:
+        handle = next((la for la in free
+                       if not la.cues and (not la.text.strip()
+                                           or la.text.lstrip().startswith("@"))), None)
+        if handle is not None:
+            roles["handle"] = handle.id
+    return {role: roles[role] for role in CARD_ROLES if role in roles}
+
+
+def set_card_text(project: Project, role: CardRole, text: str,
+                  keep: Mapping[str, str] | None = None) -> Project:
+    """Set the closing card's ``role`` text (``headline``, ``hashtags``, ``cta``, ``handle``).
+
+    The caption :func:`card_texts` finds for ``role`` (given ``keep``) gets ``text``; a card
+    without that text gets a new caption ``card-<role>`` laid out as the bundled templates lay
+    it out (and a project without a card gets a default card). Empty text on a card without
+    that caption changes nothing.
+    """
+    if role not in CARD_ROLES:
+        raise EditError(f"{role!r} is not a closing-card text; use one of {', '.join(CARD_ROLES)}")
+    layer_id = card_texts(project, keep).get(role)
+    if layer_id is not None:
+        return set_caption_text(project, layer_id, text)
+    if not text:
+        return project
+    if project.card is None:
+        project = set_card(project, ClosingCard())
+    style, placement = _CARD_TEXT_LOOKS[role]
+    layer = CaptionLayer(text=text, style=style, placement=placement,
+                         enter=Animation(kind="pop", duration=0.4),
+                         id=f"card-{role}")
+    return add_layer(project, layer, where="card")[0]
 
 
 def update_audio(project: Project, **changes: Any) -> Project:

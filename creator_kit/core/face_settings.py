@@ -20,7 +20,9 @@ class FaceMaskSettings:
     """A mask graphic drawn over nose, mouth and chin of tracked faces.
 
     ``tracks`` limits the mask to those track ids (``None``: every face). ``fade`` is the
-    fade-in/out time in seconds when a face appears or leaves. ``scale`` enlarges or shrinks
+    fade-in time in seconds of the mask on a face that comes into view mid-shot (drawn from
+    half opacity over half of it; a face there from a cut has it at once, and the mask
+    leaves at once with its face). ``scale`` enlarges or shrinks
     the mask relative to the face, ``offset_y`` moves it down (positive) or up in face
     heights, and ``opacity`` is the mask's overall opacity.
     """

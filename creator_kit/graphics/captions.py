@@ -17,10 +17,20 @@ from creator_kit.core.frames import Sprite
 from creator_kit.core.model import CaptionLayer, OutputSettings, Placement
 from creator_kit.core.presets import ExportProfile, get_profile
 from creator_kit.graphics.animation import ANCHOR_FRACTIONS, Animated
-from creator_kit.graphics.context import DrawContext
+from creator_kit.graphics.context import Box, DrawContext
+from creator_kit.graphics.slots import avoidance, least_covering
 from creator_kit.text.engine import CaptionImage, render_caption
-from creator_kit.text.placement import Rect, caption_area, covered_bands, place_in_area, zone_for
+from creator_kit.text.placement import (
+    Rect,
+    VerticalAnchor,
+    caption_area,
+    covered_bands,
+    place_in_area,
+    zone_for,
+)
 from creator_kit.text.timing import active_word
+
+_ANCHORS: tuple[VerticalAnchor, ...] = ("bottom", "top", "center")
 
 
 class CaptionSource:
@@ -55,6 +65,11 @@ class CaptionSource:
             for c in self.cues
         ]
         self._warned: set[int] = set()
+        # Captions placed by default sit at the bottom of the safe zone, or at its top or
+        # middle for a cue that would cover a face there (chosen once per cue).
+        self._avoid = avoidance(ctx)
+        self._taken = ctx.taken
+        self._anchors: dict[int, VerticalAnchor] = {}
         # Which cue each output frame shows (the first visible one, as sprites_at picks):
         # only those cues are ever drawn, so the work is bounded by the frames, however many
         # cues a file holds, and sprites_at finds its cue without scanning them all.
@@ -81,27 +96,57 @@ class CaptionSource:
             self._warned.add(i)
             for w in img.warnings:
                 self._warn(f"caption {cue.text[:40]!r}: {w}")
-            self._check_safe_zone(cue, img)
+            self._check_safe_zone(i, cue, img)
         return img
 
-    def _position(self, img: CaptionImage) -> tuple[int, int]:
+    def _position(self, i: int, img: CaptionImage) -> tuple[int, int]:
         rtl = img.direction == "rtl"
         placement = self.layer.placement
         if placement is None:
             area = caption_area(self.profile, rtl, canvas=self.size)
-            return place_in_area(img.content, area, "bottom")
+            return place_in_area(img.content, area, self._anchor(i, img, area))
         cx, cy, cw, ch = img.content
         ax, ay = ANCHOR_FRACTIONS[placement.anchor]
         x = placement.x * self.size[0] - ax * cw - cx
         y = placement.y * self.size[1] - ay * ch - cy
         return round(x), round(y)
 
-    def _check_safe_zone(self, cue: Cue, img: CaptionImage) -> None:
+    def _anchor(self, i: int, img: CaptionImage, area: Rect) -> VerticalAnchor:
+        """Bottom, or the first of top and middle where cue ``i`` covers no face."""
+        anchor = self._anchors.get(i)
+        if anchor is None:
+            anchor = "bottom"
+            if self._avoid is not None and not img.empty:
+                cx, cy, cw, ch = img.content
+                rects = []
+                for a in _ANCHORS:
+                    x, y = place_in_area(img.content, area, a)
+                    rects.append((x + cx, y + cy, x + cx + cw, y + cy + ch))
+                cue = self.cues[i]
+                k = least_covering(rects, self._avoid, cue.start, cue.end)
+                anchor = _ANCHORS[k]
+
+                def where(t: float, rect: Box = rects[k], cue: Cue = cue) -> Box | None:
+                    return rect if cue.start <= t < cue.end else None
+
+                self._taken.append(where)
+            self._anchors[i] = anchor
+        return anchor
+
+    def _check_safe_zone(self, i: int, cue: Cue, img: CaptionImage) -> None:
         if img.empty:
             return
-        x, y = self._position(img)
+        x, y = self._position(i, img)
         cx, cy, cw, ch = img.content
         rect = Rect(x + cx, y + cy, cw, ch)
+        if self.layer.placement is not None and self._avoid is not None:
+            # Placed by the user: layers placed by slot keep clear of it.
+            box = (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
+
+            def where(t: float, box: Box = box, cue: Cue = cue) -> Box | None:
+                return box if cue.start <= t < cue.end else None
+
+            self._taken.append(where)
         zone = zone_for(self.profile, img.direction == "rtl")
         bands = covered_bands(rect, zone, self.size)
         if bands:
@@ -128,7 +173,7 @@ class CaptionSource:
             img = self._image(i, cue, word)
             if img.empty:
                 return ()
-            x, y = self._position(img)
+            x, y = self._position(i, img)
             st = timer.state(t, size)
             opacity = self.layer.opacity * st.opacity
             if opacity <= 0.003:

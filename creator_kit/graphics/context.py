@@ -8,12 +8,16 @@ engine, the preview and the editor build any of them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.frames import RGBA
 from creator_kit.core.presets import ExportProfile
+
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in canvas pixels
+# Timeline time -> boxes of the faces the canvas shows at that time.
+FacesAt = Callable[[float], Sequence[Box]]
 
 
 def _ignore(_message: str) -> None:
@@ -46,4 +50,14 @@ class DrawContext:
     # decoded once. Shared by the contexts ``dataclasses.replace`` derives from this one.
     stills: dict[tuple[str, int | None], RGBA] = field(
         default_factory=dict, compare=False, repr=False
+    )
+    # Where faces are on the canvas, when the render has analysed them (a face mask or the
+    # face reframe asked for it): stickers, tip cards and captions placed by slot move to a
+    # free place of the safe zone rather than cover a face (graphics.slots). The engine
+    # sets it for preview and export alike, so both place them the same.
+    faces_at: FacesAt | None = field(default=None, compare=False, repr=False)
+    # Where the layers placed so far sit at a time (appended to as they are placed), so the
+    # next ones keep clear of them too. Shared by the contexts derived from this one.
+    taken: list[Callable[[float], Box | None]] = field(
+        default_factory=list, compare=False, repr=False
     )

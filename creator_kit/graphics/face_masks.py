@@ -128,6 +128,13 @@ class FaceMaskSource:
         self.time_map = time_map
         wanted = None if settings.tracks is None else set(settings.tracks)
         self._tracks = [tr for tr in analysis.tracks if wanted is None or tr.id in wanted]
+        steps = np.diff(analysis.sample_times)
+        self._step = float(steps.min()) if steps.size else 0.1
+        self._slack = self._step / 2
+        # The clip's first analysed frame counts as a cut: a face there was not seen
+        # arriving, it is simply in the picture.
+        first = [float(analysis.sample_times[0])] if analysis.sample_times.size else []
+        self._cuts = np.asarray(sorted([*analysis.cuts, *first]), dtype=np.float64)
         # Bounded by bytes, not entries: on a 1080x1920 canvas a close face's mask is over
         # 1 MB, and 256 of them (a face that moves for ten seconds) held 600 MB. Reuse comes
         # from a face that keeps still, which only needs the last few bitmaps.
@@ -153,10 +160,16 @@ class FaceMaskSource:
         fade = self.settings.fade
         placed: list[tuple[float, Sprite]] = []
         for tr in self._tracks:
-            face = tr.at(ts, hold=fade / 2)
+            # Half an analysed frame of slack at each end: the face was last seen at
+            # ``tr.end`` and was gone by the next analysed frame.
+            face = tr.at(ts, hold=self._slack)
             if face is None:
                 continue
-            opacity = self.settings.opacity * _fade(ts, tr.start, tr.end, fade)
+            # A face that comes into view gets its mask faded in; one there from a cut (or
+            # from the clip's start) has it at once. The mask leaves with the face, unfaded:
+            # a fading mask over the background where the face was looks like a ghost.
+            fade_in = 0.0 if self._at_cut(tr.start) else fade
+            opacity = self.settings.opacity * _fade(ts, tr.start, tr.end, fade_in, 0.0)
             if opacity <= 0.004:
                 continue
             sprite = self._sprite(face, ts, opacity, size)
@@ -164,6 +177,13 @@ class FaceMaskSource:
                 placed.append((face.width, sprite))
         placed.sort(key=lambda item: item[0])
         return [s for _, s in placed]
+
+    def _at_cut(self, t: float) -> bool:
+        """True when a face first seen at ``t`` appeared with a scene cut (or the clip's start).
+
+        Such a face is plainly there from its first frame: a mask fading in would show its mouth.
+        """
+        return bool(np.any(np.abs(self._cuts - t) <= 1e-6))
 
     def _sprite(
         self, face: Face, ts: float, opacity: float, size: tuple[int, int]
@@ -223,12 +243,16 @@ def _quantise(v: float) -> int:
     return max(4, int(round(round(v / step) * step)))
 
 
-def _fade(t: float, start: float, end: float, fade: float) -> float:
-    """Opacity 0..1 of a mask fading in around ``start`` and out around ``end``."""
-    if fade <= 0:
-        return 1.0 if start - 1e-9 <= t <= end + 1e-9 else 0.0
-    fin = (t - (start - fade / 2)) / fade
-    fout = ((end + fade / 2) - t) / fade
+def _fade(t: float, start: float, end: float, fade_in: float, fade_out: float) -> float:
+    """Opacity 0..1 of a mask on a face seen from ``start`` to ``end``.
+
+    The ramps are centred on the face's first and last analysed frames (half the fade time
+    at each side), but only their inner halves are drawn: the mask starts at half opacity
+    when the face appears and is gone as soon as it has left, never shown over the
+    background where the face is not (yet, or any more).
+    """
+    fin = (t - (start - fade_in / 2)) / fade_in if fade_in > 0 else 1.0
+    fout = ((end + fade_out / 2) - t) / fade_out if fade_out > 0 else 1.0
     return max(0.0, min(1.0, fin, fout))
 
 

@@ -25,7 +25,7 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.slots import layer_geometry
+from creator_kit.graphics.slots import Route, clear_of_faces, layer_geometry
 
 
 def draw_sticker(layer: StickerLayer, width_px: int) -> RGBA:
@@ -127,8 +127,15 @@ class StickerSource:
         placement, width_px = layer_geometry(
             layer.placement, layer.slot, layer.language, layer.width, ctx.size, ctx.profile
         )
-        self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
         self._image = draw_sticker(layer, width_px)
+        self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
+        # Placed by slot: keep clear of faces (moving aside when one comes), see slots.
+        self._route = Route()
+        if layer.placement is None and ctx.faces_at is not None:
+            placement, self._route = clear_of_faces(
+                layer.slot, layer.language, self._image, self._anim, ctx
+            )
+            self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
         self._image.flags.writeable = False
         self._key = ("sticker", layer, width_px)
 
@@ -141,5 +148,5 @@ class StickerSource:
         """The sticker's sprite while visible at ``t``."""
         if not self._anim.visible(t):
             return ()
-        s = self._anim.sprite(self._image, self._key, t, size)
+        s = self._route.apply(self._anim.sprite(self._image, self._key, t, size), t)
         return () if s is None else (s,)

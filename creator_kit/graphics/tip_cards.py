@@ -32,7 +32,7 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.slots import layer_geometry
+from creator_kit.graphics.slots import Route, clear_of_faces, layer_geometry
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,13 @@ class TipCardSource:
         )
         self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
         self._parts = draw_tip_parts(layer, width_px)
+        # Placed by slot: keep clear of faces (moving aside when one comes), see slots.
+        self._route = Route()
+        if layer.placement is None and ctx.faces_at is not None:
+            placement, self._route = clear_of_faces(
+                layer.slot, layer.language, self._parts.base, self._anim, ctx
+            )
+            self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
         self._key = ("tip-card", layer, width_px)
         n = len(self._parts.steps)
         span = max(0.1, self._anim.end - self._anim.start)
@@ -178,5 +185,5 @@ class TipCardSource:
         if not self._anim.visible(t):
             return ()
         state = self.reveal_at(t)
-        s = self._anim.sprite(self.image_at(t), (self._key, state), t, size)
+        s = self._route.apply(self._anim.sprite(self.image_at(t), (self._key, state), t, size), t)
         return () if s is None else (s,)

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QTextEdit, QWidget
 
-from creator_kit.text.bidi import FSI, PDI, isolate_tags
+from creator_kit.text.bidi import FSI, PDI, isolate_tags, text_direction
 
 LRI = "\u2066"  # left-to-right isolate (FSI and PDI come from the caption engine's bidi)
 _ISOLATES = str.maketrans("", "", LRI + FSI + PDI)
+_QT_DIRECTION = {"rtl": Qt.LayoutDirection.RightToLeft, "ltr": Qt.LayoutDirection.LeftToRight}
 
 
 def ltr(text: str) -> str:
@@ -54,11 +55,17 @@ def with_isolated_tags(text: str) -> str:
     return "\n".join(isolate_tags(line)[0] for line in text.split("\n"))
 
 
-class CaptionEdit(QPlainTextEdit):
-    """A caption field showing mixed Arabic and Latin text and hashtags as the video will."""
+class CaptionEdit(QTextEdit):
+    """A caption field showing mixed Arabic and Latin text and hashtags as the video will.
+
+    A plain-text :class:`QTextEdit` rather than a ``QPlainTextEdit``: the latter lays every
+    paragraph out with one alignment, so an Arabic paragraph read right to left but sat
+    against the left edge; this one aligns each paragraph to the side it starts from.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAcceptRichText(False)  # pasted text arrives plain, as a caption is
         self._rewrapping = False
         # Connected first, so the text is tidy before anyone else hears of the change.
         self.textChanged.connect(self._rewrap)
@@ -72,8 +79,29 @@ class CaptionEdit(QPlainTextEdit):
         self._rewrapping = True
         try:
             self.setPlainText(with_isolated_tags(text.translate(_ISOLATES)))
+            self._direct_paragraphs()
         finally:
             self._rewrapping = False
+
+    def _direct_paragraphs(self) -> None:
+        """Give each paragraph the direction the caption renderer gives it.
+
+        Qt's own choice looks at the first letter even inside an isolate, so ``#MaskUp البسوا``
+        would run left to right here while the video runs it right to left; the renderer's
+        rule (:func:`creator_kit.text.bidi.text_direction`: tags skipped, a paragraph with no
+        letters following the caption) decides instead.
+        """
+        plain = super().toPlainText().translate(_ISOLATES)
+        caption = text_direction(plain)
+        block = self.document().firstBlock()
+        while block.isValid():
+            own = text_direction(block.text().translate(_ISOLATES)) or caption
+            want = _QT_DIRECTION.get(own or "", Qt.LayoutDirection.LayoutDirectionAuto)
+            fmt = block.blockFormat()
+            if fmt.layoutDirection() != want:
+                fmt.setLayoutDirection(want)
+                QTextCursor(block).setBlockFormat(fmt)
+            block = block.next()
 
     def _rewrap(self) -> None:
         if self._rewrapping:
@@ -82,6 +110,13 @@ class CaptionEdit(QPlainTextEdit):
         plain = shown.translate(_ISOLATES)
         wanted = with_isolated_tags(plain)
         if wanted == shown:
+            self._rewrapping = True
+            blocker = self.blockSignals(True)
+            try:
+                self._direct_paragraphs()
+            finally:
+                self.blockSignals(blocker)
+                self._rewrapping = False
             return
         # Keep the cursor after the same typed character.
         typed = len(shown[: self.textCursor().position()].translate(_ISOLATES))
@@ -98,6 +133,7 @@ class CaptionEdit(QPlainTextEdit):
                 pos += 1
             cursor.setPosition(pos)
             self.setTextCursor(cursor)
+            self._direct_paragraphs()
         finally:
             self.blockSignals(blocker)
             self._rewrapping = False

@@ -41,7 +41,7 @@ from creator_kit.core import edits
 from creator_kit.core.model import Project
 from creator_kit.core.project_io import save_project
 from creator_kit.gui.app import tr
-from creator_kit.gui.bidi import path_field
+from creator_kit.gui.bidi import ltr, path_field
 from creator_kit.gui.messages import FSI, PDI, event_message, user_message
 from creator_kit.gui.numbers import clock, num, percent_format
 from creator_kit.render.job import RenderJob
@@ -162,7 +162,8 @@ class JobQueue(QObject):
                 q.status = "done"
                 check = state.result.get("check") or {}
                 q.check_lines = list(check.get("lines", []))
-                q.message = tr("Export", "Written: {0}").format(state.result.get("path", ""))
+                q.message = tr("Export", "Written: {0}").format(
+                    ltr(str(state.result.get("path", ""))))  # a path reads left to right
             elif q.job.cancelled:
                 q.status, q.message = "cancelled", tr("Export", "Cancelled; nothing was written")
             else:
@@ -393,11 +394,18 @@ class ExportDialog(QDialog):
         job = self.job
         if job.status == "queued":
             self.status.setText(tr("Export", "Waiting for the export before it"))
-        elif job.status == "running" and job.job is not None:
+        elif job.status == "running":
+            # Until its child has started (on a helper thread) a running job has no process
+            # yet: it is starting, not finished, so Export stays off and Cancel stays Cancel.
+            self.export_btn.setEnabled(False)
+            self.cancel_btn.setText(tr("Export", "Cancel"))
+            if job.job is None:
+                self.status.setText(tr("Export", "Starting the export…"))
+                return
             s = job.job.state
             self.progress.setValue(int(s.fraction * 1000))
             self.status.setText(tr("Export", "Exporting ({0}): {1}% — {2} left").format(
-                s.stage or "…", num(str(int(s.fraction * 100))), clock(s.eta_s)))
+                stage_name(s.stage), num(str(int(s.fraction * 100))), clock(s.eta_s)))
         else:
             self.status.setText(job.message)
             if job.status == "done":
@@ -408,6 +416,16 @@ class ExportDialog(QDialog):
                 self.progress.setValue(0)
             self.export_btn.setEnabled(True)
             self.cancel_btn.setText(tr("Export", "Close"))
+
+
+def stage_name(stage: str) -> str:
+    """The render protocol's stage word (``faces``, ``render``...) in the interface language."""
+    names = {
+        "faces": tr("Export", "finding faces"), "audio": tr("Export", "mixing the sound"),
+        "render": tr("Export", "rendering"), "verify": tr("Export", "checking the file"),
+        "done": tr("Export", "done"),
+    }
+    return names.get(stage, stage or "…")
 
 
 def check_in_words(lines: list[str]) -> str:

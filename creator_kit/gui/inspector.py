@@ -10,6 +10,7 @@ Run alone: ``python -m creator_kit.gui.inspector clip.mp4``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,10 +23,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -54,6 +58,8 @@ from creator_kit.gui.messages import user_message
 from creator_kit.gui.numbers import num, parse_number
 
 Getter = Callable[[Project, Any], Any]
+# What a getter returns for a value none of a combo's options stands for (see Page.combo).
+OTHER = "\x00other"
 Setter = Callable[[Project, Any, Any], Project]
 
 ANIMATIONS = ("none", "fade", "slide", "pop")
@@ -118,18 +124,41 @@ class Page(QWidget):
 
     # -- bindings -----------------------------------------------------------------------------
     def combo(self, label: str, options: Sequence[tuple[Any, str]], get: Getter, set_: Setter,
-              tip: str = "") -> QComboBox:
+              tip: str = "", other: tuple[str, str] | None = None) -> QComboBox:
+        """A combo box of ``options``; ``other`` (text, tooltip) is the entry shown when ``get``
+        returns ``OTHER``: a value that is none of the options (the template's own caption
+        style, a position dragged on the preview). Picking an option replaces it; the entry
+        is there only while it is in use, so the combo never claims an option that is not.
+        """
         w = QComboBox()
         for value, text in options:
             w.addItem(text, value)
         w.setToolTip(tip)
-        w.currentIndexChanged.connect(lambda _i: self._push(label, set_, w.currentData(), False))
+
+        def changed(_i: int) -> None:
+            if w.currentData() != OTHER:
+                self._push(label, set_, w.currentData(), False)
+
+        w.currentIndexChanged.connect(changed)
 
         def load() -> None:
             assert self.project is not None
-            i = w.findData(get(self.project, self.selection))
+            value = get(self.project, self.selection)
+            i_other = w.findData(OTHER)
+            if other is not None and value == OTHER:
+                if i_other < 0:
+                    w.addItem(other[0], OTHER)
+                    i_other = w.count() - 1
+                    w.setItemData(i_other, other[1], Qt.ItemDataRole.ToolTipRole)
+                w.setCurrentIndex(i_other)
+                w.setToolTip(other[1])
+                return
+            i = w.findData(value)
             if i >= 0 and i != w.currentIndex():
                 w.setCurrentIndex(i)
+            if i_other >= 0 and w.currentIndex() != i_other:
+                w.removeItem(i_other)  # the last entry, never the current one here
+                w.setToolTip(tip)
 
         self._add(label, w, load)
         return w
@@ -212,6 +241,16 @@ class Page(QWidget):
         self._widgets.extend(widgets)
 
     # -- shared rows --------------------------------------------------------------------------
+    def slot_row(self) -> QComboBox:
+        """The slot of a sticker or tip card; "Custom position" while a placement overrides it."""
+        return self.combo(
+            tr("Inspector", "Slot"), [(v, tr("Inspector", v)) for v in SLOTS],
+            lambda p, s: _layer(p, s).slot if _layer(p, s).placement is None else OTHER,
+            lambda p, s, v: edits.update_layer(p, s, slot=v, placement=None),
+            other=(tr("Inspector", "Custom position"),
+                   tr("Inspector", "Placed by hand (dragged on the preview or typed in "
+                                   "Position X and Y); pick a slot to put it back in one")))
+
     def timing_rows(self) -> None:
         self.number(tr("Inspector", "Start"), 0, 86_400, 0.1,
                     lambda p, s: _layer(p, s).start,
@@ -234,19 +273,52 @@ class Page(QWidget):
                         lambda p, s: _placement(p, s).y,
                         lambda p, s, v: edits.set_placement(
                             p, s, dataclasses.replace(_placement(p, s), y=v)))
-        for field, label in (("enter", tr("Inspector", "Entrance")),
-                             ("exit", tr("Inspector", "Exit"))):
-            self.combo(label, [(a, tr("Inspector", a)) for a in ANIMATIONS],
-                       _anim_getter(field), _anim_setter(field))
+        self.animation_rows()
+
+    def animation_rows(self) -> None:
+        """Kind, length and (for a slide) direction of the entrance and the exit."""
+        self.animation: dict[str, tuple[QComboBox, QDoubleSpinBox, QComboBox]] = {}
+        for which, label, length, way, words in (
+                ("enter", tr("Inspector", "Entrance"), tr("Inspector", "Entrance length"),
+                 tr("Inspector", "Slides in"), _ENTER_WAYS),
+                ("exit", tr("Inspector", "Exit"), tr("Inspector", "Exit length"),
+                 tr("Inspector", "Slides out"), _EXIT_WAYS)):
+            kind = self.combo(label, [(a, tr("Inspector", a)) for a in ANIMATIONS],
+                              _anim_getter(which, "kind"), _anim_setter(which, "kind"))
+            seconds = self.number(length, 0, 10, 0.05, _anim_getter(which, "duration"),
+                                  _anim_setter(which, "duration"), " s",
+                                  tip=tr("Inspector", "How long the animation takes"))
+            direction = self.combo(way, [(d, tr("Inspector", str(w))) for d, w in words],
+                                   _anim_getter(which, "direction"),
+                                   _anim_setter(which, "direction"))
+            self.animation[which] = (kind, seconds, direction)
+            self.add_loader(functools.partial(_enable_animation, kind, seconds, direction))
 
 
-def _anim_getter(field: str) -> Getter:
-    return lambda p, s: getattr(_layer(p, s), field).kind
+# What each slide direction of the format looks like (graphics.animation): "up" and "down"
+# name the way the layer moves, coming in and going out alike; "left" and "right" the side
+# it comes in from, so on the way out it keeps moving across and leaves by the other side.
+_ENTER_WAYS = (("up", QT_TRANSLATE_NOOP("Inspector", "from below")),
+               ("down", QT_TRANSLATE_NOOP("Inspector", "from above")),
+               ("left", QT_TRANSLATE_NOOP("Inspector", "from the left")),
+               ("right", QT_TRANSLATE_NOOP("Inspector", "from the right")))
+_EXIT_WAYS = (("up", QT_TRANSLATE_NOOP("Inspector", "upwards")),
+              ("down", QT_TRANSLATE_NOOP("Inspector", "downwards")),
+              ("right", QT_TRANSLATE_NOOP("Inspector", "to the left")),
+              ("left", QT_TRANSLATE_NOOP("Inspector", "to the right")))
 
 
-def _anim_setter(field: str) -> Setter:
-    return lambda p, s, v: edits.update_layer(
-        p, s, **{field: dataclasses.replace(getattr(_layer(p, s), field), kind=v)})
+def _enable_animation(kind: QComboBox, seconds: QDoubleSpinBox, direction: QComboBox) -> None:
+    seconds.setEnabled(kind.currentData() != "none")
+    direction.setEnabled(kind.currentData() == "slide")
+
+
+def _anim_getter(which: str, name: str) -> Getter:
+    return lambda p, s: getattr(getattr(_layer(p, s), which), name)
+
+
+def _anim_setter(which: str, name: str) -> Setter:
+    return lambda p, s, v: edits.set_animation(p, s, which, **{name: v})  # type: ignore[arg-type]
 
 
 def _placement(p: Project, s: str | None) -> Placement:
@@ -332,9 +404,13 @@ class CaptionPage(Page):
         self.text.textChanged.connect(self._text_changed)
         self.form.addRow(tr("Inspector", "Text"), self.text)
         self.add_loader(self._load_text, self.text)
-        self.combo(tr("Inspector", "Style"), [(n, tr("Inspector", n)) for n in STYLES],
-                   lambda p, s: _style_name(_layer(p, s)),
-                   lambda p, s, v: edits.set_caption_style(p, s, STYLES[v]))
+        self.style_box = self.combo(
+            tr("Inspector", "Style"), [(n, tr("Inspector", n)) for n in STYLES],
+            lambda p, s: _style_name(_layer(p, s)) or OTHER,
+            lambda p, s, v: edits.set_caption_style(p, s, STYLES[v]),
+            other=(tr("Inspector", "Template style"),
+                   tr("Inspector", "The caption's own style, from its template or project "
+                                   "file; pick a style to replace it")))
         self.combo(tr("Inspector", "Font"), [(e.name, e.name) for e in catalogue.fonts()],
                    lambda p, s: _layer(p, s).style.font_family,
                    lambda p, s, v: edits.update_caption_style(p, s, font_family=v))
@@ -481,9 +557,7 @@ class StickerPage(Page):
         self.number(tr("Inspector", "Width"), 0.03, 1.0, 0.01, lambda p, s: _sticker_width(p, s),
                     lambda p, s, v: _set_sticker_width(p, s, v),
                     tip=tr("Inspector", "Fraction of the frame width; resize on the preview"))
-        self.combo(tr("Inspector", "Slot"), [(v, tr("Inspector", v)) for v in SLOTS],
-                   lambda p, s: _layer(p, s).slot,
-                   lambda p, s, v: edits.update_layer(p, s, slot=v, placement=None))
+        self.slot_box = self.slot_row()
         self.timing_rows()
         self.look_rows()
 
@@ -515,9 +589,7 @@ class TipPage(Page):
                    lambda p, s, v: edits.update_layer(p, s, language=v))
         self.colour(tr("Inspector", "Colour"), lambda p, s: _layer(p, s).colour,
                     lambda p, s, v: edits.update_layer(p, s, colour=v))
-        self.combo(tr("Inspector", "Slot"), [(v, tr("Inspector", v)) for v in SLOTS],
-                   lambda p, s: _layer(p, s).slot,
-                   lambda p, s, v: edits.update_layer(p, s, slot=v, placement=None))
+        self.slot_box = self.slot_row()
         self.timing_rows()
         self.look_rows()
 
@@ -622,50 +694,154 @@ class CardPage(Page):
         self.colour(tr("Inspector", "Second colour"),
                     lambda p, s: (p.card or ClosingCard()).background.colour2,
                     lambda p, s, v: edits.update_card_background(p, colour2=v))
-        self.hashtags = QLineEdit()
-        self.hashtags.setToolTip(tr("Inspector", "Hashtags and call to action on the card"))
-        self.hashtags.setPlaceholderText("#لاتنسواالكمامة #MaskUp")
-        self.hashtags.textEdited.connect(self._hashtags_edited)
-        self.form.addRow(tr("Inspector", "Card text"), self.hashtags)
-        self.add_loader(self._load_hashtags, self.hashtags)
-        logo = QPushButton(tr("Inspector", "Add logo…"))
-        logo.clicked.connect(self._add_logo)
-        self.form.addRow(tr("Inspector", "Logos"), logo)
+        # One field per text on the card, labelled by what it is (core.edits.card_texts).
+        self.texts: dict[str, CaptionEdit] = {}
+        self._roles: dict[str, str] = {}  # role -> caption id, kept while the user types
+        self._role_ids: frozenset[str] = frozenset()
+        self._labels: dict[str, str] = {}
+        rows: tuple[tuple[edits.CardRole, str, str, str], ...] = (
+                ("headline", tr("Inspector", "Headline"),
+                 tr("Inspector", "The big line on the card (the campaign's slogan)"),
+                 "لا تنسوا الكمامة"),
+                ("hashtags", tr("Inspector", "Hashtags"),
+                 tr("Inspector", "The campaign hashtags on the card"),
+                 "#لاتنسواالكمامة #MaskUp"),
+                ("cta", tr("Inspector", "Call to action"),
+                 tr("Inspector", "What the viewer should do, on a box like a button"),
+                 "ارتدِ الكمامة واحمِ غيرك"),
+                ("handle", tr("Inspector", "Your handle"),
+                 tr("Inspector", "Your account name, shown small at the bottom of the card"),
+                 "@salma"))
+        for role, label, tip, example in rows:
+            edit = CaptionEdit()  # right-to-left aware, hashtags shown as the video shows them
+            edit.setToolTip(tip)
+            edit.setPlaceholderText(example)
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(64)
+            edit.textChanged.connect(functools.partial(self._text_changed, role))
+            self.form.addRow(label, edit)
+            self.texts[role] = edit
+            self._labels[role] = label
+        self.add_loader(self._load_texts, *self.texts.values())
+        self.logos = QListWidget()
+        self.logos.setToolTip(tr("Inspector", "The logos on the card, from left to right"))
+        self.logos.setMaximumHeight(100)
+        self.form.addRow(tr("Inspector", "Logos"), self.logos)
+        self.add_logo = QPushButton(tr("Inspector", "Add logo…"))
+        self.add_logo.clicked.connect(self._add_logo)
+        self.remove_logo = QPushButton(tr("Inspector", "Remove"))
+        self.remove_logo.setToolTip(tr("Inspector", "Take the selected logo off the card"))
+        self.remove_logo.clicked.connect(self._remove_logo)
+        self.logo_left = QPushButton(tr("Inspector", "Move left"))
+        self.logo_left.clicked.connect(lambda: self._move_logo(-1))
+        self.logo_right = QPushButton(tr("Inspector", "Move right"))
+        self.logo_right.clicked.connect(lambda: self._move_logo(1))
+        # Two rows of two: four buttons side by side would widen every page of the inspector.
+        buttons = QGridLayout()
+        for i, b in enumerate((self.add_logo, self.remove_logo, self.logo_left, self.logo_right)):
+            buttons.addWidget(b, i // 2, i % 2)
+        self.form.addRow("", buttons)
+        self.logos.currentRowChanged.connect(lambda _r: self._enable_logo_buttons())
+        self.add_loader(self._load_logos, self.logos)
 
-    def _card_caption(self, p: Project) -> CaptionLayer | None:
-        card = p.card
-        return next((la for la in card.layers if isinstance(la, CaptionLayer)), None) \
-            if card else None
-
-    def _load_hashtags(self) -> None:
+    def _load_texts(self) -> None:
         assert self.project is not None
-        cap = self._card_caption(self.project)
-        text = cap.text if cap else ""
-        if self.hashtags.text() != text:
-            self.hashtags.setText(text)
+        card = self.project.card
+        ids = frozenset(la.id for la in card.layers if isinstance(la, CaptionLayer)) \
+            if card else frozenset()
+        # The roles found before hold while the card has the same texts (one being retyped
+        # keeps its field); another card (a template applied, a project opened) starts afresh.
+        keep = self._roles if ids == self._role_ids else None
+        self._roles, self._role_ids = edits.card_texts(self.project, keep), ids
+        for role, edit in self.texts.items():
+            layer_id = self._roles.get(role)
+            text = _layer(self.project, layer_id).text if layer_id else ""
+            if edit.toPlainText() != text:
+                edit.set_caption(text)
 
-    def _hashtags_edited(self, text: str) -> None:
-        def set_(p: Project, _s: str | None, v: str) -> Project:
-            p = p if p.card is not None else edits.set_card(p, ClosingCard())
-            cap = self._card_caption(p)
-            if cap is None:
-                return edits.add_layer(p, CaptionLayer(text=v, style=STYLES["bold-box"]),
-                                       where="card")[0]
-            return edits.set_caption_text(p, cap.id, v)
+    def _text_changed(self, role: edits.CardRole) -> None:
+        roles = dict(self._roles)  # the edit (and its redo) finds the same caption
+        # Typing in one field is one undo step (merged), apart from the other fields.
+        self._push(self._labels[role],
+                   lambda p, _s, v: edits.set_card_text(p, role, v, roles),
+                   self.texts[role].toPlainText(), True)
 
-        self._push(tr("Inspector", "Card text"), set_, text, True)
+    def logo_ids(self, p: Project | None = None) -> list[str]:
+        """The card's image layers, left to right as they show."""
+        p = p or self.project
+        card = p.card if p is not None else None
+        if card is None:
+            return []
+        images = [la for la in card.layers if isinstance(la, ImageLayer)]
+        images.sort(key=lambda la: (la.placement.x, la.placement.y))
+        return [la.id for la in images]
+
+    def _load_logos(self) -> None:
+        assert self.project is not None
+        from pathlib import Path
+
+        ids = self.logo_ids()
+        names = [Path(_layer(self.project, i).path).name for i in ids]
+        current = self.logos.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        shown = [(self.logos.item(r).data(Qt.ItemDataRole.UserRole), self.logos.item(r).text())
+                 for r in range(self.logos.count())]
+        if shown != [(i, "\u200e" + n) for i, n in zip(ids, names, strict=True)]:
+            self.logos.clear()
+            for i, n in zip(ids, names, strict=True):
+                item = QListWidgetItem("\u200e" + n)  # a file name reads left to right
+                item.setData(Qt.ItemDataRole.UserRole, i)
+                item.setToolTip(_layer(self.project, i).path)
+                self.logos.addItem(item)
+            if keep in ids:
+                self.logos.setCurrentRow(ids.index(keep))
+        self._enable_logo_buttons()
+
+    def _enable_logo_buttons(self) -> None:
+        row, n = self.logos.currentRow(), self.logos.count()
+        self.remove_logo.setEnabled(row >= 0)
+        self.logo_left.setEnabled(row > 0)
+        self.logo_right.setEnabled(0 <= row < n - 1)
+
+    def _logo_paths(self, p: Project) -> list[str]:
+        return [_layer(p, i).path for i in self.logo_ids(p)]
+
+    def _set_logos(self, text: str, change: Callable[[list[str]], list[str]]) -> None:
+        from creator_kit.templates.apply import set_card_logos
+
+        self._push(text, lambda p, _s, v: set_card_logos(p, v(self._logo_paths(p))),
+                   change, False)
+
+    def _remove_logo(self) -> None:
+        row = self.logos.currentRow()
+        if row >= 0:
+            self._set_logos(tr("Inspector", "Remove logo"),
+                            lambda paths: paths[:row] + paths[row + 1:])
+
+    def _move_logo(self, step: int) -> None:
+        row = self.logos.currentRow()
+        if not 0 <= row + step < self.logos.count() or row < 0:
+            return
+
+        def swap(paths: list[str]) -> list[str]:
+            paths = list(paths)
+            paths[row], paths[row + step] = paths[row + step], paths[row]
+            return paths
+
+        self._set_logos(tr("Inspector", "Move logo"), swap)
+        self.logos.setCurrentRow(row + step)  # the moved logo stays selected
+        self._enable_logo_buttons()
 
     def _add_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, tr("Inspector", "Logo"), "",
             tr("Inspector", "Images (*.png *.jpg *.jpeg *.webp *.svg)"))
         if path:
-            def set_(p: Project, _s: str | None, v: str) -> Project:
-                p = p if p.card is not None else edits.set_card(p, ClosingCard())
-                return edits.add_layer(p, ImageLayer(path=v, placement=Placement(
-                    x=0.5, y=0.3, width=0.4)), where="card")[0]
+            self.add_logo_file(path)
 
-            self._push(tr("Inspector", "Add logo"), set_, path, False)
+    def add_logo_file(self, path: str) -> None:
+        """Put the image ``path`` on the card after the logos it has (one undo step)."""
+        self._set_logos(tr("Inspector", "Add logo"), lambda paths: [*paths, path])
 
 
 class InspectorPanel(QScrollArea):

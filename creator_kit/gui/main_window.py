@@ -10,11 +10,12 @@ missing media, and drag and drop of clips, images, subtitles, projects and templ
 from __future__ import annotations
 
 import dataclasses
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -84,6 +85,61 @@ def _fmt_time(t: float) -> str:
     return timecode(t)
 
 
+def _shown_by(t: float, entrance: float) -> float:
+    """A new layer's start: its entrance is over at the playhead, so it shows where it landed."""
+    return round(max(0.0, t - entrance), 3)
+
+
+def _dropped_at(at: tuple[float, float] | None, width: float) -> Placement | None:
+    """Where a dropped sticker or tip card goes: centred on the drop point, kept in the frame."""
+    if at is None:
+        return None  # added with a double-click: its own slot in the safe zone
+    half = width / 2
+    return Placement(x=min(max(at[0], half), 1.0 - half), y=min(max(at[1], 0.05), 0.95),
+                     width=width)
+
+
+# A stand-in caption while the template is built, so the caption layer it makes (style,
+# placement, place in the stack) is exactly the one `render --caption` makes; it is then
+# emptied for the creator to type into.
+_TYPE_HERE = "…"
+
+
+def template_project(current: Project, name: str, variables: dict[str, str] | None,
+                     lang: str, caption: str | None, preset: str | None = None) -> Project:
+    """Template ``name`` applied to ``current``'s clips through the one project builder.
+
+    The same :func:`creator_kit.builder.build_project` as ``creator-kit render --template``
+    and a batch row, so the three give the same project; the creator's trims, sound tails
+    and music are kept, and without a ``caption`` an empty caption waits to be typed.
+    ``preset`` (a platform) wins over the template's, as ``--preset`` does.
+    """
+    from creator_kit.builder import ProjectOptions, build_project
+    from creator_kit.templates import find_template
+
+    loaded = find_template(name)
+    if lang not in loaded.template.languages:
+        lang = loaded.template.languages[0]
+    trims = tuple(f"{i}:{c.start!r}:{'' if c.end is None else repr(c.end)}"
+                  for i, c in enumerate(current.clips) if c.start or c.end is not None)
+    options = ProjectOptions(
+        clips=tuple(c.source for c in current.clips), trims=trims, template=name,
+        variables=dict(variables or {}), language=lang, caption=caption or _TYPE_HERE,
+        music=current.audio.music, preset=preset,
+        labels={"variables": tr("Main", "Template"), "caption": tr("Main", "Caption"),
+                "music": tr("Main", "Music"), "clips": tr("Main", "Clips")})
+    project = build_project(options, template=loaded)
+    project = project.replace(clips=tuple(
+        dataclasses.replace(new, tail=old.tail, fingerprint=old.fingerprint)
+        for new, old in zip(project.clips, current.clips, strict=True)))
+    if caption is None:
+        typed = [la for la in project.layers if isinstance(la, CaptionLayer)
+                 and la.text == _TYPE_HERE]
+        if typed:
+            project = edits.set_caption_text(project, typed[-1].id, "")
+    return project
+
+
 class Welcome(QWidget):
     """What an empty editor shows: open a clip, open a project, or start from a template."""
 
@@ -128,6 +184,11 @@ class MainWindow(QMainWindow):
         # with the window's own start for the CPU and the GIL.
         self._painted = False
         self._durations_probed.connect(self._durations_arrived)
+        # Clip lengths for the timeline are probed on a thread of the window's own, started
+        # now: starting a thread waits until it runs, which takes long once the player's
+        # thread is loading the engine.
+        self._probe_queue: queue.Queue[list[str] | None] = queue.Queue()
+        threading.Thread(target=self._probe_clips, name="ck-clip-lengths", daemon=True).start()
         self.setAcceptDrops(True)
         self.model = EditorModel(self)
         self.autosaver = Autosaver() if autosave else None
@@ -358,6 +419,8 @@ class MainWindow(QMainWindow):
         self.timeline.selection_requested.connect(m.select)
         self.timeline.seek_requested.connect(self.player.seek)
         self.library.activated.connect(self.add_from_library)
+        self.player.library_dropped.connect(
+            lambda kind, name, x, y: self.add_from_library(kind, name, (x, y)))
         self.library.add_media_requested.connect(self.add_media_dialog)
         self.library.clip_selected.connect(lambda i: m.select(f"clip:{i}"))
         self.player.position_changed.connect(self._position_changed)
@@ -378,11 +441,13 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project: Project | None) -> None:
         self.stack.setCurrentIndex(0 if project is None else 1)
-        if project is not None and self._painted:
-            self.player.set_project(project)
         self.inspector.set_project(project)
         self._set_timeline(project)
         self.library.set_project(project)
+        if project is not None and self._painted:
+            # Last: its worker thread starts on the project at once (loading the engine the
+            # first time), and this thread has the panels to fill first.
+            self.player.set_project(project)
         for a in (self.save_action, self.export_action):
             a.setEnabled(project is not None)
 
@@ -391,15 +456,20 @@ class MainWindow(QMainWindow):
             self.timeline.set_project(project)
         elif self._painted:
             # The clips' lengths come from probing the files (PyAV, a few hundred ms for a
-            # new project): on a helper thread, the timeline fills in when they are known.
-            clips = [c.source for c in project.clips]
+            # new project): on the window's prober thread; the timeline fills in after.
+            self._probe_queue.put([c.source for c in project.clips])
 
-            def probe() -> None:
-                for source in clips:
-                    source_duration(source)
+    def _probe_clips(self) -> None:
+        while True:
+            clips = self._probe_queue.get()
+            if clips is None:
+                return
+            for source in clips:
+                source_duration(source)
+            try:
                 self._durations_probed.emit()
-
-            threading.Thread(target=probe, name="ck-clip-lengths", daemon=True).start()
+            except RuntimeError:  # the window is gone
+                return
 
     def _durations_arrived(self) -> None:
         if self.project is not None and durations_known(self.project):
@@ -410,18 +480,18 @@ class MainWindow(QMainWindow):
             return
         self._painted = True
         if self.project is not None:
-            self.player.set_project(self.project)
             self._set_timeline(self.project)
+            self.player.set_project(self.project)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         if not self._painted:
-            QTimer.singleShot(0, self._after_first_paint)
+            QTimer.singleShot(0, self, self._after_first_paint)  # cancelled with the window
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         # A platform that never paints a hidden-but-shown window still gets its preview.
-        QTimer.singleShot(1000, self._after_first_paint)
+        QTimer.singleShot(1000, self, self._after_first_paint)
 
     def _selection_changed(self, selection: str | None) -> None:
         self.inspector.set_selection(selection)
@@ -429,6 +499,18 @@ class MainWindow(QMainWindow):
         is_layer = selection is not None and not selection.startswith(("clip:", "card",
                                                                        "project"))
         self.player.set_selected_layer(selection if is_layer else None)
+        if is_layer:
+            # A layer just added (a drop, a template) may be below the timeline's fold: show
+            # its bar once the timeline has grown to hold it.
+            QTimer.singleShot(0, lambda: self._show_timeline_row(selection))
+
+    def _show_timeline_row(self, selection: str | None) -> None:
+        row = next((b.row for b in self.timeline.blocks if b.key == selection), None)
+        if row is not None and selection == self.model.selection:
+            self.timeline.resize(self.timeline.width(),
+                                 max(self.timeline.height(), self.timeline.content_height()))
+            y = RULER_H + row * ROW_H + ROW_H // 2
+            self.timeline_scroll.ensureVisible(0, y, 0, ROW_H)
 
     def _position_changed(self, t: float) -> None:
         self.time_label.setText(_fmt_time(t))
@@ -469,8 +551,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{mark}{doc.name} — creator-kit")
 
     # ------------------------------------------------------------------------- open / new
-    def open_paths(self, paths: Sequence[str | Path]) -> None:
-        """Open whatever was dropped or named: projects, packs, clips, images, subtitles."""
+    def open_paths(self, paths: Sequence[str | Path],
+                   at: tuple[float, float] | None = None) -> None:
+        """Open whatever was dropped or named: projects, packs, clips, images, subtitles.
+
+        ``at``: where on the frame they were dropped (fractions); images are put there.
+        """
         files = [Path(p) for p in paths]
         projects = [p for p in files if p.suffix.lower() == ".ckproj"]
         packs = [p for p in files if p.suffix.lower() == ".ckpack"]
@@ -486,7 +572,7 @@ class MainWindow(QMainWindow):
             else:
                 self.add_clips(clips)
         for p in others:
-            self.add_file(p)
+            self.add_file(p, at)
 
     def _check_clips(self, clips: Sequence[Path]) -> list[Path]:
         from creator_kit.media.probe import probe
@@ -602,7 +688,7 @@ class MainWindow(QMainWindow):
         if good:
             self.model.apply(tr("Main", "Add clips"), add)
 
-    def add_file(self, path: Path) -> None:
+    def add_file(self, path: Path, at: tuple[float, float] | None = None) -> None:
         """Add an image, subtitle file or music bed to the open project."""
         if self.project is None:
             self.error(tr("Main", "{0}: open a clip first").format(path))
@@ -616,8 +702,9 @@ class MainWindow(QMainWindow):
             except CreatorKitError as exc:
                 self.error(user_message(exc))
                 return
+            x, y = at or (0.5, 0.3)
             layer = ImageLayer(path=str(path.absolute()),
-                               placement=Placement(x=0.5, y=0.3, width=0.35))
+                               placement=Placement(x=x, y=y, width=0.35))
             self._add_layer(tr("Main", "Add image"), layer)
         elif suffix in SUBTITLES:
             from creator_kit.text.subs import fix_with_notes, load_subs
@@ -651,7 +738,9 @@ class MainWindow(QMainWindow):
             return box["id"]
         return None
 
-    def add_from_library(self, kind: str, name: str) -> None:
+    def add_from_library(self, kind: str, name: str,
+                         at: tuple[float, float] | None = None) -> None:
+        """Add a library item; ``at`` is where it was dropped (fractions of the frame)."""
         if kind == "template":
             self.apply_template(name)
             return
@@ -661,11 +750,14 @@ class MainWindow(QMainWindow):
         lang = "ar" if language() == "ar" else "en"
         t = self.player.position()
         if kind == "sticker":
-            self._add_layer(tr("Main", "Add sticker"),
-                            StickerLayer(name=name, language=lang, start=t))  # type: ignore[arg-type]
+            sticker = StickerLayer(name=name, language=lang)  # type: ignore[arg-type]
+            self._add_layer(tr("Main", "Add sticker"), dataclasses.replace(
+                sticker, placement=_dropped_at(at, sticker.width),
+                start=_shown_by(t, sticker.enter.duration)))
         elif kind == "tip-card":
-            self._add_layer(tr("Main", "Add tip card"),
-                            TipCardLayer(tip=name, language=lang, start=t))  # type: ignore[arg-type]
+            tip = TipCardLayer(tip=name, language=lang)  # type: ignore[arg-type]
+            self._add_layer(tr("Main", "Add tip card"), dataclasses.replace(
+                tip, placement=_dropped_at(at, tip.width), start=_shown_by(t, tip.enter.duration)))
         elif kind == "mask":
             existing = [la for la in self.project.layers if isinstance(la, FaceMaskLayer)]
             if existing:
@@ -912,41 +1004,24 @@ class MainWindow(QMainWindow):
         if self.project is None:
             self.show_message(tr("Main", "Open a clip first, then pick a template"))
             return False
-        from creator_kit.templates import apply_template, find_template
-
         current = self.project
         captions = [la for la in current.layers if isinstance(la, CaptionLayer)]
-        text = captions[0].text if captions and captions[0].text.strip() else None
+        # The creator's caption is the last one typed (a template's own texts come first).
+        typed = [la.text for la in captions if not la.cues and la.text.strip()]
         lang = lang or ("ar" if language() == "ar" else "en")
         try:
-            tpl = find_template(name)
-            if lang not in tpl.template.languages:
-                lang = tpl.template.languages[0]
-            project = apply_template(tpl, [c.source for c in current.clips], variables,
-                                     language=lang, caption=text,
-                                     music=current.audio.music)
+            project = template_project(current, name, variables, lang,
+                                       typed[-1] if typed else None, preset)
         except CreatorKitError as exc:
             self.error(user_message(exc))
             return False
-        # Keep the creator's trims and any subtitles; the template brings the look.
-        project = project.replace(clips=tuple(
-            dataclasses.replace(new, start=old.start, end=old.end, tail=old.tail,
-                                fingerprint=old.fingerprint)
-            for new, old in zip(project.clips, current.clips, strict=True)))
-        cue_layers = tuple(la for la in captions if la.cues)
-        if not any(isinstance(la, CaptionLayer) for la in project.layers):
-            style = tpl.template.caption_style
-            project = edits.add_layer(project, CaptionLayer(
-                text="", style=style, placement=tpl.template.caption_placement))[0]
-        for la in cue_layers:
+        for la in (la for la in captions if la.cues):  # imported subtitles are kept
             project = edits.add_layer(project, dataclasses.replace(la, id=""))[0]
-        if preset is not None:
-            project = edits.set_profile(project, preset)  # type: ignore[arg-type]
         self.model.replace_project(tr("Main", "Apply template {0}").format(name), project)
-        first_caption = next((la for la in self.project.layers
-                              if isinstance(la, CaptionLayer)), None)
-        if first_caption is not None:
-            self.model.select(first_caption.id)
+        assert self.project is not None
+        mine = [la for la in self.project.layers if isinstance(la, CaptionLayer) and not la.cues]
+        if mine:
+            self.model.select(mine[-1].id)
             self.focus_caption()
         return True
 
@@ -1022,7 +1097,17 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in md.urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            self.open_paths(paths, self._frame_point(event.position()))
+
+    def _frame_point(self, pos: QPointF) -> tuple[float, float] | None:
+        """``pos`` (window coordinates) as fractions of the preview frame; None off the frame."""
+        if self.stack.currentIndex() != 1:
+            return None
+        r = self.player.frame_rect()
+        p = self.player.mapFrom(self, pos)
+        if not r.contains(p):
+            return None
+        return (p.x() - r.x()) / r.width(), (p.y() - r.y()) / r.height()
 
     # -------------------------------------------------------------------------------- close
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1038,6 +1123,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.player.shutdown()
         self.library.shutdown()
+        self._probe_queue.put(None)
         event.accept()
 
 

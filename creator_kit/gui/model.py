@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from creator_kit.core.document import Document
 from creator_kit.core.edits import EditError, layer_ids
+from creator_kit.core.errors import CreatorKitError
 from creator_kit.core.model import Project
 
 Edit = Callable[[Project], Project]
@@ -122,6 +123,11 @@ class EditorModel(QObject):
             after = edit(project)
         except EditError as exc:
             self.edit_refused.emit(str(exc))
+            return False
+        except CreatorKitError as exc:  # an edit that reads a file (a logo) it cannot use
+            from creator_kit.gui.messages import user_message
+
+            self.edit_refused.emit(user_message(exc))
             return False
         if after == project and [*layer_ids(after)] == [*layer_ids(project)]:
             return True  # nothing changed: no empty undo step

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QFont,
     QImage,
     QMouseEvent,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from creator_kit.core.model import CaptionLayer, Placement, Project
 from creator_kit.core.presets import PROFILES, SafeZone
 from creator_kit.gui.app import tr
+from creator_kit.gui.library import MIME as LIBRARY_MIME
 from creator_kit.gui.player_audio import PlaybackClock, no_audio_message, stalled_message
 from creator_kit.gui.player_worker import FrameWorker, Shown, to_qimage
 
@@ -57,6 +61,8 @@ class PlayerWidget(QWidget):
     fill_offsets_edited = Signal(float, float)  # both axes (x, y) of the same drag
     faces_progress = Signal(float)
     frame_shown = Signal(int)  # timeline index of each frame painted (tests, benchmarks)
+    # A library item (kind, name) dropped at (x, y), fractions of the frame's width and height.
+    library_dropped = Signal(str, str, float, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +70,7 @@ class PlayerWidget(QWidget):
         self.setMinimumSize(180, 320)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(True)  # library items; files go on to the window
         self.setToolTip(tr("Player",
                            "Preview: drag a selected layer to move it, its corners to resize"))
         self._clock = PlaybackClock(self)
@@ -763,6 +770,26 @@ class PlayerWidget(QWidget):
                 drag["box0"], drag["corner"], (x, y)
             )
         self.update()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        self.dragMoveEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasFormat(LIBRARY_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()  # files: the window takes them
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        md = event.mimeData()
+        if not md.hasFormat(LIBRARY_MIME):
+            event.ignore()
+            return
+        kind, _, name = bytes(md.data(LIBRARY_MIME).data()).decode().partition(":")
+        x, y = self._to_canvas(event.position())
+        cw, ch = self._canvas_size()
+        event.acceptProposedAction()
+        self.library_dropped.emit(kind, name, _clamp(x / cw, 0.0, 1.0), _clamp(y / ch, 0.0, 1.0))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         drag, self._drag = self._drag, None

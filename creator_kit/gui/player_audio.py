@@ -40,8 +40,13 @@ def _qtmultimedia() -> ModuleType | None:
 RATE = 48_000
 CHANNELS = 2
 BYTES_PER_FRAME = 2 * CHANNELS
-# An output that has taken no sound for this long (starting included) is given up on.
+# An output that has taken no sound for this long (once started) is given up on.
 STALL_SECONDS = 1.5
+# Until the first tenth of a second has played, an output gets longer: a sound server short
+# of CPU (PulseAudio at load 11 took 0.2-1.3 s) or a waking Bluetooth device starts slowly,
+# and meanwhile the picture rightly holds the first frame.
+START_SECONDS = 3.0
+STARTED_USECS = 100_000
 # A loop's sound is laid out round and round for this long (then the wall clock goes on).
 LOOP_SOUND_SECONDS = 60.0
 
@@ -189,7 +194,9 @@ class PlaybackClock(QObject):
             wall = time.monotonic()
             if processed != self._last_processed:
                 self._last_processed, self._last_progress = processed, wall
-            elif wall - self._last_progress > STALL_SECONDS:
+            elif wall - self._last_progress > (
+                STALL_SECONDS if processed >= STARTED_USECS else START_SECONDS
+            ):
                 # The device takes no sound (a stalled or suspended output): rather than
                 # freeze the picture, go on by the wall clock from here, silently.
                 self._origin += processed / 1e6

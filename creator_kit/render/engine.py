@@ -60,6 +60,12 @@ class Renderer:
                     self.face_paths[seg.index] = path
                     if path.notice:
                         warn(f"{path.notice}; the frame stays centred")
+        faces_at = None
+        if self.faces:
+            from creator_kit.render.face_timeline import canvas_faces
+
+            # Layers placed by slot keep clear of the faces (the same in preview and export).
+            faces_at = canvas_faces(plan, self.faces)
         ctx = LayerContext(
             (plan.width, plan.height),
             plan.clips_end,
@@ -67,6 +73,7 @@ class Renderer:
             warn=warn,
             fps=plan.fps,
             cancel=cancel,
+            faces_at=faces_at,
             plan=plan,
             faces=self.faces,
         )

@@ -8,7 +8,7 @@ which the decoding ffmpeg applies through ``sendcmd`` so the crop stays in C.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +24,7 @@ from creator_kit.render.timeline import RenderPlan, Segment, needs_faces
 
 if TYPE_CHECKING:
     from creator_kit.render.layer_sources import LayerContext
+from creator_kit.graphics.context import FacesAt
 from creator_kit.graphics.face_masks import FaceMaskSource
 from creator_kit.vision import FaceAnalysis, ReframePath, analyse, reframe_path
 from creator_kit.vision.decode import VideoInfo
@@ -106,11 +107,13 @@ def _analyse_in_child(
                     on_fraction(min(float(event.data.get("fraction", 0.0)), 1.0))
             if job.done:
                 break
+            # Five looks a second: progress comes four times a second, a cancel is seen in a
+            # fifth of one, and this thread seldom asks the editor's process for its GIL.
             if cancel is not None:
-                if cancel.wait(0.05):
+                if cancel.wait(0.2):
                     raise Cancelled()
             else:
-                time.sleep(0.05)
+                time.sleep(0.2)
     finally:
         if not job.done:
             job.kill()
@@ -168,8 +171,52 @@ def face_crop_filters(plan: RenderPlan, seg: Segment, path: ReframePath, skip: i
             commands.append(f"{k / fps:.6f} crop@ckface x {x}, crop@ckface y {y}")
             last = (x, y)
     x0, y0, w, h = first
+    mx, my = path.margins
+    stage = ""
+    if mx or my:
+        # A widened window reaches past the source's edges: put the source on a blurred
+        # copy of itself with room around it (as fit-blur does) and move the window there.
+        sw, sh = output_size(seg.info)
+        stage = _blurred_stage(plan, sw, sh, mx, my) + ","
+        commands = [_shift(c, mx, my) for c in commands]
+        x0, y0 = x0 + mx, y0 + my
     send = f"sendcmd=c='{'; '.join(commands)}'," if len(commands) > 1 else ""
-    return f"{send}crop@ckface=w={w}:h={h}:x={x0}:y={y0},scale={plan.width}:{plan.height}"
+    return (
+        f"{stage}{send}crop@ckface=w={w}:h={h}:x={x0}:y={y0},"
+        f"scale={plan.width}:{plan.height}"
+    )
+
+
+def _shift(command: str, mx: int, my: int) -> str:
+    """A window command with its x and y moved by the stage's margins."""
+    at, rest = command.split(" ", 1)
+    parts = []
+    for part in rest.split(", "):
+        target, key, value = part.split(" ")
+        parts.append(f"{target} {key} {int(value) + (mx if key == 'x' else my)}")
+    return f"{at} {', '.join(parts)}"
+
+
+def _blurred_stage(plan: RenderPlan, sw: int, sh: int, mx: int, my: int) -> str:
+    """The source centred on a blurred, dimmed copy of itself ``2 mx`` wider, ``2 my`` taller.
+
+    The copy is blurred at a quarter size (cheap, and softer for it), like fit-blur's backdrop,
+    with the project's blur and dim settings.
+    """
+    mode = plan.project.reframe
+    stage_w, stage_h = sw + 2 * mx, sh + 2 * my
+    bw, bh = max(2, stage_w // 8 * 2), max(2, stage_h // 8 * 2)
+    radius = max(1, min(int(round(2 + mode.blur * 14)), bw // 2 - 1, bh // 2 - 1))
+    keep = 1.0 - mode.dim
+    dim = f"lutyuv=y=16+(val-16)*{keep:.3f}:u=128+(val-128)*{keep:.3f}:v=128+(val-128)*{keep:.3f}"
+    return (
+        "split=2[ckz_bg0][ckz_fg];"
+        f"[ckz_bg0]scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},"
+        f"boxblur=luma_radius={radius}:luma_power=2:"
+        f"chroma_radius={max(1, radius // 2)}:chroma_power=2,"
+        f"{dim},scale={stage_w}:{stage_h}:flags=bilinear[ckz_bg];"
+        f"[ckz_bg][ckz_fg]overlay={mx}:{my}:format=yuv420"
+    )
 
 
 class FaceMaskLayerSource:
@@ -242,3 +289,38 @@ def _mapping(plan: RenderPlan, seg: Segment, analysis: FaceAnalysis) -> Callable
         return out
 
     return static
+
+
+def canvas_faces(plan: RenderPlan, analyses: Mapping[str, FaceAnalysis]) -> FacesAt | None:
+    """Where faces are on the canvas at timeline time t: boxes in canvas pixels.
+
+    The boxes are the detector's (brow to chin); ``graphics.slots`` adds the room around
+    them that a viewer counts as the face. ``None`` when nothing was analysed. Layers
+    placed by slot use it to keep clear of faces (``DrawContext.faces_at``); the engine
+    builds it for preview and export alike.
+    """
+    parts = []
+    for seg in plan.segments:
+        analysis = analyses.get(seg.clip.source)
+        if analysis is None or not analysis.tracks:
+            continue
+        t0 = seg.first_frame / plan.fps
+        t1 = (seg.first_frame + seg.frames) / plan.fps
+        last = seg.src_start + (seg.src_frames - 1) / plan.fps
+        parts.append((t0, t1, seg.src_start, last, analysis, _mapping(plan, seg, analysis)))
+    if not parts:
+        return None
+
+    def faces_at(t: float) -> list[tuple[float, float, float, float]]:
+        out = []
+        for t0, t1, s0, last, analysis, mapping in parts:
+            if not t0 <= t < t1:
+                continue
+            ts = min(s0 + (t - t0), last)
+            for face in analysis.faces_at(ts):
+                x1, y1, x2, y2 = face.box
+                (a, b), (c, d) = mapping(np.array([[x1, y1], [x2, y2]]), ts).tolist()
+                out.append((min(a, c), min(b, d), max(a, c), max(b, d)))
+        return out
+
+    return faces_at

@@ -131,7 +131,16 @@ class JobState:
 
 
 def cli_command() -> list[str]:
-    """The command that runs ``creator-kit`` with this interpreter."""
+    """The command that runs ``creator-kit``: this interpreter, or the app bundle's CLI.
+
+    In the frozen app (PyInstaller) ``sys.executable`` is the app itself, which takes no
+    ``-m``; its console executable is the CLI, and the windowed editor beside it
+    (``creator-kit-gui``, which only ever opens the editor) starts that one.
+    """
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable)
+        console = exe.with_name("creator-kit" + exe.suffix)
+        return [str(console if console.is_file() else exe)]
     return [sys.executable, "-m", "creator_kit.cli.main"]
 
 
@@ -173,6 +182,8 @@ class ChildJob:
         flags = 0
         if sys.platform == "win32":  # its own process group: a Ctrl+C in our console spares it
             flags = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+            # Its output is read through pipes: no console window flashing up for it.
+            flags |= subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
         self._proc = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace", bufsize=1, env=env,

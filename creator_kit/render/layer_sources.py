@@ -47,8 +47,15 @@ def build_sources(
 ) -> list[FrameSource]:
     """Drawn sources for ``layers``; times are shifted by ``offset`` seconds on the timeline."""
     ctx = dataclasses.replace(ctx, default_end=default_end, offset=offset)
-    sources: list[FrameSource] = []
-    for layer in layers:
+    # Layers the user placed are prepared before the ones placed by slot, so that these can
+    # keep clear of them (graphics.slots); the sources keep the layers' drawing order.
+    order = sorted(
+        range(len(layers)), key=lambda i: getattr(layers[i], "placement", True) is None
+    )
+    built: dict[int, FrameSource] = {}
+    for index in order:
+        layer = layers[index]
+        sources: list[FrameSource] = []
         # Preparing a layer can take a while (an image to decode, captions to draw): a
         # cancel takes effect between layers (and between a caption layer's cues).
         if ctx.cancel is not None:
@@ -78,4 +85,5 @@ def build_sources(
             sources.append(layer.source)
         else:  # pragma: no cover - the schema admits only known kinds
             raise TypeError(f"no renderer for layer {type(layer).__name__}")
-    return sources
+        built[index] = sources[0]
+    return [built[i] for i in range(len(layers))]

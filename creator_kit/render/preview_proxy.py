@@ -32,7 +32,8 @@ import numpy as np
 from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cache import cache_root, touch, trim_cache
 from creator_kit.core.cancel import CancelToken
-from creator_kit.core.errors import Cancelled, OutputError
+from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError
+from creator_kit.core.files import check_file
 from creator_kit.media import ffmpeg
 from creator_kit.media.ingest import decode_args
 from creator_kit.render.compositor import Frame
@@ -98,8 +99,9 @@ def build_proxy(
     the processor; the file is checked and moved into place only when whole, then the cache
     is trimmed to ``limit_bytes`` (the user's cache limit). A proxy that would take more than
     half that limit is given up (False), as is one whose output is short or unreadable.
-    ``cancel`` kills ffmpeg and raises ``Cancelled``. Nothing is left behind but a finished
-    proxy.
+    ``cancel`` kills ffmpeg and raises ``Cancelled``; any other failure (an unreadable
+    source, ffmpeg failing) gives False with a log line. Nothing is left behind but a
+    finished proxy.
     """
     folder = path.parent
     try:
@@ -109,6 +111,8 @@ def build_proxy(
         log.warning("no preview proxy: %s", exc)
         return False
     try:
+        # As the decoder does: a source swapped for a FIFO or device is not read.
+        check_file(seg.clip.source, "source file")
         args = [
             "-threads", "2",
             *decode_args(seg.clip.source, seg.info, plan.fps, seg.src_start,
@@ -146,7 +150,11 @@ def build_proxy(
                         seg.src_frames)
             return False
         move_into_place(tmp, path, overwrite=True)
-    except OSError as exc:
+    except (OSError, CreatorKitError) as exc:
+        if isinstance(exc, Cancelled):
+            raise
+        # Only a faster path is lost: the frames come from the source, which reports its
+        # own problems when they are decoded.
         log.warning("no preview proxy for %s: %s", seg.clip.source, exc)
         return False
     finally:

@@ -9,10 +9,15 @@ every layer is placed in fractions of the canvas, so the picture is the export's
 
 What the session adds for a player:
 
-* frames by timeline index, read on from the running decoder while playing (no ffmpeg restart
-  between consecutive or slightly skipped frames), and for a jump a restart only when it is
-  cheaper than reading on, judged from the source's keyframe index (a restart decodes from
-  the keyframe before the target; reading on decodes everything up to it);
+* frames by timeline index from each segment's preview proxy once it is built
+  (:mod:`~creator_kit.render.preview_proxy`: the decoder graph's output at preview size,
+  lossless and all intra, built in the background and kept in the cache folder), so a jump
+  anywhere decodes one picture, bit for bit the one decoding the source gives;
+* until then, and whenever a proxy cannot be used, frames read on from the running decoder
+  while playing (no ffmpeg restart between consecutive or slightly skipped frames), and for a
+  jump a restart only when it is cheaper than reading on, judged from the source's keyframe
+  index (a restart decodes from the keyframe before the target; reading on decodes
+  everything up to it);
 * a small cache of decoded pictures (before layers), so scrubbing back over what was just
   shown costs no decoding at all;
 * face analysis in a child process (``creator-kit faces --progress json``, watched from a
@@ -427,6 +432,8 @@ class PreviewSession:
                 return
             self._faces = faces
             self._building = True
+            # Every layer is drawn anew: the face mask, and the layers placed by slot, which
+            # keep clear of the faces (graphics.slots).
             self.renderer = self._make_renderer()
             self._building = False
             self._render_warnings = list(dict.fromkeys([*self._render_warnings, *notices]))
@@ -473,10 +480,14 @@ class PreviewSession:
         """Build the proxy of every segment that has none (the proxies thread)."""
         from creator_kit.core.settings import load_settings
 
-        self.wait_for_faces()  # a face reframe decides what the pictures are
+        if self.plan.project.reframe.mode == "face":
+            # The crop follows the faces: the pictures are known once they are. (A face
+            # mask alone is a layer: the pictures, and so the proxies, do not wait for it.)
+            self.wait_for_faces()
         limit = load_settings(move_corrupt=False).settings.cache_limit_mb * 1024**2
         while True:
-            for seg in self.plan.segments:
+            pending = list(self.plan.segments)
+            while pending:
                 while self._busy.is_set():  # playing: the next build waits
                     if self._cancel.wait(0.05):
                         break
@@ -484,6 +495,10 @@ class PreviewSession:
                 with self._lock:
                     if self._closed:
                         return
+                    # The clip being looked at first, then the ones after it, then before.
+                    shown = self._decoded_at[0] if self._decoded_at is not None else 0
+                    seg = min(pending, key=lambda s: (s.index < shown, s.index))
+                    pending.remove(seg)
                     key = self._signature(seg)
                     path = proxy_path(key)
                     if self._versions[seg.index] == "missing" or key in self._proxy_tried:
@@ -509,9 +524,10 @@ class PreviewSession:
         """Have the proxies thread (re)check every segment; call with the lock held."""
         if not self._build_proxies_enabled or self._closed:
             return
-        self._proxies_dirty = True
         if self._proxy_builder is None or not self._proxy_builder.is_alive():
             self._proxy_builder = self._start(self._build_proxies, "ck-preview-proxies")
+        else:
+            self._proxies_dirty = True  # it goes round once more when done
 
     def wait_for_proxies(self, timeout: float | None = None) -> bool:
         """Block until the proxies are built; True when every segment has one.
@@ -527,9 +543,13 @@ class PreviewSession:
 
     @property
     def proxies_ready(self) -> bool:
-        """True when every segment's frames come from its preview proxy."""
-        with self._lock:
-            return all(self._find_proxy(seg) is not None for seg in self.plan.segments)
+        """True when every segment's frames come from its preview proxy.
+
+        Takes no lock (a GUI thread may ask while a frame is being decoded): it reports the
+        proxies this session has built or already read from.
+        """
+        files = self._proxy_files
+        return all(seg.index in files for seg in self.plan.segments)
 
     def _find_proxy(self, seg: Segment) -> Path | None:
         """The finished proxy of ``seg``, if any (one made by an earlier session counts)."""
@@ -758,7 +778,8 @@ class PreviewSession:
 
         Stickers and tip cards in a slot and captions in their default area get the
         placement that reproduces where they are drawn, so a drag starts from what is seen.
-        ``box`` (the layer's box in the current frame) is needed for a default caption.
+        ``box`` (the layer's box in the current frame) is needed for a default caption; for a
+        slotted layer it is used when given (the layer may have moved aside for a face).
         """
         layer = self.project.layers[layer_index]
         w, h = self.plan.width, self.plan.height
@@ -769,6 +790,11 @@ class PreviewSession:
                 if layer.placement.width is None:
                     return dataclasses.replace(layer.placement, width=layer.width)
                 return layer.placement
+            if box is not None:
+                # Where it is drawn: a slotted layer may have moved aside for a face.
+                x, y, bw, bh = box
+                return Placement(x=(x + bw / 2) / w, y=(y + bh / 2) / h, anchor="center",
+                                 width=layer.width)
             from creator_kit.graphics.slots import slot_placement
 
             zone = self.plan.profile.safe_zone

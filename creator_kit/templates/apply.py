@@ -193,6 +193,29 @@ def layout_logos(logos: Sequence[str | Path], area: LogoArea, canvas: tuple[int,
     return tuple(layers)
 
 
+def set_card_logos(project: Project, logos: Sequence[str | Path]) -> Project:
+    """``project`` whose closing card shows exactly ``logos`` (0-4 images), left to right.
+
+    The card's image layers are replaced by ``logos`` laid out in a row as a template's logo
+    area lays them out (:func:`layout_logos`), at the height the card's logos had (else
+    the default area's), so adding, removing or reordering logos never leaves them
+    overlapping. The card's other layers are kept; a project without a card gets one.
+    Raises :class:`InputError` naming a logo that cannot be read, or for more than 4.
+    """
+    card = project.card or ClosingCard()
+    images = [la for la in card.layers if isinstance(la, ImageLayer)]
+    area = LogoArea()
+    if images:
+        area = dataclasses.replace(area, y=min(1.0, max(0.0, images[0].placement.y)))
+    profile = get_profile(project.output.preset)
+    placed = layout_logos(logos, area, (profile.width, profile.height))
+    # The same file keeps its layer id, so the editor's selection survives a reorder.
+    ids = {la.path: la.id for la in images}
+    placed = tuple(dataclasses.replace(la, id=ids.get(la.path, "")) for la in placed)
+    others = tuple(la for la in card.layers if not isinstance(la, ImageLayer))
+    return project.replace(card=dataclasses.replace(card, layers=(*others, *placed)))
+
+
 def _localise(layer: Any, language: Language) -> Any:
     if isinstance(layer, (StickerLayer, TipCardLayer)):
         return dataclasses.replace(layer, language=language)

@@ -91,13 +91,23 @@ def first_strong(text: str) -> Direction | None:
     return None
 
 
+def text_direction(text: str) -> Direction | None:
+    """A paragraph's own direction: its first strong character outside hashtags and mentions.
+
+    Tags are laid out as isolates, which the bidi algorithm skips when it looks for a
+    paragraph's direction, so ``#MaskUp لا تنسوا`` is an Arabic (right-to-left) paragraph that
+    opens with a tag. A paragraph of tags alone takes its first tag's direction.
+    """
+    return first_strong(_TAG_RE.sub(" ", text)) or first_strong(text)
+
+
 def base_direction(text: str, override: str = "auto", default: Direction = "ltr") -> Direction:
-    """Paragraph direction: ``override`` if ``rtl``/``ltr``, else the first strong character's."""
+    """Paragraph direction: ``override`` if ``rtl``/``ltr``, else :func:`text_direction`'s."""
     if override == "rtl":
         return "rtl"
     if override == "ltr":
         return "ltr"
-    return first_strong(text) or default
+    return text_direction(text) or default
 
 
 def eastern_digits(text: str) -> str:
@@ -166,7 +176,7 @@ def bidi_safe_line(line: str) -> str:
         return (RLM if first_strong(tag) == "rtl" else LRM) + tag
 
     marked = _TAG_RE.sub(mark, line)
-    if first_strong(line) == "rtl":
+    if text_direction(line) == "rtl":
         marked = RLM + marked + RLM
     return marked
 

@@ -60,9 +60,9 @@ from creator_kit.text.bidi import (
     base_direction,
     clean_caption_text,
     eastern_digits,
-    first_strong,
     isolate_tags,
     split_words,
+    text_direction,
 )
 from creator_kit.text.fonts import (
     DEFAULT_FAMILY,
@@ -791,5 +791,5 @@ def _to_rgba(image: QImage) -> np.ndarray[Any, np.dtype[np.uint8]]:
 
 
 def direction_of(text: str) -> Direction:
-    """Base direction a caption gets with ``direction="auto"`` (first strong character or ltr)."""
-    return first_strong(clean_caption_text(text).text) or "ltr"
+    """Base direction a caption gets with ``direction="auto"`` (see :func:`text_direction`)."""
+    return text_direction(clean_caption_text(text).text) or "ltr"

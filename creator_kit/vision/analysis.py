@@ -1,7 +1,9 @@
 """Face analysis of a whole clip: detect, track, smooth, and remember the result on disk.
 
 :func:`analyse` decodes the clip upright, downscaled and at a reduced rate, runs the detector
-on each analysed frame, links the detections into tracks and smooths them. The result, a
+on each analysed frame, links the detections into tracks and smooths them. Frames are analysed
+``rate`` times a second, and every frame (up to 30 a second) wherever the faces change between
+two of those: a quick move, a cut or a face leaving is followed frame by frame. The result, a
 :class:`FaceAnalysis`, answers :meth:`FaceAnalysis.faces_at` for any time by interpolating
 between analysed frames, in the source's displayed pixels. It is cached as JSON per source
 file and settings, so a preview and every later render reuse it; the cache is trimmed to the
@@ -31,7 +33,7 @@ from creator_kit.core.cancel import CancelToken, Progress
 from creator_kit.core.errors import InputError, OutputError
 from creator_kit.core.files import check_file, open_file, read_file
 from creator_kit.core.settings import load_settings
-from creator_kit.vision.decode import VideoInfo, analysis_size, iter_frames, video_info
+from creator_kit.vision.decode import VideoInfo, analysis_size, iter_lazy_frames, video_info
 from creator_kit.vision.detect import Detection, FaceDetector
 from creator_kit.vision.track import TrackerSettings, densify, link, smooth
 
@@ -39,7 +41,7 @@ F64 = npt.NDArray[np.float64]
 
 # Bump when detection, tracking or smoothing changes what an analysis contains: old cache
 # files then stop matching and are rebuilt.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 DETECT_THRESHOLD = 0.3
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
@@ -266,8 +268,9 @@ def analyse(
 ) -> FaceAnalysis:
     """Find and track the faces in the video at ``path`` (cached; see module docstring).
 
-    ``rate`` is how many frames a second are analysed, ``max_side`` the long side (pixels)
-    frames are scaled down to first. ``info``, when the caller has already probed the file
+    ``rate`` is how many frames a second are analysed at least (all frames, up to
+    :data:`FINE_RATE_LIMIT` a second, where faces change quickly), ``max_side`` the long side
+    (pixels) frames are scaled down to first. ``info``, when the caller has already probed the file
     (the render engine has), saves probing it again; otherwise the file is probed only when
     the cache has no fresh result. Raises :class:`InputError` for a file that is missing or
     has no readable video, ``Cancelled`` when ``cancel`` is set.
@@ -332,11 +335,27 @@ def _run(
     on_progress: ProgressFn | None,
 ) -> FaceAnalysis:
     aw, ah = analysis_size(info, max_side)
-    stream = _prefetch(iter_frames(p, rate=rate, max_side=max_side, cancel=cancel, info=info))
+    fine, every = fine_rate(rate, info.fps)
+    stream = _prefetch(
+        iter_lazy_frames(p, rate=fine, max_side=max_side, every=every, cancel=cancel, info=info)
+    )
     return _analyse_stream(
         stream, str(p), info.width, info.height, (aw, ah), info.duration, rate, max_side,
-        cancel, on_progress,
+        cancel, on_progress, every=every,
     )
+
+
+# Frames between two analysed samples are decoded anyway (an H.264 decoder cannot skip
+# them); they are kept until the next sample and run through the detector only when the
+# faces changed in between. Up to this many a second are looked at then.
+FINE_RATE_LIMIT = 30.0
+
+
+def fine_rate(rate: float, fps: float) -> tuple[float, int]:
+    """The rate frames are decoded at for refinement, and how many of them make one sample."""
+    fine = min(max(fps, rate), FINE_RATE_LIMIT)
+    every = max(1, int(round(fine / rate)))
+    return rate * every, every
 
 
 def analyse_frames(
@@ -404,23 +423,40 @@ def _analyse_stream(
     max_side: int,
     cancel: CancelToken | None,
     on_progress: ProgressFn | None,
+    every: int = 1,
 ) -> FaceAnalysis:
     detector = FaceDetector(threshold=DETECT_THRESHOLD)
     aw, ah = analysed
     sx, sy = width / aw, height / ah
     frames: list[tuple[float, list[Detection]]] = []
     cuts: list[int] = []
-    previous: _Signature | None = None
     started = time.monotonic()
     last_report = 0.0
-    for t, rgb in stream:
+    # Adaptive sampling: every ``every``-th decoded frame is a sample. When the faces of two
+    # successive samples differ (one appeared or left, one moved or grew fast, the picture
+    # cut), the frames between them are analysed too, so a whip pan, a cut or a face leaving
+    # is followed frame by frame instead of being interpolated across a tenth of a second.
+    prev_sig: _Signature | None = None
+    prev_dets: list[Detection] = []
+    for t, rgb, between in _samples(stream, every):
         if cancel is not None:
             cancel.raise_if_cancelled()
-        signature = _signature(rgb)
-        if previous is not None and _is_cut(previous, signature):
-            cuts.append(len(frames))
-        previous = signature
-        frames.append((t, detector.detect(rgb)))
+        rgb = _picture(rgb)
+        sig = _signature(rgb)
+        dets = detector.detect(rgb)
+        if prev_sig is not None:
+            if between and (_is_cut(prev_sig, sig) or _unsettled(prev_dets, dets)):
+                for bt, picture in between:
+                    brgb = _picture(picture)
+                    bsig = _signature(brgb)
+                    if _is_cut(prev_sig, bsig):
+                        cuts.append(len(frames))
+                    prev_sig = bsig
+                    frames.append((bt, detector.detect(brgb)))
+            if _is_cut(prev_sig, sig):
+                cuts.append(len(frames))
+        prev_sig, prev_dets = sig, dets
+        frames.append((t, dets))
         if on_progress and total > 0:
             now = time.monotonic()
             if now - last_report > 0.25:
@@ -457,6 +493,65 @@ def _analyse_stream(
         tracks=tuple(tracks),
         cuts=tuple(sample_times[i] for i in cuts),
     )
+
+
+def _picture(picture: Any) -> Any:
+    """The RGB array of a frame that may still be waiting to be converted (decode.LazyPicture)."""
+    return picture() if callable(picture) else picture
+
+
+def _samples(
+    stream: Iterator[tuple[float, Any]], every: int
+) -> Iterator[tuple[float, Any, list[tuple[float, Any]]]]:
+    """``(t, picture, frames since the previous sample)`` for every ``every``-th frame.
+
+    The stream's last frame is always a sample, so the analysis knows what the clip ends on.
+    """
+    between: list[tuple[float, Any]] = []
+    for count, (t, rgb) in enumerate(stream):
+        if count % every:
+            between.append((t, rgb))
+            continue
+        yield t, rgb, between
+        between = []
+    if between:
+        t, rgb = between.pop()
+        yield t, rgb, between
+
+
+# How far (face widths) and how much (size ratio) a face may change between two samples and
+# still be interpolated between them; beyond, the frames in between are analysed too. Two
+# widths a second is a brisk move; linear interpolation is off by a fraction of that only.
+_SETTLED_MOVE = 0.2
+_SETTLED_GROWTH = 1.25
+_SURE = 0.5
+
+
+def _unsettled(before: list[Detection], after: list[Detection]) -> bool:
+    """True when the sure faces of two successive samples do not simply continue.
+
+    A sure face (score >= 0.5) in either sample must have a counterpart of any score in the
+    other, close by and of about its size; a face hovering around the threshold does not
+    count as coming and going.
+    """
+    return _unmatched(after, before) or _unmatched(before, after)
+
+
+def _unmatched(sure_in: list[Detection], others: list[Detection]) -> bool:
+    for d in sure_in:
+        if d.score < _SURE:
+            continue
+        cx, cy = (d.box[0] + d.box[2]) / 2, (d.box[1] + d.box[3]) / 2
+        best = math.inf
+        for e in others:
+            ratio = max(d.width, 1.0) / max(e.width, 1.0)
+            if max(ratio, 1 / ratio) > _SETTLED_GROWTH:
+                continue
+            ex, ey = (e.box[0] + e.box[2]) / 2, (e.box[1] + e.box[3]) / 2
+            best = min(best, math.hypot(cx - ex, cy - ey) / max(d.width, e.width, 1.0))
+        if best > _SETTLED_MOVE:
+            return True
+    return False
 
 
 @dataclass(frozen=True, eq=False)

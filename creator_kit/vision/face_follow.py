@@ -20,7 +20,12 @@ How the window moves, in order:
    (the centre by default). At a scene cut found by the analysis the window cuts too, instead
    of panning across to the new shot's subject.
 5. The subject's face is never allowed out of the window: if the spring is too slow for a
-   fast move, the window is pushed along.
+   fast move, the window is pushed along, keeping headroom above a face when it moves up
+   and down.
+6. When the face with its headroom would leave even the largest window inside the picture
+   (a speaker whose face reaches the top edge), the window is widened once for the clip, up
+   to :data:`MAX_ZOOM`, and may reach past the picture's edges; the render fills that part
+   with the picture's blurred copy, as ``fit-blur`` does (``ReframePath.margins``).
 """
 
 from __future__ import annotations
@@ -54,6 +59,15 @@ class ReframePath:
     xs: F64
     ys: F64
     notice: str | None = None
+    # > 1 when the window was widened beyond the largest one inside the source, so a face
+    # near an edge keeps its headroom: the window may then reach past the source's edges,
+    # where the render shows the blurred picture (as ``fit-blur`` does).
+    zoom: float = 1.0
+
+    @property
+    def margins(self) -> tuple[int, int]:
+        """How far (x, y) the window may reach past each edge of the source, in pixels."""
+        return max(0, self.w - self.src_w), max(0, self.h - self.src_h)
 
     def __call__(self, t: float) -> tuple[int, int, int, int]:
         """The window ``(x, y, w, h)`` at source time ``t``, in whole pixels, inside the source."""
@@ -62,8 +76,8 @@ class ReframePath:
     def window(self, t: float) -> tuple[int, int, int, int]:
         """Same as calling the path: ``(x, y, w, h)`` at source time ``t``."""
         x, y = self.position(t)
-        xi = int(round(min(max(x, 0.0), self.src_w - self.w)))
-        yi = int(round(min(max(y, 0.0), self.src_h - self.h)))
+        xi = int(round(min(max(x, min(0.0, self.src_w - self.w)), max(0, self.src_w - self.w))))
+        yi = int(round(min(max(y, min(0.0, self.src_h - self.h)), max(0, self.src_h - self.h))))
         return xi, yi, self.w, self.h
 
     def position(self, t: float) -> tuple[float, float]:
@@ -85,7 +99,10 @@ class ReframePath:
                 f"frame is {frame.shape[1]}x{frame.shape[0]}, path is for {self.src_w}x{self.src_h}"
             )
         x, y, w, h = self.window(t)
-        return frame[y : y + h, x : x + w]
+        mx, my = self.margins
+        if mx or my:  # a widened window: what lies past the source's edges is black here
+            frame = np.pad(frame, ((my, my), (mx, mx), (0, 0)))
+        return frame[y + my : y + my + h, x + mx : x + mx + w]
 
 
 def window_size(src_w: int, src_h: int, out_aspect: float) -> tuple[int, int]:
@@ -117,20 +134,101 @@ def reframe_path(
     w, h = window_size(sw, sh, out_aspect)
     end = max(duration if duration is not None else analysis.duration, 1.0 / _SIM_RATE)
     times = np.arange(0.0, end + 1.0 / _SIM_RATE, 1.0 / _SIM_RATE)
-    # The window moves along one axis: across a wide source, up and down a tall one.
-    horizontal = w < sw
-    travel = (sw - w) if horizontal else (sh - h)
-    size = w if horizontal else h
-    rest = travel / 2 * (1 + (st.rest_x if horizontal else st.rest_y))
-    # Express the subject's position as "window start that frames it right".
     fx = sw / analysis.width if analysis.width else 1.0
     fy = sh / analysis.height if analysis.height else 1.0
-    if travel <= 0 or not analysis.tracks:
-        notice = analysis.notice if not analysis.tracks else None
-        pos = np.full_like(times, rest if travel > 0 else 0.0)
-        return _path(sw, sh, w, h, times, pos, horizontal, notice)
     tracks = list(analysis.tracks)
     weight = {tr.id: tr.frame_count * tr.mean_width**2 for tr in tracks}
+    zoom = _zoom_needed(analysis, tracks, weight, sw, sh, w, h, fx, fy, st)
+    if zoom > 1.0:
+        w = max(2, int(round(w * zoom / 2)) * 2)
+        h = max(2, int(round(h * zoom / 2)) * 2)
+    axes = []
+    for horizontal, src, size in ((True, sw, w), (False, sh, h)):
+        # The window moves along an axis where it and the source differ in size: inside the
+        # source when it is smaller, past its edges (a widened window) when it is larger.
+        lo, travel = min(0, src - size), abs(src - size)
+        rest = lo + travel / 2 * (1 + (st.rest_x if horizontal else st.rest_y))
+        if travel <= 0 or not tracks:
+            axes.append(np.full_like(times, rest if travel > 0 else 0.0))
+            continue
+        axes.append(
+            _follow(analysis, tracks, weight, times, horizontal, size, lo, travel, rest,
+                    fx, fy, st)
+        )
+    notice = analysis.notice if not tracks else None
+    return ReframePath(sw, sh, w, h, times, axes[0], axes[1], notice, zoom)
+
+
+# The most a window is widened to keep a face whole with headroom: beyond, the picture
+# would shrink to a small inset in a blurred frame.
+MAX_ZOOM = 1.35
+_HEADROOM = 0.25  # face heights of room kept above a face (hair, air)
+_CHIN_ROOM = 0.1  # and below the chin
+
+
+def _zoom_needed(
+    analysis: FaceAnalysis,
+    tracks: list[FaceTrack],
+    weight: dict[int, float],
+    sw: int,
+    sh: int,
+    w: int,
+    h: int,
+    fx: float,
+    fy: float,
+    st: FaceReframeSettings,
+) -> float:
+    """How much wider and taller than ``w`` x ``h`` the window must be so that the main face,
+    with room above and around it, stays in it (1.0: it does anyway; at most MAX_ZOOM).
+
+    A window inside the source cannot show what lies past the source's edge: a face that
+    reaches the top of the picture has no headroom until the window reaches past that edge.
+    """
+    needs = [1.0]
+    for t in analysis.sample_times.tolist():
+        present = [tr for tr in tracks if tr.start - 1e-6 <= t <= tr.end + 1e-6]
+        if not present:
+            continue
+        face = max(present, key=lambda tr: weight[tr.id]).at(t)
+        if face is None:
+            continue
+        x1, y1, x2, y2 = face.box
+        fw, fh = (x2 - x1) * fx, (y2 - y1) * fy
+        region = (
+            (x1 * fx - st.margin * fw / 2, x2 * fx + st.margin * fw / 2, sw, w),
+            (y1 * fy - _HEADROOM * fh, y2 * fy + _CHIN_ROOM * fh, sh, h),
+        )
+        need = 1.0
+        for lo, hi, src, size in region:
+            span = hi - lo
+            if lo < 0 and hi <= src:
+                span = max(span, src - lo)
+            elif hi > src and lo >= 0:
+                span = max(span, hi)
+            need = max(need, span / size)
+        needs.append(need)
+    # One zoom for the whole clip (the window keeps its size): enough for all but the most
+    # demanding tenth of the moments, so one stray detection does not shrink every frame.
+    # A few per cent is not worth a blurred border: the plain window is kept then.
+    need = float(np.percentile(needs, 90))
+    return 1.0 if need < 1.03 else min(need, MAX_ZOOM)
+
+
+def _follow(
+    analysis: FaceAnalysis,
+    tracks: list[FaceTrack],
+    weight: dict[int, float],
+    times: F64,
+    horizontal: bool,
+    size: int,
+    lo: float,
+    travel: float,
+    rest: float,
+    fx: float,
+    fy: float,
+    st: FaceReframeSettings,
+) -> F64:
+    """The window's start along one axis over ``times`` (positions ``lo``..``lo + travel``)."""
     samples = analysis.sample_times
     goal_t: list[float] = []
     goal_v: list[float] = []
@@ -140,6 +238,8 @@ def reframe_path(
     goal: float | None = None
     last_seen = -math.inf
     dz = st.dead_zone * size / 2
+    # Positions are worked out from ``lo`` (so 0..travel), as for a window inside the source.
+    rest -= lo
     for t in samples.tolist():
         present = [tr for tr in tracks if tr.start - 1e-6 <= t <= tr.end + 1e-6]
         if subject is None or subject not in present:
@@ -152,7 +252,7 @@ def reframe_path(
             target = goal if goal is not None and t - last_seen <= st.hold else rest
         else:
             last_seen = t
-            target = _target(subject, present, t, horizontal, fx, fy, size, st, weight)
+            target = _target(subject, present, t, horizontal, fx, fy, size, st, weight) - lo
             if t in cuts and goal is not None and abs(target - goal) > dz:
                 cut_times.append(t)  # a new shot: cut the window too instead of panning
         target = min(max(target, 0.0), travel)
@@ -161,16 +261,8 @@ def reframe_path(
         goal_t.append(t)
         goal_v.append(goal)
     pos = _ease(times, np.asarray(goal_t), np.asarray(goal_v), cut_times, st, size, travel)
-    pos = _contain(times, pos, tracks, weight, horizontal, fx, fy, size, travel)
-    return _path(sw, sh, w, h, times, pos, horizontal, None)
-
-
-def _path(
-    sw: int, sh: int, w: int, h: int, times: F64, pos: F64, horizontal: bool, notice: str | None
-) -> ReframePath:
-    if horizontal:
-        return ReframePath(sw, sh, w, h, times, pos, np.zeros_like(pos), notice)
-    return ReframePath(sw, sh, w, h, times, np.zeros_like(pos), pos, notice)
+    pos = _contain(times, pos, tracks, weight, horizontal, fx, fy, size, travel, lo)
+    return pos + lo
 
 
 def _span(tr: FaceTrack, t: float, horizontal: bool, fx: float, fy: float) -> tuple[float, float]:
@@ -251,8 +343,12 @@ def _contain(
     fy: float,
     size: int,
     travel: float,
+    lo: float = 0.0,
 ) -> F64:
-    """Push the window so the heaviest face present stays inside it, whole, when it fits."""
+    """Push the window so the heaviest face present stays inside it, whole, when it fits.
+
+    ``pos`` counts from ``lo``, the window's lowest start (below 0 for a widened window).
+    """
     out = pos.copy()
     for i, t in enumerate(times.tolist()):
         present = [tr for tr in tracks if tr.start <= t <= tr.end]
@@ -260,12 +356,16 @@ def _contain(
             continue
         subject = max(present, key=lambda tr: weight[tr.id])
         a, b = _span(subject, t, horizontal, fx, fy)
+        a, b = a - lo, b - lo
         if b - a >= size:
             continue
-        pad = min(0.1 * (b - a), (size - (b - a)) / 2)
-        if a - pad < out[i]:
-            out[i] = a - pad
-        elif b + pad > out[i] + size:
-            out[i] = b + pad - size
+        # Room kept around the face: a little at the sides; headroom above, some below.
+        room_lo, room_hi = (0.1, 0.1) if horizontal else (_HEADROOM, _CHIN_ROOM)
+        fit = min(1.0, (size - (b - a)) / ((room_lo + room_hi) * (b - a)))
+        pad_lo, pad_hi = room_lo * (b - a) * fit, room_hi * (b - a) * fit
+        if a - pad_lo < out[i]:
+            out[i] = a - pad_lo
+        elif b + pad_hi > out[i] + size:
+            out[i] = b + pad_hi - size
         out[i] = min(max(out[i], 0.0), travel)
     return out

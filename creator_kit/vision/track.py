@@ -29,9 +29,16 @@ F64 = npt.NDArray[np.float64]
 class TrackerSettings:
     """Tunable limits of the tracker (the defaults suit 5-15 analysed frames a second)."""
 
-    max_gap: float = 1.0  # seconds a track may go undetected and still continue
+    # Seconds a track may go undetected and still continue (bridged by interpolation): long
+    # enough for a blink of the detector, short enough not to draw a mask over the
+    # background for long when the face is gone.
+    max_gap: float = 0.5
     min_hits: int = 3  # detections a track needs to be kept
     confirm_score: float = 0.5  # a kept track must have at least one detection this sure
+    # A track with fewer than ``min_hits`` detections is still kept when a cut explains why it
+    # is short (it starts at one or ends just before one) and one detection is this sure:
+    # between the cuts of a whip pan a face may be seen for only a frame or two.
+    sure_score: float = 0.8
     max_centre_jump: float = 0.9  # face widths the centre may move between detections (+ speed)
     max_size_ratio: float = 1.8  # largest change of face width between detections
 
@@ -84,9 +91,16 @@ def link(
             pred = tr.predict(t)
             gap = t - tr.times[-1]
             for j, det in enumerate(dets):
-                cost = _cost(pred, det.box, gap, st)
-                if cost is not None:
-                    pairs.append((cost, i, j))
+                # Against the predicted box, or the last one seen: a face that whipped across
+                # the frame and stopped is where it stopped, not where its speed would take it.
+                seen = tr.dets[-1].box
+                costs = [
+                    c
+                    for c in (_cost(pred, det.box, gap, st), _cost(seen, det.box, gap, st))
+                    if c is not None
+                ]
+                if costs:
+                    pairs.append((min(costs), i, j))
         pairs.sort()
         used_t: set[int] = set()
         used_d: set[int] = set()
@@ -106,8 +120,14 @@ def link(
     kept = [
         tr
         for tr in done
-        if (len(tr.dets) >= st.min_hits or (short_clip and len(tr.dets) >= 1))
-        and max(d.score for d in tr.dets) >= st.confirm_score
+        if (
+            (len(tr.dets) >= st.min_hits or short_clip)
+            and max(d.score for d in tr.dets) >= st.confirm_score
+        )
+        or (
+            (tr.samples[0] in cuts or tr.samples[-1] + 1 in cuts)
+            and max(d.score for d in tr.dets) >= st.sure_score
+        )
     ]
     kept.sort(key=lambda tr: (tr.samples[0], tr.dets[0].box[0]))
     return kept
