@@ -165,3 +165,61 @@ def test_more_layers_than_streams_export_frame_by_frame(tmp_path):
         x = round((0.1 + 0.8 * (i % 6) / 5) * 1080)
         y = round((0.1 + 0.8 * (i // 6) / 5) * 1920)
         assert np.abs(frame[y, x] - (20, 230, 40)).max() < 30, f"layer {i} is missing"
+
+
+def _ffmpeg_saying(tmp_path: Path, version: str) -> str:
+    """A wrapper that reports ``version`` for ``-version`` and runs the real ffmpeg otherwise."""
+    from creator_kit.media.ffmpeg import ffmpeg_exe
+
+    real = ffmpeg_exe()
+    script = tmp_path / f"ffmpeg-{version}"
+    script.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do [ "$a" = -version ] && '
+        f'{{ echo "ffmpeg version {version} Copyright (c) 2000-2026"; exit 0; }}; done\n'
+        f'exec "{real}" "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.fixture()
+def fresh_ffmpeg_exe():
+    """ffmpeg_exe() is cached per process: forget it before and after the test."""
+    from creator_kit.media.ffmpeg import ffmpeg_exe
+
+    ffmpeg_exe.cache_clear()
+    yield
+    ffmpeg_exe.cache_clear()
+
+
+def test_an_ffmpeg_older_than_9_exports_frame_by_frame(tmp_path, monkeypatch, fresh_ffmpeg_exe):
+    # FFmpeg 7.1 (the app bundle's) deadlocks on the one-ffmpeg graph; such an ffmpeg takes
+    # the frame-by-frame path and the export still matches the preview.
+    from creator_kit.media.ffmpeg import ffmpeg_exe
+
+    newer, older = (_ffmpeg_saying(tmp_path, v) for v in ("n9.0.2-17-g2a571b6068", "7.1.5"))
+    monkeypatch.setenv("CREATOR_KIT_FFMPEG", newer)
+    ffmpeg_exe.cache_clear()
+    assert direct.ffmpeg_ok()
+    monkeypatch.setenv("CREATOR_KIT_FFMPEG", older)
+    ffmpeg_exe.cache_clear()
+    assert not direct.ffmpeg_ok()
+    started: list[object] = []
+    real_init = direct.DirectRender.__init__
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(direct.DirectRender, "__init__", spy)
+    project = _project(tmp_path, "fill")
+    out = tmp_path / "out.mp4"
+    export(project, out)
+    assert started == [] and frame_count(out) == 45
+    pv = Previewer(project)
+    try:
+        want = pv.frame(15 / 30).to_rgb().astype(int)
+        got = frames_rgb(out, [15])[0].astype(int)
+        assert np.abs(got - want).mean() < 3
+    finally:
+        pv.close()

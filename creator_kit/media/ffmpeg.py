@@ -37,6 +37,20 @@ def ffmpeg_exe() -> str:
 
 
 @functools.cache
+def major_version(exe: str) -> int | None:
+    """The major version of the ffmpeg at ``exe`` (``ffmpeg -version``), None if unknown."""
+    import re
+
+    try:
+        out = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True,
+                             text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.match(r"ffmpeg version n?(\d+)\.", out)
+    return int(found.group(1)) if found else None
+
+
+@functools.cache
 def _setpriv() -> str | None:
     """util-linux's ``setpriv`` (Linux), which can set the parent-death signal and exec."""
     import shutil

@@ -54,12 +54,25 @@ _AHEAD = 2
 MAX_SLOTS = 24
 
 
+# FFmpeg 7.1's scheduler stops reading a layer's input pipe while the graph does not need its
+# frames yet (a layer shown later, the closing card) and the render then waits forever on
+# both sides; FFmpeg 9 reads every input as it comes (tested). Older or unknown versions take
+# the frame-by-frame path.
+MIN_FFMPEG = 9
+
+
+def ffmpeg_ok() -> bool:
+    """True when the ffmpeg in use is one the one-ffmpeg export is known to work with."""
+    return (ffmpeg.major_version(ffmpeg.ffmpeg_exe()) or 0) >= MIN_FFMPEG
+
+
 def usable(plan: RenderPlan) -> bool:
-    """True when ``plan`` can be exported in one ffmpeg (one clip, a POSIX system).
+    """True when ``plan`` can be exported in one ffmpeg (one clip, a POSIX system, an ffmpeg
+    of at least :data:`MIN_FFMPEG`).
 
     The layers must also fit in :data:`MAX_SLOTS` streams (see :func:`plan_slots`).
     """
-    return os.name == "posix" and len(plan.segments) == 1
+    return os.name == "posix" and len(plan.segments) == 1 and ffmpeg_ok()
 
 
 @dataclass
