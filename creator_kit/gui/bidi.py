@@ -107,32 +107,23 @@ class CaptionEdit(QTextEdit):
         if self._rewrapping:
             return
         shown = super().toPlainText()
-        plain = shown.translate(_ISOLATES)
-        wanted = with_isolated_tags(plain)
-        if wanted == shown:
-            self._rewrapping = True
-            blocker = self.blockSignals(True)
-            try:
-                self._direct_paragraphs()
-            finally:
-                self.blockSignals(blocker)
-                self._rewrapping = False
-            return
-        # Keep the cursor after the same typed character.
-        typed = len(shown[: self.textCursor().position()].translate(_ISOLATES))
+        wanted = with_isolated_tags(shown.translate(_ISOLATES))
         self._rewrapping = True
         blocker = self.blockSignals(True)
         try:
-            cursor = QTextCursor(self.document())
-            cursor.select(QTextCursor.SelectionType.Document)
-            cursor.insertText(wanted)  # one edit of the document, no new paragraph formats
-            pos, seen = 0, 0
-            while pos < len(wanted) and seen < typed:
-                if wanted[pos] not in (LRI, FSI, PDI):
-                    seen += 1
-                pos += 1
-            cursor.setPosition(pos)
-            self.setTextCursor(cursor)
+            if wanted != shown:
+                # Keep the cursor after the same typed character.
+                typed = len(shown[: self.textCursor().position()].translate(_ISOLATES))
+                cursor = QTextCursor(self.document())
+                cursor.select(QTextCursor.SelectionType.Document)
+                cursor.insertText(wanted)  # one edit of the document, no new paragraph formats
+                pos, seen = 0, 0
+                while pos < len(wanted) and seen < typed:
+                    if wanted[pos] not in (LRI, FSI, PDI):
+                        seen += 1
+                    pos += 1
+                cursor.setPosition(pos)
+                self.setTextCursor(cursor)
             self._direct_paragraphs()
         finally:
             self.blockSignals(blocker)

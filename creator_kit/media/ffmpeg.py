@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -39,8 +40,6 @@ def ffmpeg_exe() -> str:
 @functools.cache
 def major_version(exe: str) -> int | None:
     """The major version of the ffmpeg at ``exe`` (``ffmpeg -version``), None if unknown."""
-    import re
-
     try:
         out = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True,
                              text=True, timeout=30, check=False).stdout
