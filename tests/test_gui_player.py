@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import threading
 import types
+import weakref
 
 import cv2
 import numpy as np
@@ -283,6 +286,39 @@ def test_shutdown_leaves_no_ffmpeg(qtbot, project, monkeypatch):
     assert _ffmpegs() - before  # decoding while playing
     widget.shutdown()
     assert _ffmpegs() - before == set()
+
+
+def _closed_player(qtbot, project, deaths: list[str]) -> weakref.ref:
+    """A player that showed ``project`` and was closed; notes where its signals object died."""
+    widget = PlayerWidget()
+    widget.set_project(project)
+    qtbot.waitUntil(lambda: widget.current_frame() is not None, timeout=20_000)
+    widget._worker.signals.destroyed.connect(
+        lambda *_: deaths.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
+    gone: list[bool] = []
+    widget.destroyed.connect(lambda *_: gone.append(True))
+    worker = weakref.ref(widget._worker)
+    widget.shutdown()
+    widget.close()
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+    return worker
+
+
+def test_a_closed_player_is_freed_on_the_gui_thread_whoever_collects_it(qtbot, project):
+    """A closed player's Qt objects die on the GUI thread, even when a garbage collection that
+    frees its Python side runs on a worker (the cycle collector runs on whichever thread
+    allocates: a player opening its next session crashed the process deleting them there)."""
+    deaths: list[str] = []
+    worker = _closed_player(qtbot, project, deaths)
+    collector = threading.Thread(target=gc.collect, name="collector")
+    collector.start()
+    collector.join()
+    assert deaths == [threading.main_thread().name]
+    gc.collect()
+    assert worker() is None  # nothing left over for a later collection either
 
 
 def test_a_missing_clip_is_reported_not_raised(qtbot, tmp_path):

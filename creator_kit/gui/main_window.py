@@ -192,7 +192,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.model = EditorModel(self)
         self.autosaver = Autosaver() if autosave else None
-        self.settings = QSettings()
+        # A child of the window: deleted with it on the GUI thread, not by whichever thread
+        # the cycle collector frees the window's wrapper on (see gui/player_worker.py).
+        self.settings = QSettings(self)
         self.jobs = JobQueue(self)
         self.export_dialog: ExportDialog | None = None
         self._autosave_lock = threading.Lock()

@@ -76,7 +76,9 @@ class PlayerWidget(QWidget):
         self._clock = PlaybackClock(self)
         self._clock_t = 0.0
         self._clock_mono = 0.0
-        self._worker = FrameWorker(self._worker_clock)
+        # The worker's signals are a child of this widget, so Qt deletes them with it on
+        # the GUI thread; the worker holds this widget only weakly (player_worker docs).
+        self._worker = FrameWorker(self._worker_clock, self)
         sig = self._worker.signals
         sig.ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         sig.session_ready.connect(self._on_session, Qt.ConnectionType.QueuedConnection)

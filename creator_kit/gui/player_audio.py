@@ -134,7 +134,9 @@ class PlaybackClock(QObject):
             device = mm.QMediaDevices.defaultAudioOutput()
             if device.isFormatSupported(fmt):
                 self._data = QByteArray(self._layout(self._pcm, t))
-                self._buffer = QBuffer(self._data)
+                # A child, as every QObject here: a parentless one would be deleted by
+                # whichever thread frees its wrapper (see player_worker's docstring).
+                self._buffer = QBuffer(self._data, self)
                 self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
                 self._sink = mm.QAudioSink(device, fmt, self)
                 self._sink.setVolume(self._volume)
@@ -170,6 +172,7 @@ class PlaybackClock(QObject):
             self._sink = None
         if self._buffer is not None:
             self._buffer.close()
+            self._buffer.deleteLater()
             self._buffer = None
         self._data = None
 

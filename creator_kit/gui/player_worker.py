@@ -7,6 +7,12 @@ queue the GUI thread drains when told through a queued signal. While playing, at
 ``MAX_QUEUED`` frames wait in the queue (as in Shotcut, if deeper), and a frame whose time
 has already passed on the clock is skipped rather than made late: playback drops frames,
 never drifts.
+
+Lifetimes: Python's cycle collector runs on whichever thread happens to allocate, often this
+worker, and a QObject whose wrapper it frees there is deleted there, off the thread it lives
+in (Qt forbids it: it crashed the process while the next player opened its session). So the
+QObject here, :class:`WorkerSignals`, is a child of the player widget, which Qt deletes on
+the GUI thread, and the worker holds the widget only weakly (no cycle for the collector).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,7 +62,10 @@ class Shown:
 
 
 class WorkerSignals(QObject):
-    """Signals from the worker thread (delivered queued on the GUI thread)."""
+    """Signals from the worker thread (delivered queued on the GUI thread).
+
+    Made a child of the widget that shows the frames (see the module docstring).
+    """
 
     ready = Signal()
     session_ready = Signal(object, int)  # (PreviewSession | None, generation)
@@ -83,12 +93,28 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     return QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGB32).copy()
 
 
-class FrameWorker:
-    """Makes frames for one player on a thread of its own (see module docstring)."""
+def _emit(signals: WorkerSignals, name: str, *args: object) -> None:
+    """Emit signal ``name`` unless the widget is gone (then nobody is listening)."""
+    try:
+        getattr(signals, name).emit(*args)
+    except RuntimeError:  # the C++ object was deleted with its widget
+        pass
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.signals = WorkerSignals()
-        self._clock = clock
+
+class FrameWorker:
+    """Makes frames for one player on a thread of its own (see module docstring).
+
+    ``parent`` owns the signals object; ``clock`` (the playback position in seconds, -1 when
+    stopped) is held weakly when it is a bound method, so the worker keeps its widget alive.
+    """
+
+    def __init__(self, clock: Callable[[], float], parent: QObject | None = None) -> None:
+        self.signals = WorkerSignals(parent)
+        self._clock: Callable[[], Callable[[], float] | None]
+        if hasattr(clock, "__self__") and hasattr(clock, "__func__"):
+            self._clock = weakref.WeakMethod(clock)
+        else:
+            self._clock = lambda: clock
         self._cond = threading.Condition()
         self._generation = 0
         self._project: Project | None = None
@@ -225,11 +251,11 @@ class FrameWorker:
                 continue
             except CreatorKitError as exc:
                 self._drop_play(gen)  # or the same error would come back at once, forever
-                self.signals.failed.emit(user_message(exc))
+                _emit(self.signals, "failed", user_message(exc))
             except Exception as exc:  # a broken frame must not kill the player thread
                 self._drop_play(gen)
                 message = QCoreApplication.translate("Player", "The preview failed: {error}")
-                self.signals.failed.emit(message.replace("{error}", str(exc)))
+                _emit(self.signals, "failed", message.replace("{error}", str(exc)))
         if self.session is not None:
             self.session.close()
 
@@ -254,19 +280,21 @@ class FrameWorker:
 
         try:
             session = PreviewSession(
-                project, on_warnings=sig.warnings.emit, on_faces=sig.faces.emit
+                project,
+                on_warnings=lambda w: _emit(sig, "warnings", w),
+                on_faces=lambda f: _emit(sig, "faces", f),
             )
         except CreatorKitError as exc:
-            sig.failed.emit(user_message(exc))
-            sig.session_ready.emit(None, gen)
+            _emit(sig, "failed", user_message(exc))
+            _emit(sig, "session_ready", None, gen)
             return
         with self._cond:
             if self._stop:
                 session.close()
                 return
             self.session = session
-        session.request_soundtrack(lambda pcm: sig.sound.emit(session, pcm))
-        sig.session_ready.emit(session, gen)
+        session.request_soundtrack(lambda pcm: _emit(sig, "sound", session, pcm))
+        _emit(sig, "session_ready", session, gen)
 
     def _make(
         self,
@@ -300,7 +328,7 @@ class FrameWorker:
                 self.queue.append(Shown(gen, frame, image, playing, virtual, stale=True))
             else:
                 self.queue.append(Shown(gen, frame, image, playing, virtual))
-        self.signals.ready.emit()
+        _emit(self.signals, "ready")
 
     def _play(
         self, gen: int, start: int, until: int | None, loop_start: int | None = None
@@ -331,7 +359,8 @@ class FrameWorker:
                 if gen != self._generation or self._stop:
                     return
             # Skip frames whose time has passed: dropping keeps the picture with the sound.
-            due = int(self._clock() * fps + 1e-6)
+            clock = self._clock()
+            due = int((clock() if clock is not None else -1.0) * fps + 1e-6)
             if due > v:
                 self.skipped += (due if looping else min(due, end)) - v
                 v = due
