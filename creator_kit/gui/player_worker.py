@@ -10,9 +10,10 @@ never drifts.
 
 Lifetimes: Python's cycle collector runs on whichever thread happens to allocate, often this
 worker, and a QObject whose wrapper it frees there is deleted there, off the thread it lives
-in (Qt forbids it: it crashed the process while the next player opened its session). So the
-QObject here, :class:`WorkerSignals`, is a child of the player widget, which Qt deletes on
-the GUI thread, and the worker holds the widget only weakly (no cycle for the collector).
+in (Qt forbids it; a segfault seen once in the tests had a worker opening its session, the
+collector's favourite spot, on its stack). So the QObject here, :class:`WorkerSignals`, is a
+child of the player widget, which Qt deletes on the GUI thread, and the worker holds the
+widget only weakly (no cycle for the collector).
 """
 
 from __future__ import annotations
