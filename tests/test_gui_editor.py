@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import psutil
@@ -40,6 +42,32 @@ editor_app("en")
 from creator_kit.gui.main_window import MainWindow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _closed_window(qtbot, deaths: list[str]) -> None:
+    """An editor window, shown and closed; notes on which thread its settings object died."""
+    w = _window(qtbot, autosave=False, recovery=False)
+    w.settings.destroyed.connect(
+        lambda *_: deaths.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
+    gone: list[bool] = []
+    w.destroyed.connect(lambda *_: gone.append(True))
+    w.close()
+    w.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+
+
+def test_a_closed_window_is_freed_on_the_gui_thread_whoever_collects_it(qtbot, isolated):
+    """The window's QObjects die with it on the GUI thread: Python's cycle collector, which
+    frees the window's Python side, may run on any thread (see gui/player_worker.py)."""
+    deaths: list[str] = []
+    _closed_window(qtbot, deaths)
+    collector = threading.Thread(target=gc.collect, name="collector")
+    collector.start()
+    collector.join()
+    gc.collect()
+    assert deaths == [threading.main_thread().name]
 
 
 # -- panels on their own ----------------------------------------------------------------------
