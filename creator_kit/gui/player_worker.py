@@ -10,8 +10,8 @@ never drifts.
 
 Lifetimes: Python's cycle collector runs on whichever thread happens to allocate, often this
 worker, and a QObject whose wrapper it frees there is deleted there, off the thread it lives
-in (Qt forbids it; a segfault seen once in the tests had a worker opening its session, the
-collector's favourite spot, on its stack). So the QObject here, :class:`WorkerSignals`, is a
+in (Qt forbids it; a segfault seen once in the tests had a worker opening its session, where
+it allocates most, on its stack). So the QObject here, :class:`WorkerSignals`, is a
 child of the player widget, which Qt deletes on the GUI thread, and the worker holds the
 widget only weakly (no cycle for the collector).
 """
@@ -106,7 +106,7 @@ class FrameWorker:
     """Makes frames for one player on a thread of its own (see module docstring).
 
     ``parent`` owns the signals object; ``clock`` (the playback position in seconds, -1 when
-    stopped) is held weakly when it is a bound method, so the worker keeps its widget alive.
+    stopped) is held weakly when it is a bound method: the worker does not keep its widget alive.
     """
 
     def __init__(self, clock: Callable[[], float], parent: QObject | None = None) -> None:
