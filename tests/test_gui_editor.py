@@ -161,6 +161,16 @@ def test_reframe_change_shows_and_undoes(qtbot, window, landscape_clip):
     wait_frame(qtbot, w, lambda f: same(f, filled))
 
 
+def test_media_list_shows_a_whole_clip_s_length_once_probed(qtbot, window, tmp_path):
+    # A clip with no end set is listed with its real length, probed off the GUI thread.
+    clip = make_clip(tmp_path / "three.mp4", size="320x240", duration=3.0)
+    open_clip(qtbot, window, clip)
+    assert window.project.clips[0].end is None
+    entry = window.library.media_list
+    qtbot.waitUntil(lambda: "3.0" in entry.item(0).text(), timeout=10_000)
+    assert "…" not in entry.item(0).text(), repr(entry.item(0).text())
+
+
 def test_dragging_a_sticker_on_the_preview_moves_it_as_one_step(qtbot, window, landscape_clip):
     w = window
     plain = open_clip(qtbot, w, landscape_clip)
