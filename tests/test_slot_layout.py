@@ -154,3 +154,19 @@ def test_a_caption_stays_put_over_a_hairline_and_a_blink_of_a_layer() -> None:
     # With the bottom taken throughout, the hairline is the lesser evil, and it stays there.
     first, route = steady_route(PLACES, lambda t: [*FACE, Keep(blink, 0.5, layer=True)], 0, 8)
     assert first == 1 and route.still
+
+
+def test_without_faces_a_default_caption_still_keeps_off_a_card_in_its_place() -> None:
+    # No face data (no face mask, no face reframe): the card keeps its slot, the bottom,
+    # where a caption goes by default; the caption, placed after it, goes elsewhere.
+    card = TipCardLayer(tip="wash-hands", language="en", slot="bottom", start=0.0, end=4.0)
+    caption = CaptionLayer(text="Wash your hands, twenty seconds")
+    layers = (card, caption)
+    ctx = LayerContext(SIZE, 4.0, get_profile("tiktok"), fps=30.0)
+    sources = build_sources(layers, ctx, default_end=4.0)
+    for t in (1.0, 2.0, 3.0):
+        (card_sprite,) = sources[0].sprites_at(t, SIZE)
+        (caption_sprite,) = sources[1].sprites_at(t, SIZE)
+        card_box, caption_box = _drawn_box(card_sprite), _drawn_box(caption_sprite)
+        assert card_box[3] > 0.7 * SIZE[1]  # the card is in its slot at the bottom
+        assert not _meet(card_box, caption_box), f"{t} s: {caption_box} on {card_box}"

@@ -124,7 +124,7 @@ class CaptionSource:
         placed = self._places.get(i)
         if placed is None:
             placed = place_in_area(img.content, area, "bottom")
-            if self._avoid is not None and not img.empty:
+            if not img.empty:
                 cue = self.cues[i]
                 cx, cy, cw, ch = img.content
                 places = [place_in_area(img.content, area, a) for a in _ANCHORS]
@@ -159,7 +159,7 @@ class CaptionSource:
         x, y = self._position(i, img)
         cx, cy, cw, ch = img.content
         rect = Rect(x + cx, y + cy, cw, ch)
-        if self.layer.placement is not None and self._avoid is not None:
+        if self.layer.placement is not None:
             # Placed by the user: layers placed by slot keep clear of it.
             box = (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
 

@@ -1,9 +1,9 @@
 """Automatic placement: named slots inside the safe zone every platform leaves free.
 
 A layer placed by slot also keeps clear of faces when the render knows where they are
-(:attr:`~creator_kit.graphics.context.DrawContext.faces_at`): of its own slot and the same
-side's other places (top, bottom, middle of the safe zone) it takes the first that covers no
-face over the layer's time, or the one that covers faces least.
+(:attr:`~creator_kit.graphics.context.DrawContext.faces_at`), and of the layers placed before
+it: of its own slot and the same side's other places (top, bottom, middle of the safe zone)
+it takes the first that covers nothing over the layer's time, or the one that covers least.
 """
 
 from __future__ import annotations
@@ -140,17 +140,15 @@ _OTHER_LAYER = 0.5
 _FACE_EDGE = 0.3
 
 
-def avoidance(ctx: DrawContext) -> Avoid | None:
-    """What slot-placed layers keep clear of on ``ctx``: its faces, then the layers placed so
-    far (:attr:`DrawContext.taken`). ``None`` when the render knows no faces: then every
-    layer keeps its own slot, as without face data it always has."""
+def avoidance(ctx: DrawContext) -> Avoid:
+    """What slot-placed layers keep clear of on ``ctx``: its faces (none when the render
+    knows none), then the layers placed so far (:attr:`DrawContext.taken`). Without faces a
+    layer keeps its own slot unless a layer placed before it is there."""
     faces_at, taken = ctx.faces_at, ctx.taken
-    if faces_at is None:
-        return None
 
     def avoid(t: float) -> list[Keep]:
         out = []
-        for x1, y1, x2, y2 in faces_at(t):
+        for x1, y1, x2, y2 in faces_at(t) if faces_at is not None else ():
             w, h = x2 - x1, y2 - y1
             # The face with its hair and a margin must stay clear; where no place is, cover
             # the edges (forehead, chin, cheeks) before eyes, nose and mouth.
