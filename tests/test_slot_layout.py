@@ -14,7 +14,7 @@ from creator_kit.core.frames import Sprite
 from creator_kit.core.model import CaptionLayer, FaceMaskLayer, StickerLayer, TipCardLayer
 from creator_kit.core.presets import get_profile
 from creator_kit.graphics.context import Box
-from creator_kit.graphics.slots import Keep, Route, face_inner_box, steady_route
+from creator_kit.graphics.slots import MIN_SCALE, Keep, Route, face_inner_box, steady_route
 from creator_kit.render.layer_sources import LayerContext, build_sources
 from creator_kit.templates import apply_template, find_template
 from creator_kit.text.placement import safe_zone_rect
@@ -50,9 +50,13 @@ def _settled(layer: object, t: float) -> bool:
     return start + lead <= t <= end - tail
 
 
-def _maskup_layers(clip: str = "clip.mp4") -> tuple:
+def _maskup_layers(clip: str = "clip.mp4", language: str = "ar") -> tuple:
     project = apply_template(
-        find_template("maskup"), [clip], {"creator": "@salma"}, language="ar", caption=CAPTION
+        find_template("maskup"),
+        [clip],
+        {"creator": "@salma"},
+        language=language,
+        caption=CAPTION,
     )
     # The face mask follows analysed clips (not known boxes); the rest is what make demo draws.
     return tuple(la for la in project.layers if not isinstance(la, FaceMaskLayer))
@@ -170,3 +174,59 @@ def test_without_faces_a_default_caption_still_keeps_off_a_card_in_its_place() -
         card_box, caption_box = _drawn_box(card_sprite), _drawn_box(caption_sprite)
         assert card_box[3] > 0.7 * SIZE[1]  # the card is in its slot at the bottom
         assert not _meet(card_box, caption_box), f"{t} s: {caption_box} on {card_box}"
+
+
+# On Reels the safe zone is 979 px tall and a full-size tip card 478 px: a head in the top
+# half, as in the English demo rendered for Reels (drifting sideways as the face-following
+# crop lags), leaves no place for it above or below the face's eyes, nose and mouth.
+def _reels_head(t: float) -> list[Box]:
+    return [(200.0 + 60 * np.sin(t), 400.0, 660.0 + 60 * np.sin(t), 980.0)]
+
+
+def test_on_reels_a_card_with_no_free_place_is_drawn_smaller_and_never_covers_the_face() -> None:
+    layers = _maskup_layers(language="en")
+    profile = get_profile("reels")
+    ctx = LayerContext(SIZE, END, profile, fps=30.0, faces_at=_reels_head)
+    sources = build_sources(layers, ctx, default_end=END)
+    i = next(k for k, la in enumerate(layers) if isinstance(la, TipCardLayer))
+    card = layers[i]
+    full = round(card.width * SIZE[0])
+    zone = safe_zone_rect(profile, rtl_ui=False)
+    widths, shown = set(), 0
+    # Every frame of the card's time, its slide in included.
+    for frame in range(round(card.start * 30), round(END * 30)):
+        t = frame / 30
+        for sprite in sources[i].sprites_at(t, SIZE):
+            box = _drawn_box(sprite)
+            widths.add(sprite.rgba.shape[1])
+            shown += 1
+            for face in _reels_head(t):
+                inner = face_inner_box(face)
+                assert not _meet(box, inner), f"{t:.2f} s: the card {box} covers {inner}"
+            if _settled(card, t):
+                assert zone.y <= box[1] and box[3] <= zone.bottom, f"{t:.2f} s: {box}"
+                assert zone.x <= box[0] and box[2] <= zone.right, f"{t:.2f} s: {box}"
+    assert shown >= (END - card.start) * 30 - 2  # drawn from its first frame to its last
+    (width,) = widths  # one size for the card's whole time: it does not pulse
+    assert round(MIN_SCALE * full) <= width < full
+
+
+def test_a_card_slides_in_only_as_far_as_it_can_without_crossing_a_face() -> None:
+    # The card's slot (top) is free, but its usual slide (from a fifth of the frame below
+    # its place) would pass over the eyes, nose and mouth of the face under it.
+    card = TipCardLayer(tip="wear-mask", language="en", start=0.5, end=4.0)
+    face: Box = (300.0, 800.0, 780.0, 1300.0)
+    inner = face_inner_box(face)
+    ctx = LayerContext(SIZE, 4.0, get_profile("tiktok"), fps=30.0, faces_at=lambda t: [face])
+    (source,) = build_sources((card,), ctx, default_end=4.0)
+    boxes = []
+    for frame in range(15, 120):
+        for sprite in source.sprites_at(frame / 30, SIZE):
+            box = _drawn_box(sprite)
+            assert not _meet(box, inner), f"frame {frame}: the card {box} covers {inner}"
+            boxes.append(box)
+    settled = boxes[-1]
+    assert settled[3] < inner[1]  # in its slot, above the face, at full size
+    assert settled[2] - settled[0] > 0.7 * SIZE[0]
+    # It still slides in from below, a shorter way.
+    assert settled[1] < boxes[0][1] < settled[1] + 0.2 * SIZE[1]
