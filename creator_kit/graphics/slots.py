@@ -4,6 +4,9 @@ A layer placed by slot also keeps clear of faces when the render knows where the
 (:attr:`~creator_kit.graphics.context.DrawContext.faces_at`), and of the layers placed before
 it: of its own slot and the same side's other places (top, bottom, middle of the safe zone)
 it takes the first that covers nothing over the layer's time, or the one that covers least.
+A sticker or card that finds no place clear of a face's eyes, nose and mouth is drawn
+smaller, in the largest free place of the safe zone (:func:`fit_clear_of_faces`), and its
+entrance and exit are kept from crossing a face (:func:`calm_motion`).
 """
 
 from __future__ import annotations
@@ -359,6 +362,37 @@ def _cheapest_path(cost: np.ndarray, move: float) -> list[int]:
     return path
 
 
+def _dwelling_path(cost: np.ndarray, move: float, dwell: int) -> list[int]:
+    """Like :func:`_cheapest_path`, but a layer that moves stays at least ``dwell`` samples
+    at its new place (it never hops on within a moment)."""
+    n, m = cost.shape
+    dwell = max(1, min(dwell, n))
+    cum = np.vstack([np.zeros((1, m)), np.cumsum(cost, axis=0)])  # cum[k]: samples < k
+    total = np.zeros((n, m))
+    came = np.full((n, m), -1, dtype=int)  # -1: stayed; else the place moved from
+    total[:dwell] = cum[1 : dwell + 1]
+    for k in range(dwell, n):
+        stay = total[k - 1] + cost[k]
+        # Arrived at sample k - dwell + 1, there since: from the best place before.
+        before = total[k - dwell]
+        j = int(np.argmin(before))
+        arrive = before[j] + move + cum[k + 1] - cum[k - dwell + 1]
+        moved = arrive < stay
+        total[k] = np.where(moved, arrive, stay)
+        came[k] = np.where(moved, j, -1)
+    path = [0] * n
+    k, i = n - 1, int(np.argmin(total[-1]))
+    while k >= 0:
+        if k < dwell or came[k, i] < 0:
+            path[k] = i
+            k -= 1
+        else:
+            for q in range(k - dwell + 1, k + 1):
+                path[q] = i
+            k, i = k - dwell, int(came[k, i])
+    return path
+
+
 def _route_along(
     path: Sequence[int], rects: Sequence[Box], times: np.ndarray, start: float
 ) -> Route:
@@ -400,6 +434,7 @@ _SCALE_STEP = 0.025
 _HIT = 10.0
 _FIT_MOVE = 2.0
 _AWAY = 0.02
+_DWELL = 1.0  # seconds a scaled layer that moves stays at least at its new place
 _MAX_FRAMES = 2000
 # Room kept around a face's eyes, nose and mouth by a place counted free, as a share of the
 # inner box's size.
@@ -543,7 +578,7 @@ def _scaled_route(
     cx, cy = (own[0] + own[2]) / 2, (own[1] + own[3]) / 2
     away = np.hypot(rects[:, 0] + w / 2 - cx, rects[:, 1] + h / 2 - cy) / max(zy2 - zy1, 1.0)
     cost += _AWAY * away + np.arange(len(places)) * 1e-9
-    path = _cheapest_path(cost, _FIT_MOVE)
+    path = _dwelling_path(cost, _FIT_MOVE, round(_DWELL / _STEP))
     times = start + np.arange(n) * _STEP
     boxes: list[Box] = [(x1, y1, x2, y2) for x1, y1, x2, y2 in rects.tolist()]
     route = _route_along(path, boxes, times, start)
