@@ -230,3 +230,22 @@ def test_a_card_slides_in_only_as_far_as_it_can_without_crossing_a_face() -> Non
     assert settled[2] - settled[0] > 0.7 * SIZE[0]
     # It still slides in from below, a shorter way.
     assert settled[1] < boxes[0][1] < settled[1] + 0.2 * SIZE[1]
+
+
+def test_a_sticker_with_no_free_place_is_drawn_smaller_too() -> None:
+    # A square marker too large for any place beside a head in the middle of Reels' zone.
+    sticker = StickerLayer(name="keep-distance", language="en", width=0.36, end=3.0)
+    face: Box = (300.0, 450.0, 780.0, 1000.0)
+    inner = face_inner_box(face)
+    ctx = LayerContext(SIZE, 3.0, get_profile("reels"), fps=30.0, faces_at=lambda t: [face])
+    (source,) = build_sources((sticker,), ctx, default_end=3.0)
+    full = round(sticker.width * SIZE[0])
+    widths = set()
+    for frame in range(90):
+        for sprite in source.sprites_at(frame / 30, SIZE):
+            box = _drawn_box(sprite)
+            assert not _meet(box, inner), f"frame {frame}: the sticker {box} covers {inner}"
+            if frame > 15:  # (it pops in: grows to its size over 0.4 s)
+                widths.add(sprite.rgba.shape[1])
+    (width,) = widths
+    assert round(MIN_SCALE * full) <= width < full
