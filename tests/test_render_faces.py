@@ -356,7 +356,7 @@ def test_on_reels_a_tip_card_is_drawn_smaller_rather_than_over_a_head_in_the_top
     # A head in the top half of the picture: Reels' safe zone (979 px tall) has no place for
     # the full-size card (478 px) above or below its eyes, nose and mouth.
     truth = make_face_clip(
-        clip, [(draw_face(180), still(80.0, 50.0))], size=(270, 480), duration=3.5
+        clip, [(draw_face(180), still(80.0, 60.0))], size=(270, 480), duration=3.5
     )
     mask = FaceMaskLayer(FaceMaskSettings(style="surgical", fade=0.0))
     card = TipCardLayer(tip="wear-mask", language="en", start=0.3, end=3.5)
