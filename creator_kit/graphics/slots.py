@@ -456,35 +456,64 @@ class Fit:
 class _Scene:
     """What a layer keeps clear of at each frame of its span, as padded arrays.
 
-    ``hard`` (frames x boxes x 4) are faces' eyes, nose and mouth and the layers placed
-    before, which a place must not touch to count as free; ``soft`` the faces' edges, which
-    a free place should rather not cover either. Weights are zero for padding.
+    ``hard`` (frames x boxes x 4) are faces' eyes, nose and mouth (with a little room, see
+    :func:`_grown`) and the layers placed before, which a place must not touch to count as
+    free; ``tight`` the same without the room; ``soft`` the faces' edges, which a free place
+    should rather not cover either. Weights are zero for padding.
     """
 
-    def __init__(self, avoid: Avoid, start: float, end: float, fps: float) -> None:
+    def __init__(self, avoid: Avoid, start: float, end: float, fps: float, image: RGBA) -> None:
+        # What of a layer's box its pixels fill (not its shadow's clear margin), as shares
+        # of its width and height from each side: only that counts as covering.
+        ys, xs = np.nonzero(image[..., 3] > 32)
+        h, w = image.shape[:2]
+        if len(xs):
+            self.inset = np.array(
+                [xs.min() / w, ys.min() / h, (w - 1 - xs.max()) / w, (h - 1 - ys.max()) / h]
+            )
+        else:
+            self.inset = np.zeros(4)
         dt = max(1.0 / fps, (end - start) / _MAX_FRAMES)
         self.times = start + np.arange(0.0, end - start, dt)
-        hard: list[list[Keep]] = []
+        tight: list[list[Keep]] = []
         soft: list[list[Keep]] = []
         for t in self.times.tolist():
             keeps = avoid(t)
-            hard.append(
-                [k if k.layer else _grown(k) for k in keeps if k.layer or k.weight >= _FACE_INNER]
-            )
+            tight.append([k for k in keeps if k.layer or k.weight >= _FACE_INNER])
             soft.append([k for k in keeps if not (k.layer or k.weight >= _FACE_INNER)])
+        hard = [[k if k.layer else _grown(k) for k in row] for row in tight]
         self.hard, self.hard_w, self.hard_layer = _pad(hard)
+        self.tight, self.tight_w, self.tight_layer = _pad(tight)
         self.soft, self.soft_w, self.soft_layer = _pad(soft)
         self.window = ((self.times - start) / _STEP).astype(int)
 
-    @property
-    def any(self) -> bool:
-        """True when anything is to be kept clear of at some frame."""
-        return bool(self.hard_w.any() or self.soft_w.any())
+    def touches(self, base: Box, route: Route) -> int:
+        """Frames at which a layer at ``base`` following ``route`` touches a face's eyes,
+        nose and mouth (without room) or a layer placed before."""
+        rects, shown = _route_rects(base, route, self.times)
+        hit, _ = _cover(self.visible(rects), self.tight, self.tight_w, self.tight_layer)
+        return int((hit[:, 0] & shown).sum())
+
+    def visible(self, rects: np.ndarray) -> np.ndarray:
+        """``rects`` (layer boxes, x1 y1 x2 y2 last) shrunk to what the layer's pixels fill."""
+        w = rects[..., 2] - rects[..., 0]
+        h = rects[..., 3] - rects[..., 1]
+        il, it, ir, ib = self.inset.tolist()
+        return np.stack(
+            [
+                rects[..., 0] + il * w,
+                rects[..., 1] + it * h,
+                rects[..., 2] - ir * w,
+                rects[..., 3] - ib * h,
+            ],
+            axis=-1,
+        )
 
     def hits(self, rects: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For ``rects`` (frames x places x 4, or places x 4 the same at every frame): at
         each frame and place, whether it touches a hard box, the weighted share of the hard
         boxes covered, and that of the soft ones."""
+        rects = self.visible(rects)
         if rects.ndim == 2:
             rects = np.broadcast_to(rects, (len(self.times), *rects.shape))
         hit, hard = _cover(rects, self.hard, self.hard_w, self.hard_layer)
@@ -618,9 +647,11 @@ def fit_clear_of_faces(
     fit = Fit(options[first], route, 1.0, image, anim.placed(options[first]))
     base = rects[first]
     if ctx.faces_at is not None and anim.end > anim.start:
-        scene = _Scene(avoid, anim.start, anim.end, ctx.fps or 30.0)
-        best = _route_hits(scene, base, route)
-        if best[0] > 0:
+        scene = _Scene(avoid, anim.start, anim.end, ctx.fps or 30.0, image)
+        # Only a full-size route that does touch them makes way; the smaller places then
+        # keep a little room as well.
+        if scene.touches(base, route) > 0:
+            best = _route_hits(scene, base, route)
             fit, base = _smaller(scene, fit, base, best, draw, rects[0], language, ctx)
     fit = dataclasses.replace(fit, anim=calm_motion(fit.anim, base, fit.route, ctx))
 
