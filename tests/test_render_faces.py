@@ -202,8 +202,7 @@ def test_card_sticker_and_caption_move_off_a_face(tmp_path):
     from creator_kit.core.model import CaptionLayer, StickerLayer, TipCardLayer
 
     clip = tmp_path / "portrait.mp4"
-    truth = make_face_clip(clip, [(draw_face(60), _top_then_bottom)], size=(270, 480),
-                           duration=3.0)
+    truth = make_face_clip(clip, [(draw_face(60), _top_then_bottom)], size=(270, 480), duration=3.0)
     # Both renders analyse the faces (the mask needs them); only the second has overlays
     # placed by slot: the tip card (top), a sticker (top-end) and captions (bottom).
     base = Project(
@@ -239,12 +238,25 @@ def test_face_reframe_widens_to_keep_headroom_over_a_face_at_the_top(tmp_path):
     clip = tmp_path / "rise.mp4"
     # A landscape shot whose speaker rises until the face touches the top of the picture.
     truth = make_face_clip(
-        clip, [(draw_face(110), lambda t: (260.0, max(-30.0, 120.0 - 100.0 * t)))],
-        size=(640, 360), duration=2.0,
+        clip,
+        [(draw_face(110), lambda t: (260.0, max(-30.0, 120.0 - 100.0 * t)))],
+        size=(640, 360),
+        duration=2.0,
     )
     out = tmp_path / "face.mp4"
-    args = ["render", "-i", str(clip), "--reframe", "face", "-o", str(out), "--progress",
-            "none", "--x264-preset", "ultrafast"]
+    args = [
+        "render",
+        "-i",
+        str(clip),
+        "--reframe",
+        "face",
+        "-o",
+        str(out),
+        "--progress",
+        "none",
+        "--x264-preset",
+        "ultrafast",
+    ]
     assert main(args) == 0
     box, _lms = truth.at(1.8)
     assert box[1] < 5  # the face's top is at the picture's edge
@@ -258,3 +270,126 @@ def test_face_reframe_widens_to_keep_headroom_over_a_face_at_the_top(tmp_path):
     # Above the picture is its blurred copy, not black bars or a stretched edge.
     band = frame[: int(y1 * 4 * 0.5)].astype(float)
     assert band.mean() > 30 and band.std() < 40
+
+
+def _changed_box(a: np.ndarray, b: np.ndarray, least: int = 8) -> tuple[int, int, int, int] | None:
+    """Box (x1, y1, x2, y2) of the rows and columns where more than ``least`` pixels of b
+    differ from a (the default: more than encoder noise)."""
+    diff = np.abs(b.astype(int) - a.astype(int)).max(axis=2) > 40
+    rows = np.nonzero(diff.sum(axis=1) > least)[0]
+    cols = np.nonzero(diff.sum(axis=0) > least)[0]
+    if not len(rows) or not len(cols):
+        return None
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _meet(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def test_tip_card_and_caption_share_the_frame_without_covering_each_other_or_the_face(
+    tmp_path,
+):
+    from creator_kit.core.model import CaptionLayer, TipCardLayer
+    from creator_kit.graphics.slots import face_inner_box
+    from creator_kit.templates import find_template
+
+    clip = tmp_path / "portrait.mp4"
+    # A head in the top half of the picture, as in make demo: the card's own slot (top) and
+    # the middle cover it, so the card takes the bottom, where a caption goes by default.
+    truth = make_face_clip(
+        clip, [(draw_face(200), still(55.0, 46.0))], size=(270, 480), duration=3.0
+    )
+    style = find_template("maskup").template.caption_style
+    mask = FaceMaskLayer(FaceMaskSettings(style="surgical", fade=0.0))
+    card = TipCardLayer(tip="wear-mask", language="ar", start=0.3, end=3.0)
+    caption = CaptionLayer(text="لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp", style=style)
+    base = Project(
+        clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill"), layers=(mask,), output=FAST
+    )
+    outs = {}
+    for name, layers in (
+        ("plain", (mask,)),
+        ("card", (mask, card)),
+        ("both", (mask, card, caption)),
+    ):
+        outs[name] = tmp_path / f"{name}.mp4"
+        export(base.replace(layers=layers), outs[name])
+    frames = [45, 60, 75]  # 1.5, 2 and 2.5 s: the card has slid in and not yet left
+    plain, with_card, both = (frames_rgb(outs[n], frames) for n in ("plain", "card", "both"))
+    for i, a, b, c in zip(frames, plain, with_card, both, strict=True):
+        # The card is what it adds to the plain clip; the caption is what it adds to that
+        # (the card's place does not depend on the caption, placed after it).
+        card_box, cap_box = _changed_box(a, b), _changed_box(b, c)
+        assert card_box is not None and cap_box is not None, f"frame {i}: a layer is missing"
+        assert not _meet(card_box, cap_box), f"frame {i}: caption {cap_box} on card {card_box}"
+        face, _lms = truth.at(i / 30)
+        # 270x480 fills 1080x1920 exactly: four canvas pixels per source pixel.
+        fx1, fy1, fx2, fy2 = (v * 4 for v in face)
+        inner = face_inner_box((fx1, fy1, fx2, fy2))
+        for name, box in (("card", card_box), ("caption", cap_box)):
+            assert not _meet(box, inner), f"frame {i}: the {name} {box} covers the face {inner}"
+
+
+def _card_box(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Box of the largest patch where b differs from a: a card over the plain clip (a mask
+    drawn a pixel off in one of the two renders, the card's text and shadow aside)."""
+    import cv2
+
+    diff = (np.abs(b.astype(int) - a.astype(int)).max(axis=2) > 40).astype(np.uint8)
+    n, _labels, stats, _centres = cv2.connectedComponentsWithStats(diff, connectivity=8)
+    if n < 2:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, area = stats[k].tolist()
+    return (x, y, x + w, y + h) if area > 5000 else None
+
+
+def test_on_reels_a_tip_card_is_drawn_smaller_rather_than_over_a_head_in_the_top_half(
+    tmp_path,
+):
+    from creator_kit.core.model import TipCardLayer
+    from creator_kit.graphics.slots import MIN_SCALE
+    from creator_kit.graphics.tip_cards import draw_tip_parts
+
+    clip = tmp_path / "portrait.mp4"
+    # A head in the top half of the picture: Reels' safe zone (979 px tall) has no place for
+    # the full-size card (478 px) above or below its eyes, nose and mouth.
+    truth = make_face_clip(
+        clip, [(draw_face(180), still(80.0, 60.0))], size=(270, 480), duration=3.5
+    )
+    mask = FaceMaskLayer(FaceMaskSettings(style="surgical", fade=0.0))
+    card = TipCardLayer(tip="wear-mask", language="en", start=0.3, end=3.5)
+    output = OutputSettings(preset="reels", x264_preset="ultrafast")
+    base = Project(
+        clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill"), layers=(mask,), output=output
+    )
+    plain, with_card = tmp_path / "plain.mp4", tmp_path / "card.mp4"
+    export(base, plain)
+    export(base.replace(layers=(mask, card)), with_card)
+    # Every other frame from the card's start to its fade out, its slide in included.
+    frames = list(range(10, 96, 2))
+    widths = []
+    for i, a, b in zip(
+        frames, frames_rgb(plain, frames), frames_rgb(with_card, frames), strict=True
+    ):
+        box = _card_box(a, b)
+        if box is None and i / 30 < card.start + 0.15:
+            continue  # (still too faint to tell from the encoding's noise)
+        assert box is not None, f"frame {i}: no card"
+        _box, lms = truth.at(i / 30)
+        # The eyes, nose and mouth as drawn: their landmarks with a margin of a quarter of
+        # the eyes-to-mouth height. 270x480 fills 1080x1920 exactly: four canvas pixels per
+        # source pixel.
+        (x1, y1), (x2, y2) = lms.min(axis=0) * 4, lms.max(axis=0) * 4
+        m = 0.25 * (y2 - y1)
+        features = (x1 - m, y1 - m, x2 + m, y2 + m)
+        assert not _meet(box, features), f"frame {i}: the card {box} covers {features}"
+        if i / 30 > card.start + card.enter.duration:
+            widths.append(box[2] - box[0])
+    # The card as drawn at full size: its visible width.
+    alpha = draw_tip_parts(card, round(card.width * 1080)).base[..., 3]
+    cols = np.nonzero((alpha > 32).any(axis=0))[0]
+    full = int(cols[-1] - cols[0] + 1)
+    assert max(widths) - min(widths) <= 4  # one size throughout
+    assert MIN_SCALE * full - 4 <= min(widths) and max(widths) < full - 20

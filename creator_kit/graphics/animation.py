@@ -6,8 +6,10 @@ through :class:`Animated`, so captions and stickers move the same way.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from PIL import Image
@@ -94,6 +96,10 @@ class Animated:
         self.opacity = opacity
         self.enter = enter
         self.exit = exit
+        # How far a slide travels, as a share of its usual fifth of the canvas: less where
+        # the whole way would cross a face (graphics.slots).
+        self.enter_reach = 1.0
+        self.exit_reach = 1.0
 
     @classmethod
     def for_layer(
@@ -111,6 +117,23 @@ class Animated:
             default_end,
         )
 
+    def placed(self, placement: Placement) -> Animated:
+        """The same timing and animation at another ``placement``."""
+        out = copy.copy(self)
+        out.placement = placement
+        return out
+
+    def reaching(self, which: Literal["enter", "exit"], reach: float) -> Animated:
+        """The same with the ``which`` slide travelling ``reach`` of its usual way; a reach
+        of 0 turns it (or a pop) into a fade of the same duration."""
+        out = copy.copy(self)
+        animation: Animation = getattr(self, which)
+        if reach <= 0.0:
+            setattr(out, which, dataclasses.replace(animation, kind="fade"))
+            reach = 1.0
+        setattr(out, f"{which}_reach", reach)
+        return out
+
     def visible(self, t: float) -> bool:
         """True while ``t`` lies within the layer's span."""
         return self.start <= t < self.end
@@ -122,9 +145,15 @@ class Animated:
         if self.enter.kind != "none" and self.enter.duration > 0:
             d = min(self.enter.duration, span / 2)
             st = animation_state(self.enter, (t - self.start) / d, size)
+            if self.enter_reach != 1.0:
+                st = dataclasses.replace(
+                    st, dx=st.dx * self.enter_reach, dy=st.dy * self.enter_reach
+                )
         if self.exit.kind != "none" and self.exit.duration > 0:
             d = min(self.exit.duration, span / 2)
             ex = animation_state(self.exit, (self.end - t) / d, size)
+            if self.exit_reach != 1.0:
+                ex = dataclasses.replace(ex, dx=ex.dx * self.exit_reach, dy=ex.dy * self.exit_reach)
             st = AnimState(
                 st.opacity * ex.opacity, st.dx - ex.dx, st.dy - ex.dy, st.scale * ex.scale
             )

@@ -25,7 +25,7 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.slots import Route, clear_of_faces, layer_geometry
+from creator_kit.graphics.slots import Route, fit_clear_of_faces, layer_geometry
 
 
 def draw_sticker(layer: StickerLayer, width_px: int) -> RGBA:
@@ -127,15 +127,20 @@ class StickerSource:
         placement, width_px = layer_geometry(
             layer.placement, layer.slot, layer.language, layer.width, ctx.size, ctx.profile
         )
-        self._image = draw_sticker(layer, width_px)
         self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
-        # Placed by slot: keep clear of faces (moving aside when one comes), see slots.
         self._route = Route()
-        if layer.placement is None and ctx.faces_at is not None:
-            placement, self._route = clear_of_faces(
-                layer.slot, layer.language, self._image, self._anim, ctx
-            )
-            self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
+        if layer.placement is None:
+            # Placed by slot: keep clear of faces (moving aside when one comes, drawn smaller
+            # when no place is free at full size) and of the layers placed before, see slots.
+            def draw(scale: float) -> RGBA:
+                return draw_sticker(layer, max(8, round(width_px * scale)))
+
+            fit = fit_clear_of_faces(layer.slot, layer.language, draw, self._anim, ctx)
+            width_px = max(8, round(width_px * fit.scale))
+            self._image = fit.image
+            self._anim, self._route = fit.anim, fit.route
+        else:
+            self._image = draw_sticker(layer, width_px)
         self._image.flags.writeable = False
         self._key = ("sticker", layer, width_px)
 

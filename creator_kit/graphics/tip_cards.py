@@ -32,7 +32,7 @@ from creator_kit.graphics.drawing import (
     with_shadow,
 )
 from creator_kit.graphics.icons import ICONS
-from creator_kit.graphics.slots import Route, clear_of_faces, layer_geometry
+from creator_kit.graphics.slots import Route, fit_clear_of_faces, layer_geometry
 
 
 @dataclass(frozen=True)
@@ -137,14 +137,24 @@ class TipCardSource:
             layer.placement, layer.slot, layer.language, layer.width, ctx.size, ctx.profile
         )
         self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
-        self._parts = draw_tip_parts(layer, width_px)
-        # Placed by slot: keep clear of faces (moving aside when one comes), see slots.
         self._route = Route()
-        if layer.placement is None and ctx.faces_at is not None:
-            placement, self._route = clear_of_faces(
-                layer.slot, layer.language, self._parts.base, self._anim, ctx
-            )
-            self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
+        if layer.placement is None:
+            # Placed by slot: keep clear of faces (moving aside when one comes, drawn smaller
+            # when no place is free at full size) and of the layers placed before, see slots.
+            drawn: dict[int, TipCardParts] = {}
+
+            def draw(scale: float) -> RGBA:
+                w = max(8, round(width_px * scale))
+                if w not in drawn:
+                    drawn[w] = draw_tip_parts(layer, w)
+                return drawn[w].base
+
+            fit = fit_clear_of_faces(layer.slot, layer.language, draw, self._anim, ctx)
+            width_px = max(8, round(width_px * fit.scale))
+            self._parts = drawn[width_px]
+            self._anim, self._route = fit.anim, fit.route
+        else:
+            self._parts = draw_tip_parts(layer, width_px)
         self._key = ("tip-card", layer, width_px)
         n = len(self._parts.steps)
         span = max(0.1, self._anim.end - self._anim.start)
