@@ -286,7 +286,7 @@ def _export(
                 progress(Progress("render", base + span * (_W_AUDIO + _W_RENDER * done), eta))
 
         slots = direct.plan_slots(renderer, cancel) if direct.usable(plan) else None
-        if slots is not None and len(slots) <= direct.MAX_SLOTS:
+        if slots is not None and len(direct.plan_streams(slots)) <= direct.MAX_SLOTS:
             # One ffmpeg decodes, blends the layers Python sends and encodes (render.direct).
             encoder = direct.DirectRender(
                 renderer, slots, gain, output_args(plan, tmp), target=tmp
