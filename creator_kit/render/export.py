@@ -34,7 +34,7 @@ from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
 from creator_kit.core.files import describe_mode, os_key, os_problem
-from creator_kit.core.memory import release_free_memory
+from creator_kit.core.memory import limit_heap, release_free_memory
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
 from creator_kit.render import direct
@@ -220,6 +220,7 @@ def export(
     progress = on_progress or (lambda _p: None)
     check_target(out, overwrite)
     clean_leftovers(out.parent)
+    limit_heap()  # before the helper threads start (core.memory)
     plan = build_plan(project, on_warning, cancel)
     # The loudness pass is an ffmpeg of its own: it runs while the faces load and the layers
     # draw, instead of after them (about 0.7 s less before the first frame).
