@@ -290,3 +290,18 @@ def test_an_ffmpeg_older_than_9_exports_frame_by_frame(tmp_path, monkeypatch, fr
         assert np.abs(got - want).mean() < 3
     finally:
         pv.close()
+
+
+def test_a_sprite_converted_in_bands_is_the_same_as_in_one_piece(monkeypatch):
+    from creator_kit.render import compositor
+
+    rng = np.random.default_rng(7)
+    rgba = rng.integers(0, 256, (301, 203, 4), dtype=np.uint8)
+    rgba[..., 3][rng.random((301, 203)) < 0.3] = 0  # transparent pixels among opaque ones
+    for dx, dy in ((0, 0), (1, 1)):
+        banded = compositor._convert(rgba, dx, dy)
+        monkeypatch.setattr(compositor, "_BAND", 10_000)
+        whole = compositor._convert(rgba, dx, dy)
+        monkeypatch.undo()
+        for plane in ("y", "u", "v", "a", "a2"):
+            assert np.array_equal(getattr(banded, plane), getattr(whole, plane)), plane
