@@ -47,6 +47,8 @@ U8 = npt.NDArray[np.uint8]
 _MARGIN = 2
 # Frames each layer stream may have queued ahead of ffmpeg (Python draws ahead this far).
 _AHEAD = 2
+# The YUV conversions of sprites kept for reuse while streaming (see DirectRender.run).
+_CONVERTED_BYTES = 16 * 1024 * 1024
 
 
 # Beyond this many layer streams (pipes, writer threads and ffmpeg inputs, each with its
@@ -530,7 +532,9 @@ class DirectRender:
         # A stream ends one (transparent) frame after its last drawing: ffmpeg frees its
         # queue and the overlay lets the picture through from there (eof_action=pass).
         ends = [stream.last + 1 for stream in self.streams]
-        compositor = self.renderer.compositor
+        # Each stream keeps its picture until its sprite changes, so conversions are only
+        # reused across a sprite's moves and fades: a third of the preview's cache will do.
+        compositor = Compositor(cache_bytes=_CONVERTED_BYTES)
         reported = 0
 
         def report() -> None:

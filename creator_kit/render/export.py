@@ -244,15 +244,14 @@ def _export(
 ) -> ExportResult:
     faces: dict[str, FaceAnalysis] = {}
     if needs_faces(project):
-        from creator_kit.render.face_timeline import analyse_plan
+        from creator_kit.render.face_timeline import analyse_plan_apart
 
         progress(Progress("faces", 0.0, None))
-        faces = analyse_plan(
-            plan, cancel, lambda f: progress(Progress("faces", _W_FACES * f, None))
+        # A fresh cached analysis is read here; any other runs in a child process, whose
+        # decoded frames and detector buffers are gone with it before the render starts.
+        faces = analyse_plan_apart(
+            plan, cancel, lambda f: progress(Progress("faces", _W_FACES * f, None)), nice=0
         )
-        # The analysis's decoded frames and detector buffers are free now: hand them back
-        # before the render allocates its own (analysis and render run in one process).
-        release_free_memory()
     # Remaining stages share what face analysis left of the bar.
     base = _W_FACES if faces else 0.0
     span = 1.0 - base
