@@ -39,10 +39,14 @@ moviepy: | $(PY)
 	$(PY) -m pip install --quiet $(MOVIEPY_DEPS)
 	$(PY) -m pip install --quiet --no-deps moviepy==2.2.1
 
-# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor,
+# Optional system tools: OCR of rendered Arabic for the tests, Qt's X11 libraries for the editor
+# (and Xvfb, a display for the test that runs it on X11),
 # and what `make package` needs: binutils, the desktop-file checkers, and the compiler, nasm and
 # Debian's x264/zimg static libraries that build the app's own ffmpeg (packaging/ffmpeg_build.py).
 # Installed when we are root and apt is there; tests that need them skip with the reason otherwise.
+# Every one is checked: another package (xvfb, say) may have brought in some but not all.
+QT_X11_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
 sysdeps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ara; then \
@@ -60,11 +64,9 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	      || echo "note: could not install$$missing; packaging checks need them"; \
 	  fi; \
-	  if ! dpkg -s libxcb-cursor0 libxkbcommon-x11-0 >/dev/null 2>&1; then \
-	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxcb-cursor0 libxcb-icccm4 \
-	      libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
-	      libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 >/dev/null) \
-	      || echo "note: could not install Qt's X11 libraries; the editor needs them on a display"; \
+	  if ! dpkg -s $(QT_X11_LIBS) xvfb xauth >/dev/null 2>&1; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(QT_X11_LIBS) xvfb xauth >/dev/null) \
+	      || echo "note: could not install Qt's X11 libraries and Xvfb; the editor needs them on a display, its X11 test skips"; \
 	  fi; \
 	fi
 

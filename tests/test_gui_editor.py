@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,16 @@ def test_reframe_change_shows_and_undoes(qtbot, window, landscape_clip):
     assert combo.currentData() == "fit-blur" and w.model.undo_stack.count() == 1
     w.redo_action.trigger()
     wait_frame(qtbot, w, lambda f: same(f, filled))
+
+
+def test_media_list_shows_a_whole_clip_s_length_once_probed(qtbot, window, tmp_path):
+    # A clip with no end set is listed with its real length, probed off the GUI thread.
+    clip = make_clip(tmp_path / "three.mp4", size="320x240", duration=3.0)
+    open_clip(qtbot, window, clip)
+    assert window.project.clips[0].end is None
+    entry = window.library.media_list
+    qtbot.waitUntil(lambda: "3.0" in entry.item(0).text(), timeout=10_000)
+    assert "…" not in entry.item(0).text(), repr(entry.item(0).text())
 
 
 def test_dragging_a_sticker_on_the_preview_moves_it_as_one_step(qtbot, window, landscape_clip):
@@ -439,6 +450,27 @@ def test_screenshot_command(tmp_path, landscape_clip):
     assert res.returncode == 2
     assert res.stderr.strip().splitlines()[-1].startswith("error: ")
     assert str(bad) in res.stderr and not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Debian's xvfb is not installed")
+def test_screenshot_command_on_an_x11_display(tmp_path, landscape_clip):
+    # The editor in a real X11 window (Xvfb), as `make gui` opens it: Qt's xcb plugin loads
+    # (it needs system libraries `make sysdeps` installs) and the preview shows the clip.
+    shot = tmp_path / "x11.png"
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.update(CREATOR_KIT_DATA_DIR=str(tmp_path / "d"), QT_QPA_PLATFORM="xcb")
+    res = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m",
+         "creator_kit.cli.main", "gui", str(landscape_clip), "--screenshot", str(shot),
+         "--size", "1100x700", "--at", "1.0"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1100, 700)
+    # testsrc2's colour bars are on screen: many distinct colours, not a blank window.
+    colours = {image.pixel(x, y) for x in range(0, 1100, 7) for y in range(0, 700, 7)}
+    assert len(colours) > 200, len(colours)
 
 
 def test_dropped_subtitles_project_and_bad_file(qtbot, window, tmp_path, landscape_clip):

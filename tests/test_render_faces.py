@@ -258,3 +258,56 @@ def test_face_reframe_widens_to_keep_headroom_over_a_face_at_the_top(tmp_path):
     # Above the picture is its blurred copy, not black bars or a stretched edge.
     band = frame[: int(y1 * 4 * 0.5)].astype(float)
     assert band.mean() > 30 and band.std() < 40
+
+
+def _changed_box(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Box (x1, y1, x2, y2) of the rows and columns where many pixels of b differ from a."""
+    diff = np.abs(b.astype(int) - a.astype(int)).max(axis=2) > 40
+    rows = np.nonzero(diff.sum(axis=1) > 8)[0]  # more than encoder noise
+    cols = np.nonzero(diff.sum(axis=0) > 8)[0]
+    if not len(rows) or not len(cols):
+        return None
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _meet(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def test_tip_card_and_caption_share_the_frame_without_covering_each_other_or_the_face(
+    tmp_path,
+):
+    from creator_kit.core.model import CaptionLayer, TipCardLayer
+    from creator_kit.graphics.slots import face_inner_box
+    from creator_kit.templates import find_template
+
+    clip = tmp_path / "portrait.mp4"
+    # A head in the top half of the picture, as in make demo: the card's own slot (top) and
+    # the middle cover it, so the card takes the bottom, where a caption goes by default.
+    truth = make_face_clip(clip, [(draw_face(200), still(55.0, 46.0))], size=(270, 480),
+                           duration=3.0)
+    style = find_template("maskup").template.caption_style
+    mask = FaceMaskLayer(FaceMaskSettings(style="surgical", fade=0.0))
+    card = TipCardLayer(tip="wear-mask", language="ar", start=0.3, end=3.0)
+    caption = CaptionLayer(text="لا تنسوا الكمامة #لاتنسواالكمامة #MaskUp", style=style)
+    base = Project(clips=(ClipRef(str(clip)),), reframe=Reframe(mode="fill"), layers=(mask,),
+                   output=FAST)
+    outs = {}
+    for name, layers in (("plain", (mask,)), ("card", (mask, card)),
+                         ("both", (mask, card, caption))):
+        outs[name] = tmp_path / f"{name}.mp4"
+        export(base.replace(layers=layers), outs[name])
+    frames = [45, 60, 75]  # 1.5, 2 and 2.5 s: the card has slid in and not yet left
+    plain, with_card, both = (frames_rgb(outs[n], frames) for n in ("plain", "card", "both"))
+    for i, a, b, c in zip(frames, plain, with_card, both, strict=True):
+        # The card is what it adds to the plain clip; the caption is what it adds to that
+        # (the card's place does not depend on the caption, placed after it).
+        card_box, cap_box = _changed_box(a, b), _changed_box(b, c)
+        assert card_box is not None and cap_box is not None, f"frame {i}: a layer is missing"
+        assert not _meet(card_box, cap_box), f"frame {i}: caption {cap_box} on card {card_box}"
+        face, _lms = truth.at(i / 30)
+        # 270x480 fills 1080x1920 exactly: four canvas pixels per source pixel.
+        fx1, fy1, fx2, fy2 = (v * 4 for v in face)
+        inner = face_inner_box((fx1, fy1, fx2, fy2))
+        for name, box in (("card", card_box), ("caption", cap_box)):
+            assert not _meet(box, inner), f"frame {i}: the {name} {box} covers the face {inner}"

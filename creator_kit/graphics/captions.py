@@ -12,13 +12,15 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 
+import numpy as np
+
 from creator_kit.core.captions import CaptionStyle, Cue
 from creator_kit.core.frames import Sprite
 from creator_kit.core.model import CaptionLayer, OutputSettings, Placement
 from creator_kit.core.presets import ExportProfile, get_profile
 from creator_kit.graphics.animation import ANCHOR_FRACTIONS, Animated
 from creator_kit.graphics.context import Box, DrawContext
-from creator_kit.graphics.slots import avoidance, least_covering
+from creator_kit.graphics.slots import Avoid, Route, avoidance, steady_route
 from creator_kit.text.engine import CaptionImage, render_caption
 from creator_kit.text.placement import (
     Rect,
@@ -66,10 +68,12 @@ class CaptionSource:
         ]
         self._warned: set[int] = set()
         # Captions placed by default sit at the bottom of the safe zone, or at its top or
-        # middle for a cue that would cover a face there (chosen once per cue).
+        # middle, or next to a layer placed before, for a cue that would cover a face or
+        # that layer there (chosen once per cue).
         self._avoid = avoidance(ctx)
         self._taken = ctx.taken
-        self._anchors: dict[int, VerticalAnchor] = {}
+        self._places: dict[int, tuple[int, int]] = {}
+        self._routes: dict[int, Route] = {}
         # Which cue each output frame shows (the first visible one, as sprites_at picks):
         # only those cues are ever drawn, so the work is bounded by the frames, however many
         # cues a file holds, and sprites_at finds its cue without scanning them all.
@@ -104,34 +108,50 @@ class CaptionSource:
         placement = self.layer.placement
         if placement is None:
             area = caption_area(self.profile, rtl, canvas=self.size)
-            return place_in_area(img.content, area, self._anchor(i, img, area))
+            return self._place(i, img, area)
         cx, cy, cw, ch = img.content
         ax, ay = ANCHOR_FRACTIONS[placement.anchor]
         x = placement.x * self.size[0] - ax * cw - cx
         y = placement.y * self.size[1] - ay * ch - cy
         return round(x), round(y)
 
-    def _anchor(self, i: int, img: CaptionImage, area: Rect) -> VerticalAnchor:
-        """Bottom, or the first of top and middle where cue ``i`` covers no face."""
-        anchor = self._anchors.get(i)
-        if anchor is None:
-            anchor = "bottom"
-            if self._avoid is not None and not img.empty:
-                cx, cy, cw, ch = img.content
-                rects = []
-                for a in _ANCHORS:
-                    x, y = place_in_area(img.content, area, a)
-                    rects.append((x + cx, y + cy, x + cx + cw, y + cy + ch))
+    def _place(self, i: int, img: CaptionImage, area: Rect) -> tuple[int, int]:
+        """Top-left of cue ``i``'s image where it starts: at the bottom of ``area``, else at
+        its top or middle, or just above or below a layer placed before, wherever the cue
+        covers least of the faces and the other layers over its time. It moves (fading out
+        and in) only when a layer or face would otherwise stay under it a while
+        (:func:`~creator_kit.graphics.slots.steady_route`)."""
+        placed = self._places.get(i)
+        if placed is None:
+            placed = place_in_area(img.content, area, "bottom")
+            if not img.empty:
                 cue = self.cues[i]
-                k = least_covering(rects, self._avoid, cue.start, cue.end)
-                anchor = _ANCHORS[k]
+                cx, cy, cw, ch = img.content
+                places = [place_in_area(img.content, area, a) for a in _ANCHORS]
+                x = places[0][0]
+                gap = round(0.02 * self.size[0])
+                for box in _layer_boxes(self._avoid, cue.start, cue.end):
+                    for top in (box[1] - gap - ch, box[3] + gap):  # above it, below it
+                        if area.y <= top and top + ch <= area.bottom:
+                            places.append((x, round(top) - round(cy)))
+                rects: list[Box] = [
+                    (px + cx, py + cy, px + cx + cw, py + cy + ch) for px, py in places
+                ]
+                k, route = steady_route(rects, self._avoid, cue.start, cue.end)
+                placed = places[k]
+                self._routes[i] = route
 
-                def where(t: float, rect: Box = rects[k], cue: Cue = cue) -> Box | None:
-                    return rect if cue.start <= t < cue.end else None
+                def where(
+                    t: float, rect: Box = rects[k], cue: Cue = cue, route: Route = route
+                ) -> Box | None:
+                    if not cue.start <= t < cue.end:
+                        return None
+                    dx, dy, _fade = route.at(t)
+                    return (rect[0] + dx, rect[1] + dy, rect[2] + dx, rect[3] + dy)
 
                 self._taken.append(where)
-            self._anchors[i] = anchor
-        return anchor
+            self._places[i] = placed
+        return placed
 
     def _check_safe_zone(self, i: int, cue: Cue, img: CaptionImage) -> None:
         if img.empty:
@@ -139,7 +159,7 @@ class CaptionSource:
         x, y = self._position(i, img)
         cx, cy, cw, ch = img.content
         rect = Rect(x + cx, y + cy, cw, ch)
-        if self.layer.placement is not None and self._avoid is not None:
+        if self.layer.placement is not None:
             # Placed by the user: layers placed by slot keep clear of it.
             box = (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
 
@@ -179,8 +199,25 @@ class CaptionSource:
             if opacity <= 0.003:
                 return ()
             key = ("caption", id(self), i, word)
-            return (Sprite(img.rgba, x + round(st.dx), y + round(st.dy), opacity, key),)
+            sprite = Sprite(img.rgba, x + round(st.dx), y + round(st.dy), opacity, key)
+            route = self._routes.get(i)
+            moved = sprite if route is None else route.apply(sprite, t)
+            return () if moved is None else (moved,)
         return ()
+
+
+_MOST_NEIGHBOURS = 8  # layers a cue may sit next to: enough for a busy frame, few to weigh
+
+
+def _layer_boxes(avoid: Avoid, start: float, end: float) -> list[Box]:
+    """The distinct boxes of layers placed before that show during ``start``..``end``."""
+    seen: dict[Box, None] = {}
+    for t in np.arange(start, end, 0.1).tolist():
+        for keep in avoid(t):
+            if keep.layer:
+                x1, y1, x2, y2 = keep.box
+                seen.setdefault((round(x1), round(y1), round(x2), round(y2)), None)
+    return list(seen)[:_MOST_NEIGHBOURS]
 
 
 def scaled_style(style: CaptionStyle, factor: float) -> CaptionStyle:

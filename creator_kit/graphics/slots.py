@@ -1,9 +1,9 @@
 """Automatic placement: named slots inside the safe zone every platform leaves free.
 
 A layer placed by slot also keeps clear of faces when the render knows where they are
-(:attr:`~creator_kit.graphics.context.DrawContext.faces_at`): of its own slot and the same
-side's other places (top, bottom, middle of the safe zone) it takes the first that covers no
-face over the layer's time, or the one that covers faces least.
+(:attr:`~creator_kit.graphics.context.DrawContext.faces_at`), and of the layers placed before
+it: of its own slot and the same side's other places (top, bottom, middle of the safe zone)
+it takes the first that covers nothing over the layer's time, or the one that covers least.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -117,36 +117,58 @@ def slot_options(
     return out
 
 
-# Timeline time -> what a layer should keep clear of then: (box, weight) pairs. The middle of
-# a face weighs most, its edges less, and layers placed before least, so overlays avoid each
-# other only where faces allow.
-Avoid = Callable[[float], Sequence[tuple[Box, float]]]
-_OTHER_LAYER = 0.1
+class Keep(NamedTuple):
+    """A box a slot-placed layer keeps clear of, and how bad covering it is.
+
+    A face's boxes count the share of the face covered. Another layer's box (``layer``)
+    counts the share of the smaller of the two boxes that overlaps: a caption laid across
+    a card hides the whole caption's worth of the card, however large the card is.
+    """
+
+    box: Box
+    weight: float
+    layer: bool = False
 
 
-def avoidance(ctx: DrawContext) -> Avoid | None:
-    """What slot-placed layers keep clear of on ``ctx``: its faces, then the layers placed so
-    far (:attr:`DrawContext.taken`). ``None`` when the render knows no faces: then every
-    layer keeps its own slot, as without face data it always has."""
+# Timeline time -> what a layer should keep clear of then. The middle of a face (eyes, nose,
+# mouth) weighs most, the layers placed before less, and the face's edges (hair, forehead,
+# chin, with a margin) least: a layer that finds no free place sits on a hairline before it
+# hides another layer, and on another layer before it covers a face's features.
+Avoid = Callable[[float], Sequence[Keep]]
+_FACE_INNER = 1.0
+_OTHER_LAYER = 0.5
+_FACE_EDGE = 0.3
+
+
+def avoidance(ctx: DrawContext) -> Avoid:
+    """What slot-placed layers keep clear of on ``ctx``: its faces (none when the render
+    knows none), then the layers placed so far (:attr:`DrawContext.taken`). Without faces a
+    layer keeps its own slot unless a layer placed before it is there."""
     faces_at, taken = ctx.faces_at, ctx.taken
-    if faces_at is None:
-        return None
 
-    def avoid(t: float) -> list[tuple[Box, float]]:
+    def avoid(t: float) -> list[Keep]:
         out = []
-        for x1, y1, x2, y2 in faces_at(t):
+        for x1, y1, x2, y2 in faces_at(t) if faces_at is not None else ():
             w, h = x2 - x1, y2 - y1
             # The face with its hair and a margin must stay clear; where no place is, cover
             # the edges (forehead, chin, cheeks) before eyes, nose and mouth.
-            out.append(((x1 - 0.1 * w, y1 - 0.25 * h, x2 + 0.1 * w, y2 + 0.05 * h), 0.3))
-            out.append(((x1 + 0.15 * w, y1 + 0.2 * h, x2 - 0.15 * w, y2 - 0.1 * h), 1.0))
+            edge = (x1 - 0.1 * w, y1 - 0.25 * h, x2 + 0.1 * w, y2 + 0.05 * h)
+            out.append(Keep(edge, _FACE_EDGE))
+            out.append(Keep(face_inner_box((x1, y1, x2, y2)), _FACE_INNER))
         for where in taken:
             box = where(t)
             if box is not None:
-                out.append((box, _OTHER_LAYER))
+                out.append(Keep(box, _OTHER_LAYER, layer=True))
         return out
 
     return avoid
+
+
+def face_inner_box(face: Box) -> Box:
+    """The part of a detected face box that holds the eyes, nose and mouth."""
+    x1, y1, x2, y2 = face
+    w, h = x2 - x1, y2 - y1
+    return (x1 + 0.15 * w, y1 + 0.2 * h, x2 - 0.15 * w, y2 - 0.1 * h)
 
 
 def face_overlap(rect: Box, avoid: Avoid, start: float, end: float) -> float:
@@ -277,14 +299,67 @@ def plan_route(
     return first, Route(tuple(changes), _SWAP)
 
 
-def _covered(rect: Box, boxes: Sequence[tuple[Box, float]]) -> float:
-    """Weighted sum of the fraction of each box that ``rect`` covers."""
+# What a move costs a caption, in the units of the route's cost (a covered share times its
+# weight, at each _STEP): as much as lying across a whole other layer for 0.12 s. A caption
+# makes way for any overlay that stays more than a moment (there and back costs two moves),
+# but not for a hairline under it for a second or two.
+_MOVE = 0.6
+
+
+def steady_route(
+    rects: Sequence[Box], avoid: Avoid | None, start: float, end: float
+) -> tuple[int, Route]:
+    """Which of ``rects`` (places of one caption, the preferred first) to start in, and its
+    route: the places over time that cover least in all (faces, layers placed before), each
+    move costing :data:`_MOVE`. A caption stays where it is unless a layer or a face would
+    sit under it long enough to be worth a move; where nothing is ever covered it keeps the
+    first place clear throughout. A move fades out before the new arrival comes."""
+    if avoid is None or len(rects) <= 1 or end <= start:
+        return 0, Route()
+    times = np.arange(start, end, _STEP)
+    n, m = len(times), len(rects)
+    cover = np.zeros((n, m))
+    for k, t in enumerate(times.tolist()):
+        boxes = avoid(t)
+        for i, rect in enumerate(rects):
+            cover[k, i] = _covered(rect, boxes)
+    # Ties go to the earlier place (the preferred ones come first).
+    cover += np.arange(m) * 1e-6
+    # Least total cost of being at place i at sample k, and where the caption was before.
+    total = cover[0].copy()
+    back = np.zeros((n, m), dtype=int)
+    for k in range(1, n):
+        stay = total
+        move = total.min() + _MOVE
+        came = int(np.argmin(total))
+        back[k] = np.where(stay <= move, np.arange(m), came)
+        total = np.minimum(stay, move) + cover[k]
+    path = [int(np.argmin(total))]
+    for k in range(n - 1, 0, -1):
+        path.append(int(back[k, path[-1]]))
+    path.reverse()
+    first = path[0]
+    changes: list[tuple[float, float, float]] = [(start, 0.0, 0.0)]
+    for k in range(1, n):
+        if path[k] != path[k - 1]:
+            # Gone from the old place when sample k starts, faded in at the new one after.
+            when = max(start, float(times[k]) - _SWAP / 2)
+            dx = rects[path[k]][0] - rects[first][0]
+            dy = rects[path[k]][1] - rects[first][1]
+            changes.append((when, dx, dy))
+    return first, Route(tuple(changes), _SWAP)
+
+
+def _covered(rect: Box, boxes: Sequence[Keep]) -> float:
+    """Weighted sum of the covered share of each box (of the smaller box, for a layer)."""
     total = 0.0
-    for (fx1, fy1, fx2, fy2), weight in boxes:
+    area = max((rect[2] - rect[0]) * (rect[3] - rect[1]), 1.0)
+    for (fx1, fy1, fx2, fy2), weight, layer in boxes:
         iw = min(rect[2], fx2) - max(rect[0], fx1)
         ih = min(rect[3], fy2) - max(rect[1], fy1)
         if iw > 0 and ih > 0:
-            total += weight * iw * ih / max((fx2 - fx1) * (fy2 - fy1), 1.0)
+            other = max((fx2 - fx1) * (fy2 - fy1), 1.0)
+            total += weight * iw * ih / (min(other, area) if layer else other)
     return total
 
 

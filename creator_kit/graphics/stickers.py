@@ -129,9 +129,10 @@ class StickerSource:
         )
         self._image = draw_sticker(layer, width_px)
         self._anim = Animated.for_layer(layer, placement, ctx.default_end, ctx.offset)
-        # Placed by slot: keep clear of faces (moving aside when one comes), see slots.
+        # Placed by slot: keep clear of faces (moving aside when one comes) and of the layers
+        # placed before, see slots.
         self._route = Route()
-        if layer.placement is None and ctx.faces_at is not None:
+        if layer.placement is None:
             placement, self._route = clear_of_faces(
                 layer.slot, layer.language, self._image, self._anim, ctx
             )

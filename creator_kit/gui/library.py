@@ -32,6 +32,7 @@ from creator_kit.graphics import catalogue
 from creator_kit.gui.app import language, tr
 from creator_kit.gui.bidi import isolate, ltr
 from creator_kit.gui.numbers import num
+from creator_kit.gui.timeline import cached_duration
 
 if TYPE_CHECKING:
     import numpy as np
@@ -259,7 +260,9 @@ class LibraryPanel(QWidget):
                 # The entry reads left to right in an Arabic interface too (an LRI isolate);
                 # each number is an island of its own, so Eastern digits around a dash stay
                 # in order, and an Arabic file name keeps its own order (FSI).
-                end = "…" if clip.end is None else ltr(num(f"{clip.end:.1f}"))
+                # A whole clip shows its length once the window's prober knows it.
+                end_s = clip.end if clip.end is not None else cached_duration(clip.source)
+                end = "…" if end_s is None else ltr(num(f"{end_s:.1f}"))
                 span = tr("Library", "{0}–{1} s").format(ltr(num(f"{clip.start:.1f}")), end)
                 name = isolate(Path(clip.source).name)
                 # The LRM keeps the closing bracket after an Arabic unit from being mirrored.

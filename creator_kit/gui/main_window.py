@@ -474,6 +474,7 @@ class MainWindow(QMainWindow):
     def _durations_arrived(self) -> None:
         if self.project is not None and durations_known(self.project):
             self.timeline.set_project(self.project)
+            self.library.set_project(self.project)  # the clips' lengths in the media list
 
     def _after_first_paint(self) -> None:
         if self._painted:

@@ -64,6 +64,16 @@ def source_duration(path: str) -> float | None:
     return _durations[key]
 
 
+def cached_duration(path: str) -> float | None:
+    """The source's duration if :func:`source_duration` already probed it, else None (no
+    probe: the GUI thread may ask)."""
+    try:
+        key = (path, Path(path).stat().st_mtime)
+    except OSError:
+        return None
+    return _durations.get(key)
+
+
 def durations_known(project: Project) -> bool:
     """True when every clip's duration is cached: :func:`layout` then probes no file."""
     for clip in project.clips:

@@ -185,6 +185,9 @@ class Template:
     from the card's start); sticker and tip-card layers take the language chosen when the
     template is applied. ``caption_style`` and ``caption_placement`` are used for the
     user's own caption (``--caption``, a spreadsheet's ``caption``/``captions`` column).
+    Without a ``caption_placement`` that caption is placed as a project's caption without
+    one: at the bottom of the safe zone, or its top or middle where that keeps it off the
+    faces and off the template's overlays (:mod:`creator_kit.graphics.slots`).
     """
 
     name: str = field(metadata={"max_len": 48})
@@ -195,7 +198,7 @@ class Template:
     description_en: str = field(default="", metadata={"max_len": 2000})
     languages: tuple[Language, ...] = ("ar", "en")
     caption_style: CaptionStyle = field(default_factory=_bold_box)
-    caption_placement: Placement = field(default_factory=lambda: Placement(x=0.5, y=0.62))
+    caption_placement: Placement | None = None
     palette: Palette = field(default_factory=Palette)
     fonts: tuple[FontRef, ...] = field(default=(), metadata={"max_items": 16})
     variables: tuple[TemplateVariable, ...] = field(default=(), metadata={"max_items": 64})
