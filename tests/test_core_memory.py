@@ -26,8 +26,13 @@ def test_child_env_fixes_arenas_and_mmap_threshold_unless_set():
 @linux
 def test_limit_heap_applies_in_a_fresh_process():
     code = "from creator_kit.core.memory import limit_heap; print(limit_heap(), limit_heap())"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.split() == ["True", "True"]
 
 
