@@ -156,8 +156,14 @@ def plan_slots(renderer: Renderer, cancel: CancelToken | None = None) -> list[Sl
 
 def _meet(a: Slot, b: Slot) -> bool:
     """True when ``a`` and ``b`` draw on a common frame over a common pixel."""
-    return (a.first <= b.last and b.first <= a.last and a.x0 < b.x1 and b.x0 < a.x1
-            and a.y0 < b.y1 and b.y0 < a.y1)
+    return (
+        a.first <= b.last
+        and b.first <= a.last
+        and a.x0 < b.x1
+        and b.x0 < a.x1
+        and a.y0 < b.y1
+        and b.y0 < a.y1
+    )
 
 
 @dataclass
