@@ -28,7 +28,7 @@ from creator_kit.render import direct
 from creator_kit.render.engine import FramePool, Renderer
 from creator_kit.render.export import export
 from creator_kit.render.preview import Previewer
-from creator_kit.render.timeline import build_plan
+from creator_kit.render.timeline import RenderPlan, build_plan
 from tests.mediagen import make_clip
 from tests.videoread import frame_count, frames_rgb
 
@@ -68,15 +68,12 @@ def _project(tmp_path: Path, mode: str) -> Project:
                    reframe=Reframe(mode=mode), output=FAST)
 
 
-@pytest.mark.parametrize("mode", ["fill", "fit-blur"])
-def test_one_ffmpeg_blends_exactly_like_the_preview_compositor(tmp_path, mode):
-    plan = build_plan(_project(tmp_path, mode))
-    slots = direct.plan_slots(Renderer(plan))
-    assert [(s.section, s.source) for s in slots] == [(0, 0), (0, 1), (1, 0)]
-    # The same graph as export, writing raw frames instead of encoding them.
+def _assert_same_as_frame_by_frame(plan: RenderPlan) -> None:
+    """The one-ffmpeg graph, writing raw frames, gives the frame-by-frame render's bytes."""
     raw_out = ["-map", "[vout]", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
                "-map", "[aout]", "-f", "null", "-"]
-    job = direct.DirectRender(Renderer(plan), slots, None, raw_out, target=tmp_path / "x",
+    slots = direct.plan_slots(Renderer(plan))
+    job = direct.DirectRender(Renderer(plan), slots, None, raw_out, target=Path("x"),
                               stdout=subprocess.PIPE)
     size = plan.width * plan.height * 3 // 2
     frames: queue.Queue[bytes] = queue.Queue()
@@ -102,8 +99,78 @@ def test_one_ffmpeg_blends_exactly_like_the_preview_compositor(tmp_path, mode):
     runner.join(60)
     job.finish()
     reader.join(10)
-    assert compared == plan.total_frames == 45
+    assert compared == plan.total_frames
     assert frames.empty()
+
+
+@pytest.mark.parametrize("mode", ["fill", "fit-blur"])
+def test_one_ffmpeg_blends_exactly_like_the_preview_compositor(tmp_path, mode):
+    plan = build_plan(_project(tmp_path, mode))
+    slots = direct.plan_slots(Renderer(plan))
+    assert [(s.section, s.source) for s in slots] == [(0, 0), (0, 1), (1, 0)]
+    # The second layer's stream ends before the video does (at its last drawing).
+    assert slots[1].last < plan.total_frames - 2
+    _assert_same_as_frame_by_frame(plan)
+    assert plan.total_frames == 45
+
+
+def _slot(first: int, last: int, x0: int, y0: int, x1: int, y1: int, source: int) -> direct.Slot:
+    return direct.Slot(0, source, 0, x0, y0, x1, y1, first, last)
+
+
+def test_slots_never_shown_together_share_a_stream():
+    tip1 = _slot(10, 40, 100, 100, 900, 1300, 0)
+    tip2 = _slot(50, 80, 100, 110, 900, 1320, 1)  # the next tip card, a little taller
+    caption = _slot(0, 90, 0, 1500, 1080, 1700, 2)  # shown with both
+    streams = direct.plan_streams([tip1, tip2, caption])
+    assert [s.slots for s in streams] == [[tip1, tip2], [caption]]
+    assert (streams[0].x0, streams[0].y0, streams[0].x1, streams[0].y1) == (100, 100, 900, 1320)
+    assert streams[0].enable() == "between(n,10,40)+between(n,50,80)"
+    # Far apart, a shared stream would be bigger than the two: they keep their own.
+    top, bottom = _slot(0, 10, 0, 0, 200, 200, 0), _slot(20, 30, 800, 1600, 1000, 1800, 1)
+    assert len(direct.plan_streams([top, bottom])) == 2
+    # Overlapping in time: never shared.
+    assert len(direct.plan_streams([tip1, _slot(40, 60, 100, 100, 900, 1300, 1)])) == 2
+
+
+def test_a_shared_stream_keeps_the_blending_order():
+    # The second layer covers the first while it shows; the third comes after both. Sharing
+    # the first's stream with the third would blend the first over the second.
+    under = _slot(0, 20, 100, 100, 500, 500, 0)
+    over = _slot(0, 20, 300, 300, 700, 700, 1)
+    later = _slot(30, 40, 100, 100, 500, 500, 2)
+    streams = direct.plan_streams([under, over, later])
+    assert [s.slots for s in streams] == [[under], [over], [later]]
+    # Where the covering layer does not touch it, sharing is fine (and blended after it).
+    beside = _slot(0, 20, 600, 600, 1000, 1000, 1)
+    streams = direct.plan_streams([under, beside, later])
+    assert [s.slots for s in streams] == [[beside], [under, later]]
+
+
+def test_a_shared_stream_renders_the_frame_by_frame_pixels(tmp_path):
+    # Two "tip cards" one after another at about the same place and a closing-card layer:
+    # one stream carries all three, and the frames are the same bytes.
+    src = make_clip(tmp_path / "src.mp4", size="320x240", duration=1.0)
+    disc = _disc(tmp_path / "disc.png", (250, 40, 90, 230))
+    other = _disc(tmp_path / "other.png", (40, 200, 250, 255), size=90)
+    layers = (
+        ImageLayer(path=disc, end=0.4, placement=Placement(0.5, 0.3001, "center", 0.3),
+                   enter=Animation("pop"), exit=Animation("fade")),
+        ImageLayer(path=other, start=0.5, placement=Placement(0.5, 0.31, "center", 0.28),
+                   enter=Animation("slide")),
+    )
+    card = ClosingCard(duration=0.5, background=Background(kind="colour"),
+                       layers=(ImageLayer(path=other),))
+    project = Project(clips=(ClipRef(str(src)),), layers=layers, card=card,
+                      reframe=Reframe(mode="fill"), output=FAST)
+    plan = build_plan(project)
+    slots = direct.plan_slots(Renderer(plan))
+    streams = direct.plan_streams(slots)
+    # The card's layer, shown after both, joins them.
+    assert [[(s.section, s.source) for s in st.slots] for st in streams] == [
+        [(0, 0), (0, 1), (1, 0)]
+    ]
+    _assert_same_as_frame_by_frame(plan)
 
 
 def test_export_in_one_ffmpeg_shows_the_preview_frames(tmp_path):
@@ -223,3 +290,18 @@ def test_an_ffmpeg_older_than_9_exports_frame_by_frame(tmp_path, monkeypatch, fr
         assert np.abs(got - want).mean() < 3
     finally:
         pv.close()
+
+
+def test_a_sprite_converted_in_bands_is_the_same_as_in_one_piece(monkeypatch):
+    from creator_kit.render import compositor
+
+    rng = np.random.default_rng(7)
+    rgba = rng.integers(0, 256, (301, 203, 4), dtype=np.uint8)
+    rgba[..., 3][rng.random((301, 203)) < 0.3] = 0  # transparent pixels among opaque ones
+    for dx, dy in ((0, 0), (1, 1)):
+        banded = compositor._convert(rgba, dx, dy)
+        monkeypatch.setattr(compositor, "_BAND", 10_000)
+        whole = compositor._convert(rgba, dx, dy)
+        monkeypatch.undo()
+        for plane in ("y", "u", "v", "a", "a2"):
+            assert np.array_equal(getattr(banded, plane), getattr(whole, plane)), plane

@@ -24,6 +24,7 @@ from typing import IO
 
 from creator_kit.core.cancel import CancelToken
 from creator_kit.core.errors import RenderError
+from creator_kit.core.memory import child_env
 
 
 @functools.cache
@@ -98,6 +99,9 @@ def spawn(
             argv = [setpriv, "--pdeathsig", "KILL", "--", *cmd]
         else:
             kwargs["preexec_fn"] = _linux_pdeathsig
+    env = child_env()
+    if env is not None:
+        kwargs["env"] = env  # glibc's heap kept near ffmpeg's live data (core.memory)
     if os.name == "posix":
         kwargs["start_new_session"] = True
     elif os.name == "nt":  # pragma: no cover - Windows

@@ -115,26 +115,40 @@ def _nbytes(s: _YuvSprite) -> int:
     return s.y.nbytes + s.u.nbytes + s.v.nbytes + s.a.nbytes + s.a2.nbytes
 
 
+# Rows converted at a time: the float temporaries of a whole 844x1300 tip card come to about
+# 45 MB, which a render's peak would otherwise include; a band of 64 rows needs 2 MB.
+_BAND = 64
+
+
 def _convert(rgba: U8, dx: int, dy: int) -> _YuvSprite:
     h, w = rgba.shape[:2]
     # Pad so the sprite starts on an even pixel and has even size: chroma is per 2x2 block.
     ph, pw = h + dy + ((h + dy) & 1), w + dx + ((w + dx) & 1)
     padded = np.zeros((ph, pw, 4), np.uint8)
     padded[dy : dy + h, dx : dx + w] = rgba
-    y, u, v = rgb_to_yuv(padded[..., :3])
-    a = padded[..., 3].astype(np.float32)
-    # Chroma is averaged weighted by alpha so transparent pixels do not tint the edges.
-    wsum = _pool2(a)
-    safe = np.where(wsum > 0, wsum, 1.0)
-    u2 = np.where(wsum > 0, _pool2(u * a) / safe, 128.0)
-    v2 = np.where(wsum > 0, _pool2(v * a) / safe, 128.0)
+    y16 = np.empty((ph, pw), np.uint16)
+    u16 = np.empty((ph // 2, pw // 2), np.uint16)
+    v16 = np.empty((ph // 2, pw // 2), np.uint16)
+    a16 = padded[..., 3].astype(np.uint16)
+    # Every step works on whole 2x2 blocks, so even bands give the same values as one pass.
+    for top in range(0, ph, _BAND):
+        band = padded[top : top + _BAND]
+        y, u, v = rgb_to_yuv(band[..., :3])
+        a = band[..., 3].astype(np.float32)
+        # Chroma is averaged weighted by alpha so transparent pixels do not tint the edges.
+        wsum = _pool2(a)
+        safe = np.where(wsum > 0, wsum, 1.0)
+        u2 = np.where(wsum > 0, _pool2(u * a) / safe, 128.0)
+        v2 = np.where(wsum > 0, _pool2(v * a) / safe, 128.0)
+        y16[top : top + _BAND] = _round(y)
+        u16[top // 2 : (top + _BAND) // 2] = _round(u2)
+        v16[top // 2 : (top + _BAND) // 2] = _round(v2)
+    return _YuvSprite(y16, u16, v16, a16, chroma_alpha(a16), dx, dy)
 
-    def r(p: npt.NDArray[np.float32]) -> U16:
-        out: U16 = np.clip(p + 0.5, 0, 255).astype(np.uint16)
-        return out
 
-    a16 = a.astype(np.uint16)
-    return _YuvSprite(r(y), r(u2), r(v2), a16, chroma_alpha(a16), dx, dy)
+def _round(p: npt.NDArray[np.floating]) -> U16:
+    out: U16 = np.clip(p + 0.5, 0, 255).astype(np.uint16)
+    return out
 
 
 def chroma_alpha(a: U16) -> U16:

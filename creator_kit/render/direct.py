@@ -47,6 +47,8 @@ U8 = npt.NDArray[np.uint8]
 _MARGIN = 2
 # Frames each layer stream may have queued ahead of ffmpeg (Python draws ahead this far).
 _AHEAD = 2
+# The YUV conversions of sprites kept for reuse while streaming (see DirectRender.run).
+_CONVERTED_BYTES = 16 * 1024 * 1024
 
 
 # Beyond this many layer streams (pipes, writer threads and ffmpeg inputs, each with its
@@ -70,7 +72,7 @@ def usable(plan: RenderPlan) -> bool:
     """True when ``plan`` can be exported in one ffmpeg (one clip, a POSIX system, an ffmpeg
     of at least :data:`MIN_FFMPEG`).
 
-    The layers must also fit in :data:`MAX_SLOTS` streams (see :func:`plan_slots`).
+    The layers must also fit in :data:`MAX_SLOTS` streams (see :func:`plan_streams`).
     """
     return os.name == "posix" and len(plan.segments) == 1 and ffmpeg_ok()
 
@@ -152,25 +154,141 @@ def plan_slots(renderer: Renderer, cancel: CancelToken | None = None) -> list[Sl
     return [slots[k] for k in sorted(slots)]
 
 
-class _Patch:
-    """A slot's current yuva420p picture, redrawn only when its sprite changed."""
+def _meet(a: Slot, b: Slot) -> bool:
+    """True when ``a`` and ``b`` draw on a common frame over a common pixel."""
+    return (
+        a.first <= b.last
+        and b.first <= a.last
+        and a.x0 < b.x1
+        and b.x0 < a.x1
+        and a.y0 < b.y1
+        and b.y0 < a.y1
+    )
 
-    def __init__(self, slot: Slot) -> None:
-        self.slot = slot
-        w, h = slot.size
+
+@dataclass
+class Stream:
+    """One layer stream (one pipe, one ffmpeg input, one ``overlay``) carrying ``slots``.
+
+    The slots never draw on the same frame, so each frame shows at most one of them; the
+    stream bounds them all (``x0, y0, x1, y1``, even) and runs from the first one's ``first``
+    frame to the last one's ``last``. The template's tip cards, shown one after another at
+    the same place, take one stream instead of two: ffmpeg queues a few frames of every
+    stream, so the bytes of a frame of all streams are what its memory grows with.
+    """
+
+    slots: list[Slot]
+
+    @property
+    def x0(self) -> int:
+        return min(s.x0 for s in self.slots)
+
+    @property
+    def y0(self) -> int:
+        return min(s.y0 for s in self.slots)
+
+    @property
+    def x1(self) -> int:
+        return max(s.x1 for s in self.slots)
+
+    @property
+    def y1(self) -> int:
+        return max(s.y1 for s in self.slots)
+
+    @property
+    def first(self) -> int:
+        return min(s.first for s in self.slots)
+
+    @property
+    def last(self) -> int:
+        return max(s.last for s in self.slots)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the stream, margin included."""
+        return self.x1 - self.x0 + _MARGIN, self.y1 - self.y0 + _MARGIN
+
+    def enable(self) -> str:
+        """ffmpeg's ``enable`` expression: the frames where one of the slots draws."""
+        spans = sorted((s.first, s.last) for s in self.slots)
+        return "+".join(f"between(n,{a},{b})" for a, b in spans)
+
+
+def _area(x0: int, y0: int, x1: int, y1: int) -> int:
+    return (x1 - x0 + _MARGIN) * (y1 - y0 + _MARGIN)
+
+
+def plan_streams(slots: Sequence[Slot]) -> list[Stream]:
+    """Group ``slots`` (in blending order) into streams, in the order ffmpeg blends them.
+
+    A slot joins an earlier stream when none of the stream's slots draws on a frame it draws
+    on, when the stream's picture grows by no more than the slot's own (a stream as wide as
+    two far-apart sprites would cost more than two), and when the blending order stays right:
+    a stream is blended at the place of its last slot, so two slots that meet (a common frame
+    and a common pixel) must still be blended in their own order. Transparent pixels blend to
+    nothing, so the frames are the same bytes as with one stream per slot.
+    """
+    streams: list[Stream] = []
+    where: list[int] = []  # stream index of each placed slot
+    for i, slot in enumerate(slots):
+        chosen = None
+        for k, stream in enumerate(streams):
+            if any(m.first <= slot.last and slot.first <= m.last for m in stream.slots):
+                continue
+            x0, y0 = min(stream.x0, slot.x0), min(stream.y0, slot.y0)
+            x1, y1 = max(stream.x1, slot.x1), max(stream.y1, slot.y1)
+            grown = _area(x0, y0, x1, y1) - _area(stream.x0, stream.y0, stream.x1, stream.y1)
+            if grown > _area(slot.x0, slot.y0, slot.x1, slot.y1):
+                continue
+            if _order_kept(slots[: i + 1], [*where, k], k):
+                chosen = k
+                break
+        if chosen is None:
+            streams.append(Stream([slot]))
+            chosen = len(streams) - 1
+        else:
+            streams[chosen].slots.append(slot)
+        where.append(chosen)
+    # Each stream is blended where its last slot was.
+    last_of = {k: max(i for i, w in enumerate(where) if w == k) for k in range(len(streams))}
+    return [streams[k] for k in sorted(last_of, key=last_of.__getitem__)]
+
+
+def _order_kept(slots: Sequence[Slot], where: Sequence[int], moved: int) -> bool:
+    """True when every two slots that meet are blended in their order, ``where`` saying
+    which stream each slot is in (a stream is blended at its last slot's place)."""
+    position: dict[int, int] = {}
+    for i, k in enumerate(where):
+        position[k] = i
+    for i, a in enumerate(slots):
+        for j in range(i + 1, len(slots)):
+            if where[i] == where[j] or moved not in (where[i], where[j]):
+                continue
+            if _meet(a, slots[j]) and position[where[i]] > position[where[j]]:
+                return False
+    return True
+
+
+class _Patch:
+    """A stream's current yuva420p picture, redrawn only when its sprite changed."""
+
+    def __init__(self, stream: Stream) -> None:
+        self.stream = stream
+        self._x0, self._y0, self._x1, self._y1 = stream.x0, stream.y0, stream.x1, stream.y1
+        w, h = stream.size
         self._w, self._h = w, h
         self._state: object = ()
         self.data = bytes(w * h * 5 // 2)  # transparent
         self._empty = self.data
 
-    def update(self, sprite: Sprite | None, compositor: Compositor) -> bytes:
-        """The stream frame showing ``sprite`` (None: nothing)."""
+    def update(self, sprite: Sprite | None, compositor: Compositor, slot: int = 0) -> bytes:
+        """The stream frame showing ``sprite`` of its ``slot``-th slot (None: nothing)."""
         if sprite is None:
             state: object = None
         elif sprite.key is None:
             state = object()  # unkeyed pixels may differ every frame: always redraw
         else:
-            state = (sprite.key, sprite.x, sprite.y, sprite.opacity, sprite.rgba.shape)
+            state = (slot, sprite.key, sprite.x, sprite.y, sprite.opacity, sprite.rgba.shape)
         if state == self._state:
             return self.data
         self._state = state
@@ -178,7 +296,7 @@ class _Patch:
         return self.data
 
     def _draw(self, sprite: Sprite, compositor: Compositor) -> bytes:
-        slot, w, h = self.slot, self._w, self._h
+        w, h = self._w, self._h
         buf = np.zeros(w * h * 5 // 2, np.uint8)
         cw, ch = w // 2, h // 2
         y = buf[: w * h].reshape(h, w)
@@ -189,8 +307,8 @@ class _Patch:
         alpha, _ = scaled_alpha(ys, sprite.opacity)
         # Where the prepared sprite lands in the stream; only the visible area is copied, so
         # the margin stays transparent.
-        px, py = sprite.x - ys.dx - slot.x0, sprite.y - ys.dy - slot.y0
-        vw, vh = slot.x1 - slot.x0, slot.y1 - slot.y0
+        px, py = sprite.x - ys.dx - self._x0, sprite.y - ys.dy - self._y0
+        vw, vh = self._x1 - self._x0, self._y1 - self._y0
         sh, sw = ys.y.shape
         x0, y0, x1, y1 = max(px, 0), max(py, 0), min(px + sw, vw), min(py + sh, vh)
         if x0 < x1 and y0 < y1:
@@ -220,9 +338,12 @@ def last_clip_picture(renderer: Renderer) -> Frame:
 
 
 def _video_graph(
-    plan: RenderPlan, renderer: Renderer, slots: Sequence[Slot], first_slot_input: int
+    plan: RenderPlan, renderer: Renderer, streams: Sequence[Stream], first_slot_input: int
 ) -> str:
-    """The filter graph from the clip (input 0), the card (input 1) and the slots to ``[vout]``."""
+    """The filter graph from the clip (input 0), the card (input 1) and the streams to ``[vout]``.
+
+    A stream that ends before the video (eof_action=pass) lets the picture through after it.
+    """
     seg = plan.segments[0]
     num, _, den = fps_fraction(plan.fps).partition("/")
     tb = f"settb={den or 1}/{num},setpts=N"
@@ -240,14 +361,14 @@ def _video_graph(
             "[ck_card]"
         )
         chain = f"[ck_clip][ck_card]concat=n=2:v=1:a=0,{tb}"
-    for j, slot in enumerate(slots):
+    for j, stream in enumerate(streams):
         parts.append(f"{chain}[ck_m{j}]")
         # Raw streams carry no colour tags; untagged, ffmpeg would convert the whole picture
         # to "unknown" (BT.601) colours through RGB before blending.
         parts.append(f"[{first_slot_input + j}:v]{COLOUR_TAGS}[ck_s{j}]")
         chain = (
-            f"[ck_m{j}][ck_s{j}]overlay=x={slot.x0}:y={slot.y0}:"
-            f"format=yuv420:eof_action=pass:enable='between(n,{slot.first},{slot.last})'"
+            f"[ck_m{j}][ck_s{j}]overlay=x={stream.x0}:y={stream.y0}:"
+            f"format=yuv420:eof_action=pass:enable='{stream.enable()}'"
         )
     parts.append(f"{chain},{COLOUR_TAGS}[vout]")
     return ";".join(parts)
@@ -334,6 +455,7 @@ class DirectRender:
     ) -> None:
         plan = self.plan = renderer.plan
         self.renderer, self.slots = renderer, list(slots)
+        self.streams = plan_streams(self.slots)
         self._target = target
         card_picture: bytes | None = None
         if plan.card_frames:
@@ -350,7 +472,7 @@ class DirectRender:
             streams: list[tuple[str, tuple[int, int]]] = []
             if card_picture is not None:
                 streams.append(("yuv420p", (plan.width, plan.height)))
-            streams += [("yuva420p", s.size) for s in self.slots]
+            streams += [("yuva420p", s.size) for s in self.streams]
             for pix_fmt, (w, h) in streams:
                 r, wfd = os.pipe()
                 pipes.append((r, wfd))
@@ -358,8 +480,8 @@ class DirectRender:
                 args += ["-thread_queue_size", "2", "-f", "rawvideo", "-pix_fmt", pix_fmt,
                          "-s", f"{w}x{h}", "-framerate", rate, "-i", f"pipe:{r}"]
             first_slot = 2 if card_picture is not None else 1
-            graph = _video_graph(plan, renderer, self.slots, first_slot)
-            audio = build_audio(plan, first_slot + len(self.slots), gain)
+            graph = _video_graph(plan, renderer, self.streams, first_slot)
+            audio = build_audio(plan, first_slot + len(self.streams), gain)
             progress_r, progress_w = os.pipe()
             pipes.append((progress_w, progress_r))
             args += [*audio.inputs, "-filter_complex", f"{graph};{audio.graph}",
@@ -406,9 +528,19 @@ class DirectRender:
         ``on_frame(i)`` is called as frame ``i`` is encoded (not merely sent: Python draws
         ahead of the encoder by a few frames, the pipes' worth).
         """
-        patches = [_Patch(s) for s in self.slots]
-        index_of = {(s.section, s.source, s.k): j for j, s in enumerate(self.slots)}
-        compositor = self.renderer.compositor
+        patches = [_Patch(s) for s in self.streams]
+        # (section, source, k) -> (stream, slot of the stream)
+        index_of = {
+            (s.section, s.source, s.k): (j, n)
+            for j, stream in enumerate(self.streams)
+            for n, s in enumerate(stream.slots)
+        }
+        # A stream ends one (transparent) frame after its last drawing: ffmpeg frees its
+        # queue and the overlay lets the picture through from there (eof_action=pass).
+        ends = [stream.last + 1 for stream in self.streams]
+        # Each stream keeps its picture until its sprite changes, so conversions are only
+        # reused across a sprite's moves and fades: a third of the preview's cache will do.
+        compositor = Compositor(cache_bytes=_CONVERTED_BYTES)
         reported = 0
 
         def report() -> None:
@@ -422,13 +554,22 @@ class DirectRender:
         for index in range(self.plan.total_frames if self.slots else 0):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            drawn: list[Sprite | None] = [None] * len(patches)
+            drawn: list[tuple[Sprite, int] | None] = [None] * len(patches)
             for key, sprite in _sprites(self.renderer, index):
-                j = index_of.get(key)
-                if j is not None:
-                    drawn[j] = sprite
+                where = index_of.get(key)
+                if where is not None:
+                    drawn[where[0]] = (sprite, where[1])
             for j, patch in enumerate(patches):
-                self._slot_feeders[j].put(patch.update(drawn[j], compositor))
+                if index > ends[j]:
+                    continue
+                got = drawn[j]
+                if got is None:
+                    data = patch.update(None, compositor)
+                else:
+                    data = patch.update(got[0], compositor, got[1])
+                self._slot_feeders[j].put(data)
+                if index == ends[j]:
+                    self._slot_feeders[j].end()
             if any(f.failure is not None for f in self._feeders):
                 self._fail()
             report()

@@ -34,7 +34,7 @@ from creator_kit.core.atomic import move_into_place, reserve_temp
 from creator_kit.core.cancel import CancelToken, Progress, ProgressCallback, WarningCallback
 from creator_kit.core.errors import Cancelled, CreatorKitError, OutputError, RenderError
 from creator_kit.core.files import describe_mode, os_key, os_problem
-from creator_kit.core.memory import release_free_memory
+from creator_kit.core.memory import limit_heap, release_free_memory
 from creator_kit.core.model import AudioSettings, ClipRef, OutputSettings, Project
 from creator_kit.core.presets import get_profile
 from creator_kit.render import direct
@@ -220,6 +220,7 @@ def export(
     progress = on_progress or (lambda _p: None)
     check_target(out, overwrite)
     clean_leftovers(out.parent)
+    limit_heap()  # before the helper threads start (core.memory)
     plan = build_plan(project, on_warning, cancel)
     # The loudness pass is an ffmpeg of its own: it runs while the faces load and the layers
     # draw, instead of after them (about 0.7 s less before the first frame).
@@ -243,15 +244,14 @@ def _export(
 ) -> ExportResult:
     faces: dict[str, FaceAnalysis] = {}
     if needs_faces(project):
-        from creator_kit.render.face_timeline import analyse_plan
+        from creator_kit.render.face_timeline import analyse_plan_apart
 
         progress(Progress("faces", 0.0, None))
-        faces = analyse_plan(
-            plan, cancel, lambda f: progress(Progress("faces", _W_FACES * f, None))
+        # A fresh cached analysis is read here; any other runs in a child process, whose
+        # decoded frames and detector buffers are gone with it before the render starts.
+        faces = analyse_plan_apart(
+            plan, cancel, lambda f: progress(Progress("faces", _W_FACES * f, None)), nice=0
         )
-        # The analysis's decoded frames and detector buffers are free now: hand them back
-        # before the render allocates its own (analysis and render run in one process).
-        release_free_memory()
     # Remaining stages share what face analysis left of the bar.
     base = _W_FACES if faces else 0.0
     span = 1.0 - base
@@ -286,7 +286,7 @@ def _export(
                 progress(Progress("render", base + span * (_W_AUDIO + _W_RENDER * done), eta))
 
         slots = direct.plan_slots(renderer, cancel) if direct.usable(plan) else None
-        if slots is not None and len(slots) <= direct.MAX_SLOTS:
+        if slots is not None and len(direct.plan_streams(slots)) <= direct.MAX_SLOTS:
             # One ffmpeg decodes, blends the layers Python sends and encodes (render.direct).
             encoder = direct.DirectRender(
                 renderer, slots, gain, output_args(plan, tmp), target=tmp

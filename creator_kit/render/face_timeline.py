@@ -60,6 +60,8 @@ def analyse_plan_apart(
     plan: RenderPlan,
     cancel: CancelToken | None = None,
     on_fraction: Callable[[float], None] | None = None,
+    *,
+    nice: int = 10,
 ) -> dict[str, FaceAnalysis]:
     """:func:`analyse_plan` with the analysis itself in child processes.
 
@@ -68,7 +70,10 @@ def analyse_plan_apart(
     face cache. The detector and tracker hold Python's GIL for long stretches: in the
     editor's process they stalled the event loop for a third of a second at a time, and a
     child process cannot stall it at all. ``cancel`` ends the child at once (it has nothing
-    to clean up: the cache is written atomically) and raises ``Cancelled``.
+    to clean up: the cache is written atomically) and raises ``Cancelled``. The export uses
+    it too: the detector's memory (about 200 MB on a phone clip, which glibc would keep in
+    the rendering process) is gone with the child before the render starts. ``nice`` is
+    the child's priority (the editor's default keeps the picture being played first).
     """
     from creator_kit.vision.analysis import cached_analysis
 
@@ -85,20 +90,22 @@ def analyse_plan_apart(
         if cancel is not None:
             cancel.raise_if_cancelled()
         hit = cached_analysis(source)
-        out[source] = hit if hit is not None else _analyse_in_child(source, cancel, fraction)
+        out[source] = (
+            hit if hit is not None else _analyse_in_child(source, cancel, fraction, nice)
+        )
         fraction(1.0)
     return out
 
 
 def _analyse_in_child(
-    source: str, cancel: CancelToken | None, on_fraction: Callable[[float], None]
+    source: str, cancel: CancelToken | None, on_fraction: Callable[[float], None], nice: int
 ) -> FaceAnalysis:
     import time
 
     from creator_kit.core.errors import Cancelled, CreatorKitError, InputError
     from creator_kit.render.job import FaceJob
 
-    job = FaceJob(source, nice=10)  # below the player: the picture being played comes first
+    job = FaceJob(source, nice=nice)
     job.start()
     try:
         while not job.done:
