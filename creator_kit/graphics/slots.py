@@ -101,7 +101,6 @@ def layer_geometry(
 # ------------------------------------------------------------------ keeping clear of faces
 
 _VERTICALS = ("top", "bottom", "center")
-_SAMPLES_PER_SECOND = 5.0
 
 
 def slot_options(
@@ -184,30 +183,6 @@ def face_inner_box(face: Box) -> Box:
     x1, y1, x2, y2 = face
     w, h = x2 - x1, y2 - y1
     return (x1 + 0.15 * w, y1 + 0.2 * h, x2 - 0.15 * w, y2 - 0.1 * h)
-
-
-def face_overlap(rect: Box, avoid: Avoid, start: float, end: float) -> float:
-    """How much ``rect`` covers what it should avoid over ``start``..``end``: the weighted,
-    summed covered fraction of each box, at a few moments a second (0: it never does)."""
-    if end <= start:
-        return 0.0
-    count = max(2, int(math.ceil((end - start) * _SAMPLES_PER_SECOND)) + 1)
-    times = np.linspace(start, end, count, endpoint=False)
-    return sum(_covered(rect, avoid(float(t))) for t in times) / count
-
-
-def least_covering(rects: Sequence[Box], avoid: Avoid | None, start: float, end: float) -> int:
-    """Index of the first of ``rects`` that covers nothing to avoid over the span, else of
-    the one that covers least (the first when there is nothing to avoid)."""
-    if avoid is None or len(rects) <= 1:
-        return 0
-    costs = []
-    for i, rect in enumerate(rects):
-        cost = face_overlap(rect, avoid, start, end)
-        if cost == 0.0:
-            return i
-        costs.append(cost)
-    return int(np.argmin(costs))
 
 
 @dataclass(frozen=True)
@@ -338,33 +313,14 @@ def steady_route(
             cover[k, i] = _covered(rect, boxes)
     # Ties go to the earlier place (the preferred ones come first).
     cover += np.arange(m) * 1e-6
-    path = _cheapest_path(cover, _MOVE)
+    path = _dwelling_path(cover, _MOVE, 1)
     return path[0], _route_along(path, rects, times, start)
 
 
-def _cheapest_path(cost: np.ndarray, move: float) -> list[int]:
-    """The place at each sample (row of ``cost``, one column a place) of least total cost,
-    each change of place costing ``move``."""
-    n, m = cost.shape
-    # Least total cost of being at place i at sample k, and where the layer was before.
-    total = cost[0].copy()
-    back = np.zeros((n, m), dtype=int)
-    for k in range(1, n):
-        stay = total
-        moved = total.min() + move
-        came = int(np.argmin(total))
-        back[k] = np.where(stay <= moved, np.arange(m), came)
-        total = np.minimum(stay, moved) + cost[k]
-    path = [int(np.argmin(total))]
-    for k in range(n - 1, 0, -1):
-        path.append(int(back[k, path[-1]]))
-    path.reverse()
-    return path
-
-
 def _dwelling_path(cost: np.ndarray, move: float, dwell: int) -> list[int]:
-    """Like :func:`_cheapest_path`, but a layer that moves stays at least ``dwell`` samples
-    at its new place (it never hops on within a moment)."""
+    """The place at each sample (row of ``cost``, one column a place) of least total cost,
+    each change of place costing ``move`` and a layer that moves staying at least ``dwell``
+    samples at its new place (it never hops on within a moment)."""
     n, m = cost.shape
     dwell = max(1, min(dwell, n))
     cum = np.vstack([np.zeros((1, m)), np.cumsum(cost, axis=0)])  # cum[k]: samples < k
@@ -435,10 +391,10 @@ _HIT = 10.0
 _FIT_MOVE = 2.0
 _AWAY = 0.02
 _DWELL = 1.0  # seconds a scaled layer that moves stays at least at its new place
-_MAX_FRAMES = 2000
+_MAX_FRAMES = 2000  # a long span is checked at fewer moments than its frames
 # Room kept around a face's eyes, nose and mouth by a place counted free, as a share of the
 # inner box's size.
-_ROOM = 0.03  # a long span is checked at fewer moments than its frames
+_ROOM = 0.03
 
 
 @dataclass(frozen=True)
@@ -719,9 +675,9 @@ def _smaller(
 
 def calm_motion(anim: Animated, base: Box, route: Route, ctx: DrawContext) -> Animated:
     """``anim`` with an entrance and exit that cross no face's eyes, nose and mouth: a slide
-    whose way would travels a half, a quarter or a tenth of it, else turns into a fade; a
-    pop that would grow over a face fades instead. ``base`` is the layer's box at its first
-    place, ``route`` how it moves from there."""
+    whose whole way would cross one travels a half, a quarter or a tenth of it, else turns
+    into a fade; a pop that would grow over a face fades instead. ``base`` is the layer's box
+    at its first place, ``route`` how it moves from there."""
     faces_at = ctx.faces_at
     if faces_at is None:
         return anim
