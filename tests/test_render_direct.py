@@ -72,8 +72,8 @@ def _assert_same_as_frame_by_frame(plan: RenderPlan) -> None:
     """The one-ffmpeg graph, writing raw frames, gives the frame-by-frame render's bytes."""
     raw_out = ["-map", "[vout]", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
                "-map", "[aout]", "-f", "null", "-"]
-    slots = direct.plan_slots(Renderer(plan))
-    job = direct.DirectRender(Renderer(plan), slots, None, raw_out, target=Path("x"),
+    streams = direct.plan_streams(direct.plan_slots(Renderer(plan)))
+    job = direct.DirectRender(Renderer(plan), streams, None, raw_out, target=Path("x"),
                               stdout=subprocess.PIPE)
     size = plan.width * plan.height * 3 // 2
     frames: queue.Queue[bytes] = queue.Queue()

@@ -440,13 +440,13 @@ class DirectRender:
     which map ``[vout]`` and the soundtrack ``[aout]`` (``gain`` from the loudness pass, as
     :func:`~creator_kit.render.audio.build_audio` takes it); ``target`` is named in errors
     (a full disk). With ``stdout`` set, ffmpeg's standard output is a pipe (tests read raw
-    frames from it).
+    frames from it). ``streams`` are the layers' slots grouped by :func:`plan_streams`.
     """
 
     def __init__(
         self,
         renderer: Renderer,
-        slots: Sequence[Slot],
+        streams: Sequence[Stream],
         gain: str | None,
         output: Sequence[str],
         *,
@@ -454,8 +454,7 @@ class DirectRender:
         stdout: int | None = None,
     ) -> None:
         plan = self.plan = renderer.plan
-        self.renderer, self.slots = renderer, list(slots)
-        self.streams = plan_streams(self.slots)
+        self.renderer, self.streams = renderer, list(streams)
         self._target = target
         card_picture: bytes | None = None
         if plan.card_frames:
@@ -469,11 +468,11 @@ class DirectRender:
         args = segment_input_args(plan, seg, 0, seg.src_frames)
         pipes: list[tuple[int, int]] = []  # (read end for ffmpeg, write end for us)
         try:
-            streams: list[tuple[str, tuple[int, int]]] = []
+            raw_inputs: list[tuple[str, tuple[int, int]]] = []
             if card_picture is not None:
-                streams.append(("yuv420p", (plan.width, plan.height)))
-            streams += [("yuva420p", s.size) for s in self.streams]
-            for pix_fmt, (w, h) in streams:
+                raw_inputs.append(("yuv420p", (plan.width, plan.height)))
+            raw_inputs += [("yuva420p", s.size) for s in self.streams]
+            for pix_fmt, (w, h) in raw_inputs:
                 r, wfd = os.pipe()
                 pipes.append((r, wfd))
                 # A short queue: ffmpeg would otherwise hold eight frames of each stream.
@@ -551,7 +550,7 @@ class DirectRender:
                     on_frame(i)
             reported = max(reported, done)
 
-        for index in range(self.plan.total_frames if self.slots else 0):
+        for index in range(self.plan.total_frames if self.streams else 0):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             drawn: list[tuple[Sprite, int] | None] = [None] * len(patches)

@@ -286,10 +286,11 @@ def _export(
                 progress(Progress("render", base + span * (_W_AUDIO + _W_RENDER * done), eta))
 
         slots = direct.plan_slots(renderer, cancel) if direct.usable(plan) else None
-        if slots is not None and len(direct.plan_streams(slots)) <= direct.MAX_SLOTS:
+        streams = direct.plan_streams(slots) if slots is not None else None
+        if streams is not None and len(streams) <= direct.MAX_SLOTS:
             # One ffmpeg decodes, blends the layers Python sends and encodes (render.direct).
             encoder = direct.DirectRender(
-                renderer, slots, gain, output_args(plan, tmp), target=tmp
+                renderer, streams, gain, output_args(plan, tmp), target=tmp
             )
             encoder.run(cancel, report)
         else:
