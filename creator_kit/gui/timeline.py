@@ -48,11 +48,18 @@ _COLOURS = {
 _durations: dict[tuple[str, float], float | None] = {}
 
 
+def _key(path: str) -> tuple[str, float] | None:
+    """The cache key of ``path`` (path and modification time); None when it cannot be read."""
+    try:
+        return path, Path(path).stat().st_mtime
+    except OSError:
+        return None
+
+
 def source_duration(path: str) -> float | None:
     """The source's duration (cached by path and modification time); None when unreadable."""
-    try:
-        key = (path, Path(path).stat().st_mtime)
-    except OSError:
+    key = _key(path)
+    if key is None:
         return None
     if key not in _durations:
         try:
@@ -67,21 +74,16 @@ def source_duration(path: str) -> float | None:
 def cached_duration(path: str) -> float | None:
     """The source's duration if :func:`source_duration` already probed it, else None (no
     probe: the GUI thread may ask)."""
-    try:
-        key = (path, Path(path).stat().st_mtime)
-    except OSError:
-        return None
-    return _durations.get(key)
+    key = _key(path)
+    return None if key is None else _durations.get(key)
 
 
 def durations_known(project: Project) -> bool:
     """True when every clip's duration is cached: :func:`layout` then probes no file."""
     for clip in project.clips:
-        try:
-            key = (clip.source, Path(clip.source).stat().st_mtime)
-        except OSError:
-            continue  # drawn with a nominal length, nothing to probe
-        if key not in _durations:
+        key = _key(clip.source)
+        # An unreadable clip is drawn with a nominal length: nothing to probe.
+        if key is not None and key not in _durations:
             return False
     return True
 
